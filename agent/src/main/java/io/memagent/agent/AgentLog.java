@@ -1,0 +1,55 @@
+package io.memagent.agent;
+
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The agent's own log: one line per message on stderr, prefixed so it stands out from the
+ * app's output. Repeated errors of one kind are rate-limited, so a database that stays down
+ * says so once a minute, not once a batch.
+ */
+public final class AgentLog {
+    private static final String PREFIX = "[memagent] ";
+    private static final ConcurrentHashMap<String, Long> LAST = new ConcurrentHashMap<>();
+    private static volatile boolean debug = Boolean.getBoolean("memagent.debug.log");
+
+    private AgentLog() {
+    }
+
+    public static void info(String message) {
+        System.err.println(PREFIX + message);
+    }
+
+    public static void warn(String message) {
+        System.err.println(PREFIX + "WARN " + message);
+    }
+
+    public static void error(String message) {
+        System.err.println(PREFIX + "ERROR " + message);
+    }
+
+    public static void debug(String message) {
+        if (debug) {
+            System.err.println(PREFIX + "DEBUG " + Instant.now() + " " + message);
+        }
+    }
+
+    /** Logs {@code message} unless a message with the same key was logged in the last {@code periodMs}. */
+    public static boolean errorAtMostEvery(String key, long periodMs, String message) {
+        long now = System.currentTimeMillis();
+        Long last = LAST.get(key);
+        if (last != null && now - last < periodMs) {
+            return false;
+        }
+        LAST.put(key, now);
+        error(message);
+        return true;
+    }
+
+    /** Logs {@code message} the first time {@code key} is seen, never again. */
+    public static void once(String key, String message) {
+        if (LAST.putIfAbsent("once:" + key, 0L) == null) {
+            warn(message);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.memagent.agent;
+
+import io.memagent.agent.aggregate.Aggregator;
+import io.memagent.agent.config.Config;
+import io.memagent.agent.config.ConfigException;
+import io.memagent.agent.instrument.Instrumenter;
+import io.memagent.agent.instrument.OperationRegistry;
+import io.memagent.agent.report.TextReport;
+import io.memagent.agent.store.InMemorySink;
+import io.memagent.agent.store.PostgresWriter;
+import io.memagent.agent.store.RowSink;
+import io.memagent.agent.store.RunInfo;
+import io.memagent.bootstrap.Recorder;
+import java.lang.instrument.Instrumentation;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import javax.management.NotificationEmitter;
+
+/**
+ * Wires the agent together after {@link MemAgent} has put the bootstrap classes in place:
+ * configuration, the sink (PostgreSQL or in memory), the drain thread, instrumentation, and
+ * the shutdown hook that flushes and reports. Nothing here talks to the database: that is the
+ * writer thread's job, so a slow or absent database never delays the app's start.
+ */
+public final class AgentRuntime {
+    static final int IN_MEMORY_ROWS_PER_TABLE = 10_000;
+
+    private final Config config;
+    private final RunInfo run;
+    private final OperationRegistry registry;
+    private final RowSink sink;
+    private final Aggregator aggregator;
+
+    private AgentRuntime(Config config, RunInfo run) {
+        this.config = config;
+        this.run = run;
+        this.registry = new OperationRegistry();
+        this.sink = config.jdbcUrl() != null ? new PostgresWriter(config, run) : new InMemorySink(IN_MEMORY_ROWS_PER_TABLE);
+        this.aggregator = new Aggregator(config, registry, sink, System::currentTimeMillis);
+    }
+
+    public static void start(String agentArgs, Instrumentation inst, boolean attached) {
+        Config config;
+        try {
+            config = Config.fromEnvironment(agentArgs);
+        } catch (ConfigException e) {
+            AgentLog.error(e.getMessage() + ". memagent is disabled; the application runs without it.");
+            return;
+        }
+        if (!config.enabled()) {
+            AgentLog.info("disabled (memagent.enabled=false)");
+            return;
+        }
+        if (!Recorder.allocationCountingSupported()) {
+            AgentLog.warn("this JVM does not count allocated bytes per thread: calls are counted as unmeasured, never as 0 bytes");
+        }
+        RunInfo run = new RunInfo(UUID.randomUUID(), serviceName(config), ProcessHandle.current().pid(), hostName(),
+                System.getProperty("java.vm.vendor", "?") + " " + Runtime.version(), version(),
+                Json.object(config.masked()), System.currentTimeMillis());
+        AgentRuntime runtime = new AgentRuntime(config, run);
+        runtime.startThreads();
+        new Instrumenter(inst, runtime.registry, config.includes()).install(inst, attached);
+        Recorder.setEnabled(true);
+        Runtime.getRuntime().addShutdownHook(new Thread(runtime::shutdown, "memagent-shutdown"));
+        AgentLog.info("memagent " + run.agentVersion() + " started for service '" + run.serviceName() + "': "
+                + (config.jdbcUrl() != null ? "writing to " + Config.maskUrl(config.jdbcUrl()) + " (schema "
+                + config.dbSchema() + ")" : "in-memory mode, report at exit"));
+    }
+
+    private void startThreads() {
+        if (sink instanceof PostgresWriter w) {
+            w.start();
+        }
+        aggregator.start();
+        installGcEpochListener();
+    }
+
+    /** Tells the hot path that a GC happened, so per-call rows can say how many ran during the call. */
+    private static void installGcEpochListener() {
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof NotificationEmitter emitter) {
+                emitter.addNotificationListener((n, h) -> Recorder.gcHappened(),
+                        n -> "com.sun.management.gc.notification".equals(n.getType()), null);
+            }
+        }
+    }
+
+    private void shutdown() {
+        try {
+            Recorder.setEnabled(false);
+            aggregator.stop();
+            sink.close(config.shutdownTimeoutMs());
+            String header = "service " + run.serviceName() + ", pid " + run.processId() + ", "
+                    + (System.currentTimeMillis() - run.startedAtMs()) / 100 / 10.0 + " s";
+            if (sink instanceof InMemorySink) {
+                System.err.print(TextReport.render(header, aggregator.summaries(), sink.stats(),
+                        aggregator.callsWithoutDetail()));
+                System.err.flush();
+            } else {
+                AgentLog.info("stopped: " + sink.stats().rowsWritten() + " rows written to PostgreSQL, "
+                        + sink.stats().droppedTotal() + " dropped " + sink.stats().dropsByReason());
+            }
+        } catch (Throwable t) {
+            AgentLog.error("error while stopping: " + t);
+        }
+    }
+
+    static String serviceName(Config config) {
+        if (config.serviceName() != null) {
+            return config.serviceName();
+        }
+        String command = System.getProperty("sun.java.command", "").trim();
+        String first = command.isEmpty() ? "" : command.split("\\s+")[0];
+        if (first.endsWith(".jar")) {
+            String file = Path.of(first).getFileName().toString();
+            return file.substring(0, file.length() - 4);
+        }
+        if (!first.isEmpty()) {
+            return first.substring(first.lastIndexOf('.') + 1);
+        }
+        return "jvm-" + ProcessHandle.current().pid();
+    }
+
+    /** Without DNS: a reverse lookup could stall the app's start for seconds. */
+    static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    static String version() {
+        String v = AgentRuntime.class.getPackage().getImplementationVersion();
+        return v != null ? v : "dev";
+    }
+}

@@ -1,0 +1,148 @@
+package io.memagent.agent;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.lang.reflect.Method;
+import java.security.ProtectionDomain;
+import java.util.Set;
+
+/**
+ * Entry point named by the jar's manifest ({@code Premain-Class}, {@code Agent-Class},
+ * {@code Main-Class}).
+ *
+ * <p>It first makes {@code io.memagent.bootstrap} visible to every class loader by appending
+ * those classes (and only those) to the bootstrap class path, then starts the runtime through
+ * reflection, so that nothing here links against the bootstrap classes before they are in place.
+ * This class must never refer to {@code io.memagent.bootstrap} directly.
+ */
+public final class MemAgent {
+    private static final String BOOTSTRAP_PREFIX = "io/memagent/bootstrap/";
+    private static volatile boolean started;
+
+    private MemAgent() {
+    }
+
+    public static void premain(String args, Instrumentation inst) {
+        start(args, inst, false);
+    }
+
+    public static void agentmain(String args, Instrumentation inst) {
+        start(args, inst, true);
+    }
+
+    /** {@code java -jar memagent.jar ...}: the command-line tools. */
+    public static void main(String[] args) throws Exception {
+        Class.forName("io.memagent.agent.Cli").getMethod("main", String[].class).invoke(null, (Object) args);
+    }
+
+    private static synchronized void start(String args, Instrumentation inst, boolean attached) {
+        if (started) {
+            AgentLog.warn("memagent is already running in this JVM; ignoring the second start");
+            return;
+        }
+        started = true;
+        try {
+            injectBootstrap(inst);
+            Class.forName("io.memagent.agent.AgentRuntime")
+                    .getMethod("start", String.class, Instrumentation.class, boolean.class)
+                    .invoke(null, args, inst, attached);
+        } catch (Throwable t) {
+            Throwable cause = t instanceof java.lang.reflect.InvocationTargetException ? t.getCause() : t;
+            AgentLog.error("memagent could not start and is disabled; the application runs without it: " + cause);
+        }
+    }
+
+    /**
+     * Defines the bootstrap classes directly in the boot loader when the JVM allows it (no
+     * change to the boot class path, so the JVM keeps class-data sharing for app classes and
+     * prints no warning); otherwise appends a jar of just those classes to the boot class path.
+     */
+    private static void injectBootstrap(Instrumentation inst) throws IOException, URISyntaxException {
+        Map<String, byte[]> classes = readBootstrapClasses();
+        try {
+            defineInBootLoader(inst, classes);
+            return;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // fall through to the boot class path
+        }
+        Path jar = Files.createTempFile("memagent-bootstrap-", ".jar");
+        jar.toFile().deleteOnExit();
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+                out.putNextEntry(new JarEntry(e.getKey().replace('.', '/') + ".class"));
+                out.write(e.getValue());
+                out.closeEntry();
+            }
+        }
+        inst.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
+    }
+
+    /**
+     * {@code jdk.internal.misc.Unsafe.defineClass} with a null loader defines a class in the boot
+     * loader. The agent may open that package to itself through {@link Instrumentation}.
+     */
+    private static void defineInBootLoader(Instrumentation inst, Map<String, byte[]> classes)
+            throws ReflectiveOperationException {
+        Module javaBase = Object.class.getModule();
+        inst.redefineModule(javaBase, Set.of(), Map.of(), Map.of("jdk.internal.misc", Set.of(MemAgent.class.getModule())),
+                Set.of(), Map.of());
+        Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
+        Method getUnsafe = unsafeClass.getMethod("getUnsafe");
+        getUnsafe.setAccessible(true);
+        Object unsafe = getUnsafe.invoke(null);
+        Method define = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
+                ClassLoader.class, ProtectionDomain.class);
+        define.setAccessible(true);
+        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+            define.invoke(unsafe, e.getKey(), e.getValue(), 0, e.getValue().length, null, null);
+        }
+    }
+
+    private static Map<String, byte[]> readBootstrapClasses() throws IOException, URISyntaxException {
+        File source = new File(MemAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        if (source.isDirectory()) {
+            Path root = source.toPath();
+            try (var files = Files.walk(root.resolve(BOOTSTRAP_PREFIX))) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    if (Files.isRegularFile(p) && p.toString().endsWith(".class")) {
+                        classes.put(className(root.relativize(p).toString().replace(File.separatorChar, '/')),
+                                Files.readAllBytes(p));
+                    }
+                }
+            }
+        } else {
+            try (JarFile in = new JarFile(source)) {
+                Enumeration<JarEntry> entries = in.entries();
+                while (entries.hasMoreElements()) {
+                    JarEntry e = entries.nextElement();
+                    if (e.getName().startsWith(BOOTSTRAP_PREFIX) && e.getName().endsWith(".class")) {
+                        try (InputStream is = in.getInputStream(e)) {
+                            classes.put(className(e.getName()), is.readAllBytes());
+                        }
+                    }
+                }
+            }
+        }
+        if (classes.isEmpty()) {
+            throw new IOException("no " + BOOTSTRAP_PREFIX + " classes found in " + source);
+        }
+        return classes;
+    }
+
+    private static String className(String entry) {
+        return entry.substring(0, entry.length() - ".class".length()).replace('/', '.');
+    }
+
+}

@@ -1,0 +1,290 @@
+package io.memagent.agent.aggregate;
+
+import io.memagent.agent.AgentLog;
+import io.memagent.agent.config.Config;
+import io.memagent.agent.instrument.Operation;
+import io.memagent.agent.instrument.OperationRegistry;
+import io.memagent.agent.store.AllocationRow;
+import io.memagent.agent.store.RowSink;
+import io.memagent.agent.store.StatsRow;
+import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.Recorder.ThreadState;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The agent's drain thread: every few milliseconds it empties each application thread's ring
+ * (see {@link Recorder}) and folds the calls into per-operation figures for the current
+ * statistics bucket and for the whole run. When a bucket ends it hands one
+ * {@code method_allocation_stats} row per active operation to the sink; a call at or above
+ * {@code memagent.calls.min.bytes} becomes a {@code memory_allocations} row as it is drained.
+ *
+ * <p>Calls are put in the bucket in which they are drained (within {@link #DRAIN_INTERVAL_MS}
+ * of their end), so no call is split or lost at a bucket boundary.
+ */
+public final class Aggregator {
+    static final long DRAIN_INTERVAL_MS = 10;
+    private static final long SUMMARY_REFRESH_MS = 500;
+
+    private final Config config;
+    private final OperationRegistry registry;
+    private final RowSink sink;
+    private final LongSupplier clockMs;
+    private final long intervalMs;
+    private final long minCallBytes;
+    private final List<CallObserver> observers = new ArrayList<>();
+
+    private Figures[] bucket = new Figures[64];
+    private Figures[] total = new Figures[64];
+    private long bucketStartMs = Long.MIN_VALUE;
+    private long callsWithoutDetail;
+    private long lastSummaryMs = Long.MIN_VALUE;
+    private volatile List<OperationSummary> summaries = List.of();
+    private volatile boolean running;
+    private Thread thread;
+
+    public Aggregator(Config config, OperationRegistry registry, RowSink sink, LongSupplier clockMs) {
+        this.config = config;
+        this.registry = registry;
+        this.sink = sink;
+        this.clockMs = clockMs;
+        this.intervalMs = config.statsIntervalMs();
+        this.minCallBytes = config.callsMinBytes();
+    }
+
+    /**
+     * Sees every drained measured call whose inclusive bytes reach {@code minBytes()}, on the
+     * drain thread (the detectors use this for spikes).
+     */
+    public interface CallObserver {
+        long minBytes();
+
+        void onCall(Operation operation, Thread thread, long inclusiveBytes, long selfBytes, long durationNs,
+                    boolean threw, long nowMs);
+    }
+
+    /** Register before {@link #start}. */
+    public void addObserver(CallObserver observer) {
+        observers.add(observer);
+    }
+
+    public void start() {
+        running = true;
+        thread = new Thread(this::loop, "memagent-aggregator");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                drainOnce();
+            } catch (Throwable t) {
+                AgentLog.errorAtMostEvery("aggregator", 60_000, "the aggregator failed and will retry: " + t);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(DRAIN_INTERVAL_MS));
+        }
+    }
+
+    /** Stops the drain thread, drains what is left, and closes the current bucket. */
+    public void stop() {
+        running = false;
+        if (thread != null) {
+            java.util.concurrent.locks.LockSupport.unpark(thread);
+            try {
+                thread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        finalDrain();
+    }
+
+    private synchronized void finalDrain() {
+        drainOnce();
+        closeBucket(bucketStartMs + intervalMs);
+        publishSummaries();
+    }
+
+    /** Drains every thread's ring once. Runs on the drain thread (or a test's). */
+    public synchronized void drainOnce() {
+        long now = clockMs.getAsLong();
+        if (bucketStartMs == Long.MIN_VALUE) {
+            bucketStartMs = now - Math.floorMod(now, intervalMs);
+        }
+        if (now >= bucketStartMs + intervalMs) {
+            closeBucket(bucketStartMs + intervalMs);
+            bucketStartMs = now - Math.floorMod(now, intervalMs);
+        }
+        Iterator<ThreadState> it = Recorder.states().iterator();
+        while (it.hasNext()) {
+            ThreadState s = it.next();
+            // Read liveness first: a thread seen dead has published everything it ever will.
+            boolean dead = !s.owner().isAlive();
+            drainRing(s, now);
+            drainOverflow(s);
+            if (dead) {
+                it.remove();
+            }
+        }
+        if (now - lastSummaryMs >= SUMMARY_REFRESH_MS) {
+            publishSummaries();
+            lastSummaryMs = now;
+        }
+    }
+
+    private void drainRing(ThreadState s, long now) {
+        long tail = s.tail();
+        long head = s.publishedHead();
+        if (head == tail) {
+            return;
+        }
+        long[] ring = s.ring();
+        int mask = s.ringRecords() - 1;
+        for (long n = tail; n < head; n++) {
+            int i = (int) (n & mask) * Recorder.RECORD_LONGS;
+            long word = ring[i];
+            int op = (int) (word >>> 32);
+            int flags = (int) (word & 0xFF);
+            long gcs = (word >>> 8) & 0xFFFFFF;
+            long inclusive = ring[i + 1];
+            long self = ring[i + 2];
+            long nanos = ring[i + 3];
+            boolean threw = (flags & Recorder.FLAG_THREW) != 0;
+            boolean measured = (flags & Recorder.FLAG_UNMEASURED) == 0;
+            figures(op).record(threw, measured, inclusive, self, nanos);
+            if (measured && inclusive >= minCallBytes) {
+                perCallRow(op, s.owner(), inclusive, self, nanos, threw, gcs, now);
+            }
+            if (measured && !observers.isEmpty()) {
+                Operation o = null;
+                for (CallObserver obs : observers) {
+                    if (inclusive >= obs.minBytes()) {
+                        if (o == null) {
+                            o = operation(op);
+                        }
+                        obs.onCall(o, s.owner(), inclusive, self, nanos, threw, now);
+                    }
+                }
+            }
+        }
+        s.release(head);
+    }
+
+    private void drainOverflow(ThreadState s) {
+        long[] totals = s.overflowTotals();
+        if (totals.length == 0) {
+            return;
+        }
+        long[] seen = s.overflowSeen;
+        if (seen.length < totals.length) {
+            seen = Arrays.copyOf(seen, totals.length);
+            s.overflowSeen = seen;
+        }
+        for (int base = 0; base + Recorder.OVF_STRIDE <= totals.length; base += Recorder.OVF_STRIDE) {
+            long calls = totals[base] - seen[base];
+            if (calls == 0) {
+                continue;
+            }
+            long errors = totals[base + 1] - seen[base + 1];
+            long unmeasured = totals[base + 2] - seen[base + 2];
+            long bytes = totals[base + 3] - seen[base + 3];
+            long self = totals[base + 4] - seen[base + 4];
+            long nanos = totals[base + 5] - seen[base + 5];
+            figures(base / Recorder.OVF_STRIDE).addTotals(calls, errors, unmeasured, bytes, self, nanos);
+            callsWithoutDetail += calls;
+            System.arraycopy(totals, base, seen, base, Recorder.OVF_STRIDE);
+        }
+    }
+
+    private void perCallRow(int op, Thread owner, long inclusive, long self, long nanos, boolean threw, long gcs,
+                            long now) {
+        Operation o = operation(op);
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        UUID id = new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & ~(3L << 62)) | (2L << 62));
+        String pattern = "{\"gc_count_during\":" + gcs + ",\"nested_profiled_bytes\":" + (inclusive - self)
+                + ",\"bytes_per_ms\":" + (nanos > 0 ? inclusive * 1_000_000L / nanos : inclusive) + "}";
+        sink.offer(new AllocationRow(id, o.name(), o.method(), o.kind(), owner.getName(), inclusive, self, nanos, threw,
+                pattern, now));
+    }
+
+    private Operation operation(int id) {
+        Operation o = registry.get(id);
+        return o != null ? o : registry.get(0);
+    }
+
+    private Figures figures(int op) {
+        if (op < 0) {
+            op = 0;
+        }
+        if (op >= bucket.length) {
+            int n = Math.max(op + 1, bucket.length * 2);
+            bucket = Arrays.copyOf(bucket, n);
+            total = Arrays.copyOf(total, n);
+        }
+        Figures f = bucket[op];
+        if (f == null) {
+            f = new Figures();
+            bucket[op] = f;
+            total[op] = new Figures();
+        }
+        return f;
+    }
+
+    private void closeBucket(long bucketEndMs) {
+        if (bucketStartMs == Long.MIN_VALUE) {
+            return;
+        }
+        for (int op = 0; op < bucket.length; op++) {
+            Figures f = bucket[op];
+            if (f == null || f.calls == 0) {
+                continue;
+            }
+            Operation o = operation(op);
+            sink.offer(new StatsRow(o.name(), o.method(), o.kind(), bucketStartMs, bucketEndMs, f.calls, f.errors,
+                    f.unmeasured, f.totalBytes, f.selfBytes, f.min(), f.max(), f.percentile(50), f.percentile(95),
+                    f.percentile(99), f.totalDurationNs, f.maxDurationNs));
+            total[op].addAll(f);
+            f.reset();
+        }
+    }
+
+    private void publishSummaries() {
+        List<OperationSummary> out = new ArrayList<>();
+        for (int op = 0; op < total.length; op++) {
+            if (total[op] == null) {
+                continue;
+            }
+            // The run's figures are the closed buckets plus the open one.
+            Figures f = new Figures();
+            f.addAll(total[op]);
+            f.addAll(bucket[op]);
+            if (f.calls == 0) {
+                continue;
+            }
+            Operation o = operation(op);
+            out.add(new OperationSummary(o.name(), o.method(), o.kind(), f.calls, f.errors, f.unmeasured, f.totalBytes,
+                    f.selfBytes, f.min(), f.max(), f.percentile(50), f.percentile(95), f.percentile(99),
+                    f.totalDurationNs, f.maxDurationNs));
+        }
+        out.sort((a, b) -> Long.compare(b.totalBytes(), a.totalBytes()));
+        summaries = Collections.unmodifiableList(out);
+    }
+
+    /** The run's figures per operation, by total bytes, refreshed every half second and at stop. */
+    public List<OperationSummary> summaries() {
+        return summaries;
+    }
+
+    /** Calls whose ring was full: in every total, but not in per-call rows, extremes or percentiles. */
+    public synchronized long callsWithoutDetail() {
+        return callsWithoutDetail;
+    }
+}

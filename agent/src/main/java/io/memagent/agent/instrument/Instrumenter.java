@@ -1,0 +1,265 @@
+package io.memagent.agent.instrument;
+
+import io.memagent.agent.AgentLog;
+import io.memagent.agent.config.MethodPattern;
+import io.memagent.bootstrap.Recorder;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.IllegalClassFormatException;
+import java.lang.instrument.Instrumentation;
+import java.nio.charset.StandardCharsets;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.utility.JavaModule;
+
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
+import static net.bytebuddy.matcher.ElementMatchers.isBridge;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
+import static net.bytebuddy.matcher.ElementMatchers.isNative;
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.isTypeInitializer;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+/**
+ * Weaves {@link ProfileAdvice} into methods annotated {@code @ProfileMemory} (matched by
+ * name, so any class loader's copy of the API works), methods of annotated types, and methods
+ * matched by {@code memagent.include}.
+ *
+ * <p>Start-up cost is mostly Byte Buddy describing classes, so a cheap filter runs first on the
+ * raw class bytes: a class whose constant pool does not mention the annotation, and whose name
+ * matches no include pattern, is passed over without Byte Buddy ever seeing it.
+ */
+public final class Instrumenter {
+    private static final byte[] ANNOTATION_DESCRIPTOR =
+            ("L" + OperationNaming.ANNOTATION.replace('.', '/') + ";").getBytes(StandardCharsets.UTF_8);
+    /** Never instrumented: the agent itself, its shaded libraries, and the JDK the hot path uses. */
+    private static final String[] IGNORED_PREFIXES = {
+        "io/memagent/agent/", "io/memagent/bootstrap/", "io/memagent/shaded/", "io/memagent/api/",
+        "java/", "javax/management/", "jdk/", "sun/", "com/sun/",
+    };
+
+    private final List<MethodPattern> includes;
+    private final ClassFileTransformer delegate;
+
+    public Instrumenter(Instrumentation inst, OperationRegistry registry, List<MethodPattern> includes) {
+        this.includes = includes;
+        OperationNaming naming = new OperationNaming();
+        ElementMatcher.Junction<MethodDescription> profiled = isAnnotatedWith(named(OperationNaming.ANNOTATION))
+                .or(isDeclaredBy(isAnnotatedWith(named(OperationNaming.ANNOTATION))))
+                .or(new IncludeMethodMatcher(includes));
+        ElementMatcher.Junction<MethodDescription> methods = profiled
+                .and(not(isConstructor()))
+                .and(not(isTypeInitializer()))
+                .and(not(isAbstract()))
+                .and(not(isNative()))
+                .and(not(isSynthetic()))
+                .and(not(isBridge()));
+        ElementMatcher.Junction<TypeDescription> types = isAnnotatedWith(named(OperationNaming.ANNOTATION))
+                .or(declaresMethod(isAnnotatedWith(named(OperationNaming.ANNOTATION))))
+                .or(new IncludeTypeMatcher(includes));
+        // AgentBuilder.Default's constructor prepares Byte Buddy's Nexus (type initializers we never
+        // use), which touches sun.misc.Unsafe and makes JDK 24+ print a deprecation warning. The
+        // property name is relocated with Byte Buddy, so this affects only the agent's own copy.
+        System.setProperty(net.bytebuddy.dynamic.Nexus.PROPERTY, "true");
+        Advice advice = Advice.withCustomMapping()
+                .bind(new OperationIdBinding(registry, naming))
+                .to(ProfileAdvice.class);
+        this.delegate = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.PoolStrategy.Default.FAST)
+                .with(AgentBuilder.InjectionStrategy.Disabled.INSTANCE) // inline advice needs no helper classes
+                .with(new ErrorListener())
+                .assureReadEdgeTo(inst, Recorder.class)
+                .ignore(nameStartsWith("io.memagent.agent.")
+                        .or(nameStartsWith("io.memagent.bootstrap."))
+                        .or(nameStartsWith("io.memagent.shaded."))
+                        .or(isSynthetic()))
+                .type(types)
+                .transform(new AgentBuilder.Transformer() {
+                    @Override
+                    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
+                                                            ClassLoader loader, JavaModule module,
+                                                            ProtectionDomain domain) {
+                        return builder.visit(advice.on(methods));
+                    }
+                })
+                .makeRaw();
+    }
+
+    /** Registers the transformer and retransforms already-loaded candidates (agentmain). */
+    public void install(Instrumentation inst, boolean retransformLoaded) {
+        inst.addTransformer(new PrefilteringTransformer(), true);
+        if (retransformLoaded && inst.isRetransformClassesSupported()) {
+            List<Class<?>> candidates = new ArrayList<>();
+            for (Class<?> c : inst.getAllLoadedClasses()) {
+                if (inst.isModifiableClass(c) && !c.isArray() && !c.isPrimitive() && isLoadedCandidate(c)) {
+                    candidates.add(c);
+                }
+            }
+            for (Class<?> c : candidates) {
+                try {
+                    inst.retransformClasses(c);
+                } catch (Throwable t) {
+                    AgentLog.once("retransform:" + c.getName(), "could not instrument already-loaded " + c.getName() + ": " + t);
+                }
+            }
+            AgentLog.info("instrumented " + candidates.size() + " already-loaded classes");
+        }
+    }
+
+    private boolean isLoadedCandidate(Class<?> c) {
+        String internal = c.getName().replace('.', '/');
+        if (ignored(internal)) {
+            return false;
+        }
+        if (matchesInclude(c.getName())) {
+            return true;
+        }
+        try {
+            if (hasProfileMemory(c.getDeclaredAnnotations())) {
+                return true;
+            }
+            for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+                if (hasProfileMemory(m.getDeclaredAnnotations())) {
+                    return true;
+                }
+            }
+        } catch (Throwable t) {
+            return false; // a class whose members cannot be resolved is not ours to touch
+        }
+        return false;
+    }
+
+    private static boolean hasProfileMemory(java.lang.annotation.Annotation[] annotations) {
+        for (java.lang.annotation.Annotation a : annotations) {
+            if (a.annotationType().getName().equals(OperationNaming.ANNOTATION)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean ignored(String internalName) {
+        for (String p : IGNORED_PREFIXES) {
+            if (internalName.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean matchesInclude(String className) {
+        for (MethodPattern p : includes) {
+            if (p.matchesClass(className)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean mentionsAnnotation(byte[] classFile) {
+        byte[] needle = ANNOTATION_DESCRIPTOR;
+        byte first = needle[0];
+        int last = classFile.length - needle.length;
+        outer:
+        for (int i = 0; i <= last; i++) {
+            if (classFile[i] != first) {
+                continue;
+            }
+            for (int j = 1; j < needle.length; j++) {
+                if (classFile[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** The cheap gate in front of Byte Buddy. */
+    private final class PrefilteringTransformer implements ClassFileTransformer {
+        @Override
+        public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
+                                ProtectionDomain domain, byte[] classFile) throws IllegalClassFormatException {
+            try {
+                if (className == null || ignored(className)) {
+                    return null;
+                }
+                if (!mentionsAnnotation(classFile) && (includes.isEmpty() || !matchesInclude(className.replace('/', '.')))) {
+                    return null;
+                }
+                return delegate.transform(module, loader, className, redefined, domain, classFile);
+            } catch (Throwable t) {
+                AgentLog.once("transform:" + className, "could not instrument " + className + ": " + t);
+                return null;
+            }
+        }
+
+        @Override
+        public byte[] transform(ClassLoader loader, String className, Class<?> redefined,
+                                ProtectionDomain domain, byte[] classFile) throws IllegalClassFormatException {
+            return transform(null, loader, className, redefined, domain, classFile);
+        }
+    }
+
+    private static final class IncludeTypeMatcher extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
+        private final List<MethodPattern> includes;
+
+        IncludeTypeMatcher(List<MethodPattern> includes) {
+            this.includes = includes;
+        }
+
+        @Override
+        public boolean matches(TypeDescription target) {
+            for (MethodPattern p : includes) {
+                if (p.matchesClass(target.getName())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private static final class IncludeMethodMatcher extends ElementMatcher.Junction.AbstractBase<MethodDescription> {
+        private final List<MethodPattern> includes;
+
+        IncludeMethodMatcher(List<MethodPattern> includes) {
+            this.includes = includes;
+        }
+
+        @Override
+        public boolean matches(MethodDescription target) {
+            if (includes.isEmpty()) {
+                return false;
+            }
+            String cls = target.getDeclaringType().asErasure().getName();
+            for (MethodPattern p : includes) {
+                if (p.matchesClass(cls) && p.matchesMethod(target.getName())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
+        @Override
+        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable throwable) {
+            AgentLog.once("instrument:" + typeName, "could not instrument " + typeName + ": " + throwable);
+        }
+    }
+}

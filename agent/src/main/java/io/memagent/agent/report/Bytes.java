@@ -1,0 +1,28 @@
+package io.memagent.agent.report;
+
+import java.util.Locale;
+
+/** Human-readable byte counts, binary units (KiB = 1024 B). */
+public final class Bytes {
+    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+
+    private Bytes() {
+    }
+
+    public static String format(long bytes) {
+        if (bytes < 1024 && bytes > -1024) {
+            return bytes + " B";
+        }
+        double v = bytes;
+        int u = 0;
+        while (Math.abs(v) >= 1024 && u < UNITS.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, UNITS[u]);
+    }
+
+    public static String format(Long bytes) {
+        return bytes == null ? "-" : format(bytes.longValue());
+    }
+}

@@ -1,0 +1,70 @@
+package io.memagent.agent.report;
+
+import io.memagent.agent.aggregate.OperationSummary;
+import io.memagent.agent.store.WriterStats;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The report printed at exit (and by the report command): top operations by bytes. */
+public final class TextReport {
+    public static final int TOP = 25;
+
+    private TextReport() {
+    }
+
+    /**
+     * @param header one line naming the service and run
+     */
+    public static String render(String header, List<OperationSummary> operations, WriterStats writer,
+                                long callsWithoutDetail) {
+        StringBuilder sb = new StringBuilder();
+        sb.append('\n').append("==== memagent report: ").append(header).append(" ====\n");
+        if (operations.isEmpty()) {
+            sb.append("No profiled calls were recorded. Annotate methods with @io.memagent.api.ProfileMemory"
+                    + " or set memagent.include.\n");
+        } else {
+            int nameWidth = "operation".length();
+            int shown = Math.min(TOP, operations.size());
+            for (int i = 0; i < shown; i++) {
+                nameWidth = Math.max(nameWidth, Math.min(60, operations.get(i).name().length()));
+            }
+            String fmt = "%-" + nameWidth + "s %10s %11s %11s %11s %11s %8s %11s%n";
+            sb.append("Top operations by bytes allocated (inclusive), exact per call:\n");
+            sb.append(String.format(Locale.ROOT, fmt, "operation", "calls", "total", "average", "p99", "self",
+                    "errors", "unmeasured"));
+            for (int i = 0; i < shown; i++) {
+                OperationSummary o = operations.get(i);
+                String name = o.name().length() > 60 ? o.name().substring(0, 57) + "..." : o.name();
+                sb.append(String.format(Locale.ROOT, fmt, name, o.calls(), Bytes.format(o.totalBytes()),
+                        Bytes.format(o.averageBytes()), Bytes.format(o.p99Bytes()), Bytes.format(o.selfBytes()),
+                        o.errors(), o.unmeasuredCalls()));
+            }
+            if (operations.size() > shown) {
+                sb.append("... and ").append(operations.size() - shown).append(" more operations\n");
+            }
+            sb.append("self = inclusive minus nested profiled calls on the same thread; average and p99 are per"
+                    + " measured call.\n");
+        }
+        if (callsWithoutDetail > 0) {
+            sb.append(callsWithoutDetail).append(" calls came faster than the agent drained them: they are in every"
+                    + " total, but not in per-call rows, min/max or percentiles.\n");
+        }
+        if (writer != null) {
+            Map<String, Long> drops = writer.dropsByReason();
+            if (writer.mode().equals("postgresql")) {
+                sb.append("PostgreSQL: ").append(writer.rowsWritten()).append(" rows in ")
+                        .append(writer.batchesWritten()).append(" batches, ").append(writer.failures())
+                        .append(" failed attempts");
+                if (writer.lastError() != null) {
+                    sb.append(", last error: ").append(writer.lastError());
+                }
+                sb.append('\n');
+            }
+            if (!drops.isEmpty()) {
+                sb.append("Dropped rows by reason: ").append(drops).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+}

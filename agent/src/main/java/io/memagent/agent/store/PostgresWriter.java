@@ -1,0 +1,372 @@
+package io.memagent.agent.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.memagent.agent.AgentLog;
+import io.memagent.agent.config.Config;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.flywaydb.core.Flyway;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * The one thread that talks to PostgreSQL. Rows wait in a bounded queue; every
+ * {@code memagent.flush.interval.ms} the writer takes what is there and writes it in one
+ * transaction: COPY per table, plus a {@code memagent_batches} row with the batch's id. If the
+ * connection dies, the same batch (same id) is retried; a retry first looks for that id, so a
+ * batch whose COMMIT went through before the connection died is not written twice.
+ *
+ * <p>Connecting, migrating and inserting the {@code agent_runs} row happen here too, never on
+ * the thread that started the JVM. While the database is unreachable the writer backs off with
+ * jitter (up to a minute) and logs at most once a minute; the queue bounds what is held.
+ */
+public final class PostgresWriter implements RowSink {
+    static final int MAX_BATCH_ROWS = 20_000;
+    private static final long MAX_BACKOFF_MS = 60_000;
+
+    private final Config config;
+    private final RunInfo run;
+    private final String schema;
+    private final ArrayBlockingQueue<Row> queue;
+    private final WriterStats stats;
+    private final Thread thread;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final String rowPrefix;
+
+    private volatile boolean closing;
+    private volatile long closeDeadlineNanos;
+    private volatile boolean runRowWritten;
+    private HikariDataSource dataSource;
+    private boolean ready;
+    private List<Row> pending;
+    private UUID pendingBatchId;
+    private boolean pendingMayBeCommitted;
+
+    public PostgresWriter(Config config, RunInfo run) {
+        this.config = config;
+        this.run = run;
+        this.schema = '"' + config.dbSchema() + '"';
+        this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.stats = new WriterStats("postgresql", config.queueCapacity(), queue::size);
+        StringBuilder prefix = new StringBuilder();
+        new CopyLine(prefix).uuid(run.runId()).text(run.serviceName()).number(run.processId());
+        this.rowPrefix = prefix.toString();
+        this.thread = new Thread(this::runLoop, "memagent-writer");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    @Override
+    public void offer(Row row) {
+        if (!queue.offer(row)) {
+            stats.dropped(WriterStats.QUEUE_FULL, 1);
+        }
+    }
+
+    @Override
+    public WriterStats stats() {
+        return stats;
+    }
+
+    @Override
+    public void close(long timeoutMs) {
+        closeDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        closing = true;
+        LockSupport.unpark(thread);
+        try {
+            if (!finished.await(timeoutMs, TimeUnit.MILLISECONDS)) {
+                long lost = queue.size() + (pending == null ? 0 : pending.size());
+                stats.dropped(WriterStats.SHUTDOWN_TIMEOUT, lost);
+                AgentLog.error("could not write " + lost + " rows to PostgreSQL within memagent.shutdown.timeout.ms = "
+                        + timeoutMs + "; they are counted as dropped (shutdown_timeout)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean pastDeadline() {
+        return closing && System.nanoTime() - closeDeadlineNanos > 0;
+    }
+
+    private void runLoop() {
+        long backoffMs = 0;
+        try {
+            while (true) {
+                try {
+                    if (!ready) {
+                        prepare();
+                        ready = true;
+                    }
+                    if (pending == null) {
+                        if (!closing) {
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs()));
+                        }
+                        List<Row> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH_ROWS));
+                        queue.drainTo(batch, MAX_BATCH_ROWS);
+                        if (batch.isEmpty()) {
+                            if (closing) {
+                                break;
+                            }
+                            continue;
+                        }
+                        pending = batch;
+                        pendingBatchId = UUID.randomUUID();
+                        pendingMayBeCommitted = false;
+                    }
+                    writeBatch(pending, pendingBatchId, pendingMayBeCommitted);
+                    stats.rowsWritten.addAndGet(pending.size());
+                    stats.batchesWritten.incrementAndGet();
+                    pending = null;
+                    backoffMs = 0;
+                } catch (SQLException | RuntimeException e) {
+                    if (pending != null && !retryable(e)) {
+                        stats.dropped(WriterStats.REJECTED, pending.size());
+                        AgentLog.errorAtMostEvery("writer-rejected", 60_000, "PostgreSQL rejected a batch of "
+                                + pending.size() + " rows; they are dropped and counted (rejected_by_database): " + describe(e));
+                        pending = null;
+                        continue;
+                    }
+                    if (pending != null) {
+                        pendingMayBeCommitted = true; // we cannot tell whether COMMIT reached the server
+                    }
+                    stats.failed(describe(e));
+                    AgentLog.errorAtMostEvery("writer", 60_000, "cannot write to PostgreSQL at "
+                            + Config.maskUrl(config.jdbcUrl()) + " (" + describe(e) + "); holding up to "
+                            + config.queueCapacity() + " rows and retrying with backoff");
+                    if (pastDeadline()) {
+                        break;
+                    }
+                    backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(100, backoffMs * 2));
+                    long sleep = backoffMs / 2 + ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1);
+                    if (closing) {
+                        sleep = Math.min(sleep, 200);
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(sleep));
+                    if (pastDeadline()) {
+                        break;
+                    }
+                }
+            }
+            if (closing) {
+                finishRun();
+            }
+        } catch (Throwable t) {
+            AgentLog.error("the PostgreSQL writer stopped: " + t);
+        } finally {
+            finished.countDown();
+            if (dataSource != null) {
+                dataSource.close();
+            }
+        }
+    }
+
+    private static boolean retryable(Exception e) {
+        if (!(e instanceof SQLException sql)) {
+            return true;
+        }
+        String state = sql.getSQLState();
+        // Data and constraint errors (classes 22 and 23) will fail the same way again.
+        return state == null || !(state.startsWith("22") || state.startsWith("23"));
+    }
+
+    private static String describe(Exception e) {
+        String m = e.getMessage();
+        String state = e instanceof SQLException s && s.getSQLState() != null ? " [SQLState " + s.getSQLState() + "]" : "";
+        return e.getClass().getSimpleName() + ": " + (m == null ? "" : m.replaceAll("\\s+", " ")) + state;
+    }
+
+    private void prepare() throws SQLException {
+        if (dataSource == null) {
+            dataSource = createDataSource();
+        }
+        if (config.dbMigrate()) {
+            migrate();
+        }
+        insertRunRow();
+    }
+
+    private HikariDataSource createDataSource() throws SQLException {
+        // Loading pgjdbc registers it with DriverManager; a shaded copy there could serve the
+        // app's own jdbc:postgresql: URLs. Take it back out: the pool instantiates it directly.
+        if (org.postgresql.Driver.isRegistered()) {
+            org.postgresql.Driver.deregister();
+        }
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("memagent-writer");
+        hc.setDriverClassName(org.postgresql.Driver.class.getName());
+        hc.setJdbcUrl(config.jdbcUrl());
+        if (config.jdbcUser() != null) {
+            hc.setUsername(config.jdbcUser());
+        }
+        if (config.jdbcPassword() != null) {
+            hc.setPassword(config.jdbcPassword());
+        }
+        hc.setMaximumPoolSize(2);
+        hc.setMinimumIdle(1);
+        hc.setConnectionTimeout(5_000);
+        hc.setValidationTimeout(2_000);
+        hc.setInitializationFailTimeout(-1);
+        hc.addDataSourceProperty("ApplicationName", "memagent");
+        hc.addDataSourceProperty("connectTimeout", "5");
+        hc.addDataSourceProperty("socketTimeout", "60");
+        hc.addDataSourceProperty("tcpKeepAlive", "true");
+        return new HikariDataSource(hc);
+    }
+
+    private void migrate() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+        } catch (SQLException e) {
+            // Two JVMs creating the schema at once: one wins, the other sees a duplicate. Fine.
+            if (!"23505".equals(e.getSQLState()) && !"42P06".equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+        Flyway.configure(PostgresWriter.class.getClassLoader())
+                .dataSource(dataSource)
+                .schemas(config.dbSchema())
+                .defaultSchema(config.dbSchema())
+                .createSchemas(false)
+                .table("memagent_schema_history")
+                .locations("classpath:io/memagent/migrations")
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate();
+    }
+
+    private void insertRunRow() throws SQLException {
+        if (runRowWritten) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".agent_runs (run_id, service_name,"
+                     + " process_id, host, jvm_version, agent_version, config, started_at) VALUES (?, ?, ?, ?, ?, ?,"
+                     + " ?::jsonb, ?) ON CONFLICT (run_id) DO NOTHING")) {
+            ps.setObject(1, run.runId());
+            ps.setString(2, run.serviceName());
+            ps.setLong(3, run.processId());
+            ps.setString(4, run.host());
+            ps.setString(5, run.jvmVersion());
+            ps.setString(6, run.agentVersion());
+            ps.setString(7, run.configJson());
+            ps.setTimestamp(8, new Timestamp(run.startedAtMs()));
+            ps.executeUpdate();
+        }
+        runRowWritten = true;
+    }
+
+    private void finishRun() {
+        if (!runRowWritten || dataSource == null) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE " + schema + ".agent_runs SET stopped_at = ?,"
+                     + " records_dropped = ?, drops_by_reason = ?::jsonb WHERE run_id = ?")) {
+            ps.setTimestamp(1, new Timestamp(System.currentTimeMillis()));
+            ps.setLong(2, stats.droppedTotal());
+            ps.setString(3, dropsJson(stats.dropsByReason()));
+            ps.setObject(4, run.runId());
+            ps.executeUpdate();
+        } catch (SQLException | RuntimeException e) {
+            AgentLog.error("could not record the end of this run in agent_runs: " + describe(e));
+        }
+    }
+
+    static String dropsJson(Map<String, Long> drops) {
+        StringBuilder sb = new StringBuilder("{");
+        drops.forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
+        return sb.append('}').toString();
+    }
+
+    private void writeBatch(List<Row> rows, UUID batchId, boolean mayBeCommitted) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (mayBeCommitted && alreadyCommitted(c, batchId)) {
+                    c.rollback();
+                    return;
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema
+                        + ".memagent_batches (batch_id, run_id, row_count) VALUES (?, ?, ?)")) {
+                    ps.setObject(1, batchId);
+                    ps.setObject(2, run.runId());
+                    ps.setInt(3, rows.size());
+                    ps.executeUpdate();
+                }
+                Map<Table, StringBuilder> byTable = new EnumMap<>(Table.class);
+                for (Row row : rows) {
+                    StringBuilder sb = byTable.computeIfAbsent(row.table(), t -> new StringBuilder(1 << 14));
+                    sb.append(rowPrefix).append('\t');
+                    CopyLine line = new CopyLine(sb);
+                    row.writeTo(line);
+                    line.end();
+                }
+                CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+                for (Map.Entry<Table, StringBuilder> e : byTable.entrySet()) {
+                    copyTable(c, copy, e.getKey(), e.getValue());
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is gone; the pool will discard it
+                }
+                throw e;
+            }
+        }
+    }
+
+    private boolean alreadyCommitted(Connection c, UUID batchId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + schema + ".memagent_batches WHERE batch_id = ?")) {
+            ps.setObject(1, batchId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private void copyTable(Connection c, CopyManager copy, Table table, StringBuilder data) throws SQLException {
+        String columns = "run_id, service_name, process_id, " + String.join(", ", table.columns());
+        try {
+            if (table.conflictClause() == null) {
+                copy.copyIn("COPY " + schema + "." + table.tableName() + " (" + columns + ") FROM STDIN",
+                        new StringReader(data.toString()));
+                return;
+            }
+            String stage = "memagent_stage_" + table.tableName();
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TEMP TABLE IF NOT EXISTS " + stage + " (LIKE " + schema + "." + table.tableName()
+                        + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
+            }
+            copy.copyIn("COPY " + stage + " (" + columns + ") FROM STDIN", new StringReader(data.toString()));
+            try (Statement st = c.createStatement()) {
+                st.execute("INSERT INTO " + schema + "." + table.tableName() + " (" + columns + ") SELECT " + columns
+                        + " FROM " + stage + " " + table.conflictClause());
+            }
+        } catch (java.io.IOException e) {
+            throw new SQLException("COPY into " + table.tableName() + " failed: " + e.getMessage(), "08006", e);
+        }
+    }
+}

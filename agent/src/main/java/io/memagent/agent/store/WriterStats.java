@@ -1,0 +1,89 @@
+package io.memagent.agent.store;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+
+/** The writer's counters. Every dropped row is counted here under a reason. */
+public final class WriterStats {
+    public static final String QUEUE_FULL = "queue_full";
+    public static final String REJECTED = "rejected_by_database";
+    public static final String SHUTDOWN_TIMEOUT = "shutdown_timeout";
+
+    private final String mode;
+    private final IntSupplier queueDepth;
+    private final int queueCapacity;
+    final AtomicLong rowsWritten = new AtomicLong();
+    final AtomicLong batchesWritten = new AtomicLong();
+    final AtomicLong failures = new AtomicLong();
+    private final ConcurrentHashMap<String, AtomicLong> drops = new ConcurrentHashMap<>();
+    private volatile String lastError;
+    private volatile long lastErrorAtMs;
+
+    public WriterStats(String mode, int queueCapacity, IntSupplier queueDepth) {
+        this.mode = mode;
+        this.queueCapacity = queueCapacity;
+        this.queueDepth = queueDepth;
+    }
+
+    public void dropped(String reason, long rows) {
+        if (rows > 0) {
+            drops.computeIfAbsent(reason, r -> new AtomicLong()).addAndGet(rows);
+        }
+    }
+
+    void failed(String error) {
+        failures.incrementAndGet();
+        lastError = error;
+        lastErrorAtMs = System.currentTimeMillis();
+    }
+
+    /** {@code postgresql} or {@code memory}. */
+    public String mode() {
+        return mode;
+    }
+
+    public int queueDepth() {
+        return queueDepth.getAsInt();
+    }
+
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
+    public long rowsWritten() {
+        return rowsWritten.get();
+    }
+
+    public long batchesWritten() {
+        return batchesWritten.get();
+    }
+
+    public long failures() {
+        return failures.get();
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public long lastErrorAtMs() {
+        return lastErrorAtMs;
+    }
+
+    public Map<String, Long> dropsByReason() {
+        Map<String, Long> out = new TreeMap<>();
+        drops.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    public long droppedTotal() {
+        long sum = 0;
+        for (AtomicLong v : drops.values()) {
+            sum += v.get();
+        }
+        return sum;
+    }
+}

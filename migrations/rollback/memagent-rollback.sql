@@ -1,0 +1,14 @@
+-- Removes everything memagent's migrations created, in the schema given by search_path
+-- (run it as: psql -v ON_ERROR_STOP=1 -c 'SET search_path TO <schema>' -f this-file, or
+-- set search_path in the same session). Safe to run twice.
+DROP TABLE IF EXISTS memagent_batches;
+DROP TABLE IF EXISTS system_alerts;
+DROP TABLE IF EXISTS memory_optimization_recommendations;
+DROP TABLE IF EXISTS memory_leak_detection;
+DROP TABLE IF EXISTS memory_spikes;
+DROP TABLE IF EXISTS gc_events;
+DROP TABLE IF EXISTS memory_metrics;
+DROP TABLE IF EXISTS method_allocation_stats;
+DROP TABLE IF EXISTS memory_allocations;
+DROP TABLE IF EXISTS agent_runs;
+DROP TABLE IF EXISTS memagent_schema_history;
