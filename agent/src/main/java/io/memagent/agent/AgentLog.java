@@ -1,6 +1,5 @@
 package io.memagent.agent;
 
-import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -11,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AgentLog {
     private static final String PREFIX = "[memagent] ";
     private static final ConcurrentHashMap<String, Long> LAST = new ConcurrentHashMap<>();
-    private static volatile boolean debug = Boolean.getBoolean("memagent.debug.log");
 
     private AgentLog() {
     }
@@ -26,12 +24,6 @@ public final class AgentLog {
 
     public static void error(String message) {
         System.err.println(PREFIX + "ERROR " + message);
-    }
-
-    public static void debug(String message) {
-        if (debug) {
-            System.err.println(PREFIX + "DEBUG " + Instant.now() + " " + message);
-        }
     }
 
     /** Logs {@code message} unless a message with the same key was logged in the last {@code periodMs}. */

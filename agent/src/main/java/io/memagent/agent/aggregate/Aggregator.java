@@ -160,6 +160,9 @@ public final class Aggregator {
             boolean threw = (flags & Recorder.FLAG_THREW) != 0;
             boolean measured = (flags & Recorder.FLAG_UNMEASURED) == 0;
             figures(op).record(threw, measured, inclusive, self, nanos);
+            if (!measured) {
+                sayUnmeasuredOnce();
+            }
             if (measured && inclusive >= minCallBytes) {
                 perCallRow(op, s.owner(), inclusive, self, nanos, threw, gcs, now);
             }
@@ -199,9 +202,17 @@ public final class Aggregator {
             long self = totals[base + 4] - seen[base + 4];
             long nanos = totals[base + 5] - seen[base + 5];
             figures(base / Recorder.OVF_STRIDE).addTotals(calls, errors, unmeasured, bytes, self, nanos);
+            if (unmeasured > 0) {
+                sayUnmeasuredOnce();
+            }
             callsWithoutDetail += calls;
             System.arraycopy(totals, base, seen, base, Recorder.OVF_STRIDE);
         }
+    }
+
+    private static void sayUnmeasuredOnce() {
+        AgentLog.once("unmeasured", "some profiled calls ran where the JVM cannot count a thread's allocated bytes"
+                + " (virtual threads): they are counted as unmeasured_calls, never as 0 bytes");
     }
 
     private void perCallRow(int op, Thread owner, long inclusive, long self, long nanos, boolean threw, long gcs,

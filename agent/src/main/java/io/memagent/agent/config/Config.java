@@ -106,7 +106,7 @@ public final class Config {
             throws ConfigException {
         Map<String, String> sys = new TreeMap<>();
         for (String name : systemProperties.stringPropertyNames()) {
-            if (name.startsWith("memagent.") && !name.startsWith("memagent.debug.") && !name.startsWith("memagent.test.")) {
+            if (name.startsWith("memagent.")) {
                 sys.put(name, systemProperties.getProperty(name));
             }
         }

@@ -1,0 +1,146 @@
+package io.memagent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memagent.testapps.ExactBytesApp;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The product's promise, end to end: a real JVM with the real agent jar, a real PostgreSQL,
+ * and exact bytes per call compared with twins measured in the same JVM.
+ */
+class ExactBytesIT {
+    static final int CALLS = 200;
+    static TestDatabase db;
+    static String schema;
+    static AppRun.Result run;
+
+    @BeforeAll
+    static void runApp() throws Exception {
+        db = TestDatabase.get();
+        schema = db.newSchema();
+        run = AppRun.main(ExactBytesApp.class)
+                .database(db, schema, "exact-bytes")
+                .prop("memagent.flush.interval.ms", 200)
+                .args(String.valueOf(CALLS))
+                .run()
+                .assertOk();
+    }
+
+    @AfterAll
+    static void dropSchema() {
+        if (schema != null) {
+            db.dropSchema(schema);
+        }
+    }
+
+    /** The run's figures for one operation, summed over its buckets. */
+    private static Map<String, Object> stats(String operation) {
+        List<Map<String, Object>> rows = db.query("SELECT sum(calls) AS calls, sum(errors) AS errors,"
+                + " sum(unmeasured_calls) AS unmeasured, sum(total_bytes) AS total, sum(self_bytes) AS self,"
+                + " min(min_bytes) AS min, max(max_bytes) AS max, min(p50_bytes) AS p50_low, max(p99_bytes) AS p99_high,"
+                + " count(*) AS buckets, bool_and(bucket_end > bucket_start) AS ordered"
+                + " FROM " + schema + ".method_allocation_stats WHERE operation_type = ?", operation);
+        assertEquals(1, rows.size());
+        assertNotNull(rows.get(0).get("calls"), "no stats rows for " + operation + "\n" + run);
+        return rows.get(0);
+    }
+
+    private static long n(Map<String, Object> row, String col) {
+        return ((Number) row.get(col)).longValue();
+    }
+
+    private static void assertExact(String operation, String truthKey) {
+        long truth = run.value(truthKey);
+        Map<String, Object> s = stats(operation);
+        assertEquals(CALLS, n(s, "calls"), operation + " calls");
+        assertEquals(0, n(s, "errors"), operation + " errors");
+        assertEquals(0, n(s, "unmeasured"), operation + " unmeasured");
+        assertEquals(truth * CALLS, n(s, "total"), operation + " total bytes");
+        assertEquals(truth * CALLS, n(s, "self"), operation + " self bytes");
+        assertEquals(truth, n(s, "min"), operation + " min bytes");
+        assertEquals(truth, n(s, "max"), operation + " max bytes");
+        assertEquals(truth, n(s, "p50_low"), operation + " p50 bytes");
+        assertEquals(truth, n(s, "p99_high"), operation + " p99 bytes");
+        assertEquals(Boolean.TRUE, s.get("ordered"));
+    }
+
+    @Test
+    void oneMillionBytesIsExactly1000016PerCall() {
+        assertEquals(1_000_016, run.value("truth.oneMillionBytes"), "default heap layout");
+        // Called directly and from Nested.outer: 2 x CALLS calls of exactly the same size.
+        Map<String, Object> s = stats("ExactBytesApp.oneMillionBytes");
+        assertEquals(2L * CALLS, n(s, "calls"));
+        assertEquals(2L * CALLS * 1_000_016, n(s, "total"));
+        assertEquals(1_000_016, n(s, "min"));
+        assertEquals(1_000_016, n(s, "max"));
+        assertEquals(1_000_016, n(s, "p99_high"));
+    }
+
+    @Test
+    void everySizeMatchesItsTwin() {
+        assertExact("ExactBytesApp.fourThousandBytes", "truth.fourThousandBytes");
+        assertExact("ExactBytesApp.thousandLongs", "truth.thousandLongs");
+        assertExact("ExactBytesApp.tenReferences", "truth.tenReferences");
+        assertExact("ExactBytesApp.twoMillionBytesOfInts", "truth.twoMillionBytesOfInts");
+    }
+
+    @Test
+    void selfBytesExcludeTheNestedProfiledCall() {
+        Map<String, Object> s = stats("Nested.outer");
+        long inner = run.value("truth.oneMillionBytes");
+        long own = run.value("truth.oneThousandBytes");
+        assertEquals(CALLS, n(s, "calls"));
+        assertEquals((inner + own) * CALLS, n(s, "total"));
+        assertEquals(own * CALLS, n(s, "self"));
+        assertEquals(inner + own, n(s, "min"));
+    }
+
+    @Test
+    void throwingCallsAreCountedAndTheExceptionReachesTheCallerUnchanged() {
+        assertEquals(CALLS, run.value("caught"));
+        Map<String, Object> s = stats("ExactBytesApp.fails");
+        assertEquals(CALLS, n(s, "calls"));
+        assertEquals(CALLS, n(s, "errors"));
+    }
+
+    @Test
+    void callsAtOrAboveTheThresholdGetOneRowEach() {
+        long truth = run.value("truth.twoMillionBytesOfInts");
+        List<Map<String, Object>> rows = db.query("SELECT operation_type, method, kind, allocated_bytes, self_bytes,"
+                + " threw, thread_name, allocation_pattern::text AS pattern FROM " + schema + ".memory_allocations");
+        // Only the 2,000,016-byte calls reach memagent.calls.min.bytes (1 MiB); 1,000,016 does not.
+        assertEquals(CALLS, rows.size());
+        for (Map<String, Object> r : rows) {
+            assertEquals("ExactBytesApp.twoMillionBytesOfInts", r.get("operation_type"));
+            assertEquals("io.memagent.testapps.ExactBytesApp#twoMillionBytesOfInts()[I", r.get("method"));
+            assertEquals("method", r.get("kind"));
+            assertEquals(truth, ((Number) r.get("allocated_bytes")).longValue());
+            assertEquals(truth, ((Number) r.get("self_bytes")).longValue());
+            assertEquals(Boolean.FALSE, r.get("threw"));
+            assertEquals("main", r.get("thread_name"));
+            assertTrue(((String) r.get("pattern")).contains("gc_count_during"), String.valueOf(r.get("pattern")));
+        }
+    }
+
+    @Test
+    void theRunIsRecordedWithItsEnd() {
+        List<Map<String, Object>> runs = db.query("SELECT service_name, process_id, stopped_at, records_dropped,"
+                + " config->>'memagent.db.schema' AS cfg_schema, agent_version, jvm_version FROM " + schema + ".agent_runs");
+        assertEquals(1, runs.size());
+        Map<String, Object> r = runs.get(0);
+        assertEquals("exact-bytes", r.get("service_name"));
+        assertNotNull(r.get("stopped_at"), "stopped_at after a normal exit");
+        assertEquals(0L, ((Number) r.get("records_dropped")).longValue());
+        assertEquals(schema, r.get("cfg_schema"));
+        // Every row carries the run's service and process.
+        assertEquals(0, db.queryLong("SELECT count(*) FROM " + schema + ".method_allocation_stats"
+                + " WHERE service_name <> 'exact-bytes' OR process_id <> ?", r.get("process_id")));
+    }
+}

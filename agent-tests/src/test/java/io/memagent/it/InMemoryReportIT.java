@@ -1,0 +1,43 @@
+package io.memagent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memagent.testapps.ExactBytesApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Without memagent.jdbc.url the agent keeps data in memory and prints the report at exit. */
+class InMemoryReportIT {
+    @Test
+    void theExitReportListsOperationsByBytesWithCallsAndSelf() throws Exception {
+        AppRun.Result r = AppRun.main(ExactBytesApp.class).args("100").run().assertOk();
+        assertTrue(r.stderr().contains("==== memagent report: service ExactBytesApp"), r.toString());
+        assertTrue(r.stderr().contains("in-memory mode"), r.stderr());
+        Map<String, Long> calls = ClassLoadersIT.reportCalls(r);
+        assertEquals(200L, calls.get("ExactBytesApp.oneMillionBytes"), r.stderr());
+        assertEquals(100L, calls.get("ExactBytesApp.twoMillionBytesOfInts"), r.stderr());
+        assertEquals(100L, calls.get("Nested.outer"), r.stderr());
+        assertEquals(100L, calls.get("ExactBytesApp.fails"), r.stderr());
+        // Ordered by total bytes: 200 x 1,000,016 B first, then 100 x 2,000,016 B, then Nested.outer.
+        List<String> order = List.copyOf(calls.keySet());
+        assertEquals("ExactBytesApp.oneMillionBytes", order.get(0));
+        assertEquals("ExactBytesApp.twoMillionBytesOfInts", order.get(1));
+        assertEquals("Nested.outer", order.get(2));
+        // name, calls, total, average, p99, self: "Nested.outer 100 95.5 MiB 977.6 KiB 977.6 KiB 99.2 KiB 0 0"
+        assertTrue(r.stderr().matches("(?s).*\\nNested\\.outer\\s+100\\s+95\\.5 MiB\\s+977\\.6 KiB\\s+977\\.6 KiB\\s+99\\.2 KiB\\s+0\\s+0\\n.*"),
+                r.stderr());
+    }
+
+    @Test
+    void theSampleAppRunsWithTheAgentAndReports() throws Exception {
+        Path jar = Path.of(AppRun.SAMPLE_JAR);
+        assertTrue(Files.exists(jar), "sample-app.jar is built before agent-tests: " + jar);
+        AppRun.Result r = AppRun.jar(AppRun.SAMPLE_JAR).run().assertOk();
+        assertTrue(r.stderr().contains("==== memagent report: service sample-app"), r.toString());
+        assertTrue(ClassLoadersIT.reportCalls(r).size() >= 5, r.stderr());
+    }
+}

@@ -1,0 +1,29 @@
+package io.memagent.testapps;
+
+import io.memagent.api.ProfileMemory;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/** Profiled calls on a virtual thread (JDK 21+), where the allocation counter reads -1. */
+public class VirtualThreadApp {
+    static volatile Object sink;
+
+    @ProfileMemory
+    static byte[] onVirtualThread() {
+        return new byte[4000];
+    }
+
+    public static void main(String[] args) throws Throwable {
+        Runnable work = () -> {
+            for (int i = 0; i < 25; i++) {
+                sink = onVirtualThread();
+            }
+        };
+        // Thread.startVirtualThread(Runnable), looked up so this compiles for Java 17.
+        Thread t = (Thread) MethodHandles.publicLookup()
+                .findStatic(Thread.class, "startVirtualThread", MethodType.methodType(Thread.class, Runnable.class))
+                .invokeExact(work);
+        t.join();
+        Truth.print("calls", 25);
+    }
+}
