@@ -63,6 +63,7 @@ public final class AgentRuntime {
         AgentRuntime runtime = new AgentRuntime(config, run);
         runtime.startThreads();
         new Instrumenter(inst, runtime.registry, config.includes()).install(inst, attached);
+        Recorder.warmUp();
         Recorder.setEnabled(true);
         Runtime.getRuntime().addShutdownHook(new Thread(runtime::shutdown, "memagent-shutdown"));
         AgentLog.info("memagent " + run.agentVersion() + " started for service '" + run.serviceName() + "': "

@@ -62,6 +62,21 @@ public final class Recorder {
         gcEpoch++; // single writer: the agent's GC listener thread
     }
 
+    /**
+     * Runs the publishing paths once on throw-away state, so the JVM links their
+     * {@code VarHandle} call sites now. Linking allocates; done lazily it would land inside the
+     * measured window of the first nested call ever made. Call before {@link #setEnabled}.
+     */
+    public static void warmUp() {
+        ThreadState ring = new ThreadState(Thread.currentThread(), 2);
+        for (int i = 0; i < 4; i++) {
+            ring.publish(0, 0, 0, 0, 0, 0); // the last two find the ring full: getAcquire, then totals
+        }
+        ring.release(ring.publishedHead());
+        ring.publish(0, 0, 0, 0, 0, 0);
+        new ThreadState(Thread.currentThread(), 0).publish(0, FLAG_THREW | FLAG_UNMEASURED, 0, 0, 0, 0);
+    }
+
     /** The thread states to drain. Only the agent's drain thread iterates or removes. */
     public static ConcurrentLinkedQueue<ThreadState> states() {
         return STATES;
@@ -233,11 +248,27 @@ public final class Recorder {
             if (n >= MAX_DEPTH) {
                 return false;
             }
+            long before = THREADS.getCurrentThreadAllocatedBytes();
             startBytes = java.util.Arrays.copyOf(startBytes, n * 2);
             startNanos = java.util.Arrays.copyOf(startNanos, n * 2);
             startGc = java.util.Arrays.copyOf(startGc, n * 2);
             childBytes = java.util.Arrays.copyOf(childBytes, n * 2);
+            compensate(before);
             return true;
+        }
+
+        /**
+         * The agent just allocated (rarely: a deeper stack, a bigger totals table) while calls
+         * are open on this thread; move their start marks so none of them is charged for it.
+         */
+        private void compensate(long counterBefore) {
+            long spent = THREADS.getCurrentThreadAllocatedBytes() - counterBefore;
+            if (counterBefore < 0 || spent <= 0) {
+                return;
+            }
+            for (int i = 0; i < depth; i++) {
+                startBytes[i] += spent;
+            }
         }
 
         private void publish(int op, int flags, long gcs, long inclusive, long self, long nanos) {
@@ -262,9 +293,11 @@ public final class Recorder {
             long[] o = overflow;
             int base = op * OVF_STRIDE;
             if (base + OVF_STRIDE > o.length) {
+                long before = THREADS.getCurrentThreadAllocatedBytes();
                 long[] bigger = java.util.Arrays.copyOf(o, Math.max(base + OVF_STRIDE, o.length * 2));
                 overflow = bigger;
                 o = bigger;
+                compensate(before);
             }
             o[base]++;
             if ((flags & FLAG_THREW) != 0) {

@@ -1,0 +1,225 @@
+package io.memagent.agent.aggregate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.memagent.agent.config.Config;
+import io.memagent.agent.instrument.OperationRegistry;
+import io.memagent.agent.store.AllocationRow;
+import io.memagent.agent.store.InMemorySink;
+import io.memagent.agent.store.Row;
+import io.memagent.agent.store.StatsRow;
+import io.memagent.agent.store.Table;
+import io.memagent.bootstrap.Recorder;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hot path and the drain thread together, in-process: what advice does (enter/exit around
+ * the body), without bytecode weaving. The forked-JVM tests cover the weaving.
+ */
+class RecorderAndAggregatorTest {
+    static volatile Object sink;
+    static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    final AtomicLong clock = new AtomicLong(1_000_000_000_000L);
+    OperationRegistry registry;
+    InMemorySink rows;
+    Aggregator aggregator;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void linkTheHotPath() {
+        Recorder.warmUp(); // as AgentRuntime does before enabling
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Recorder.setEnabled(true);
+        registry = new OperationRegistry();
+        rows = new InMemorySink(100_000);
+        Properties p = new Properties();
+        p.setProperty("memagent.stats.interval.ms", "1000");
+        p.setProperty("memagent.calls.min.bytes", "1000000");
+        aggregator = new Aggregator(Config.load(null, p, Map.of()), registry, rows, clock::get);
+        aggregator.drainOnce(); // leftovers of other tests go to this aggregator's first bucket
+        rows = new InMemorySink(100_000);
+        aggregator = new Aggregator(Config.load(null, p, Map.of()), registry, rows, clock::get);
+    }
+
+    @AfterEach
+    void tearDown() {
+        Recorder.setEnabled(false);
+    }
+
+    static long truthOf(Runnable r) {
+        long last = 0;
+        for (int i = 0; i < 5; i++) {
+            long b = THREADS.getCurrentThreadAllocatedBytes();
+            r.run();
+            last = THREADS.getCurrentThreadAllocatedBytes() - b;
+        }
+        return last;
+    }
+
+    static void profiled(int op, Runnable body) {
+        int token = Recorder.enter();
+        boolean threw = true;
+        try {
+            body.run();
+            threw = false;
+        } finally {
+            Recorder.exit(op, token, threw);
+        }
+    }
+
+    OperationSummary summary(String name) {
+        for (OperationSummary s : aggregator.summaries()) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no " + name + " in " + aggregator.summaries());
+    }
+
+    @Test
+    void bytesPerCallAreExactAndSelfExcludesNestedCalls() {
+        int outer = registry.register("outer", "T#outer()V", "method");
+        int inner = registry.register("inner", "T#inner()V", "method");
+        Runnable big = () -> sink = new byte[1_000_000];
+        Runnable small = () -> sink = new byte[1000];
+        long bigTruth = truthOf(big);
+        long smallTruth = truthOf(small);
+        for (int i = 0; i < 10; i++) {
+            profiled(outer, () -> {
+                small.run();
+                profiled(inner, big);
+            });
+        }
+        aggregator.stop();
+        OperationSummary o = summary("outer");
+        OperationSummary in = summary("inner");
+        assertEquals(10, o.calls());
+        assertEquals(10 * (bigTruth + smallTruth), o.totalBytes());
+        assertEquals(10 * smallTruth, o.selfBytes());
+        assertEquals(bigTruth + smallTruth, o.minBytes());
+        assertEquals(bigTruth + smallTruth, o.p99Bytes());
+        assertEquals(10 * bigTruth, in.totalBytes());
+        assertEquals(bigTruth, in.p50Bytes());
+        // Calls of at least 1,000,000 bytes get their own row, with exact figures.
+        List<Row> calls = rows.rows(Table.MEMORY_ALLOCATIONS);
+        assertEquals(20, calls.size());
+        assertEquals(10, calls.stream().filter(r -> ((AllocationRow) r).operationType().equals("inner")
+                && ((AllocationRow) r).allocatedBytes() == bigTruth && ((AllocationRow) r).selfBytes() == bigTruth).count());
+    }
+
+    @Test
+    void recursionOneThousandDeepKeepsInclusiveAndSelfRight() {
+        int op = registry.register("recurse", "T#recurse(I)V", "method");
+        long each = truthOf(() -> sink = new long[16]);
+        recurse(op, 1000);
+        aggregator.stop();
+        OperationSummary s = summary("recurse");
+        assertEquals(1000, s.calls());
+        assertEquals(1000 * each, s.selfBytes());
+        // The call at depth d includes the 1000 - d + 1 allocations below and at it.
+        assertEquals(each * 1000L * 1001 / 2, s.totalBytes());
+        assertEquals(each, s.minBytes());
+        assertEquals(1000 * each, s.maxBytes());
+    }
+
+    /** What woven advice does, written out (a capturing lambda would allocate inside the parent's window). */
+    private static void recurse(int op, int depth) {
+        int token = Recorder.enter();
+        sink = new long[16];
+        if (depth > 1) {
+            recurse(op, depth - 1);
+        }
+        Recorder.exit(op, token, false);
+    }
+
+    @Test
+    void aFullRingKeepsTotalsExactAndSaysHowManyCallsLostTheirDetail() throws Exception {
+        int op = registry.register("burst", "T#burst()V", "method");
+        long each = truthOf(() -> sink = new byte[64]);
+        int calls = 5 * Recorder.RING_RECORDS;
+        Thread t = new Thread(() -> {
+            for (int i = 0; i < calls; i++) {
+                profiled(op, () -> sink = new byte[64]);
+            }
+        });
+        t.start();
+        t.join(); // nothing drains meanwhile: the ring fills after RING_RECORDS calls
+        aggregator.stop();
+        OperationSummary s = summary("burst");
+        assertEquals(calls, s.calls());
+        assertEquals((long) calls * each, s.totalBytes());
+        assertEquals((long) calls * each, s.selfBytes());
+        assertEquals(calls - Recorder.RING_RECORDS, aggregator.callsWithoutDetail());
+        assertEquals(each, s.maxBytes(), "extremes come from the calls with detail");
+    }
+
+    @Test
+    void bucketsSplitByDrainTimeAndSumToTheTotal() {
+        int op = registry.register("ticks", "T#ticks()V", "method");
+        long each = truthOf(() -> sink = new byte[100]);
+        for (int bucket = 0; bucket < 3; bucket++) {
+            for (int i = 0; i < 7 + bucket; i++) {
+                profiled(op, () -> sink = new byte[100]);
+            }
+            aggregator.drainOnce();
+            clock.addAndGet(1000);
+        }
+        aggregator.stop();
+        List<Row> stats = rows.rows(Table.METHOD_ALLOCATION_STATS);
+        assertEquals(3, stats.size());
+        long[] expected = {7, 8, 9};
+        for (int i = 0; i < 3; i++) {
+            StatsRow r = (StatsRow) stats.get(i);
+            assertEquals(expected[i], r.calls());
+            assertEquals(expected[i] * each, r.totalBytes());
+            assertEquals(1000, r.bucketEndMs() - r.bucketStartMs());
+            assertEquals(0, r.bucketStartMs() % 1000);
+        }
+        assertEquals(24, summary("ticks").calls());
+    }
+
+    @Test
+    void errorsAreCountedAndAThrowingBodyIsStillMeasured() {
+        int op = registry.register("fails", "T#fails()V", "method");
+        long each = truthOf(() -> sink = new byte[200]);
+        for (int i = 0; i < 4; i++) {
+            try {
+                profiled(op, () -> {
+                    sink = new byte[200];
+                    throw new IllegalStateException("planned");
+                });
+            } catch (IllegalStateException expected) {
+                // the caller sees the exception unchanged
+            }
+        }
+        aggregator.stop();
+        OperationSummary s = summary("fails");
+        assertEquals(4, s.calls());
+        assertEquals(4, s.errors());
+        // The exception and its stack trace are allocated inside the call too, so each call is
+        // at least the array; the exact figure depends on the stack depth, so it is not asserted.
+        assertEquals(true, s.minBytes() > each, s.toString());
+    }
+
+    @Test
+    void disabledRecordingCostsNothingAndRecordsNothing() {
+        int op = registry.register("off", "T#off()V", "method");
+        Recorder.setEnabled(false);
+        assertEquals(0, Recorder.enter());
+        Recorder.exit(op, 0, false);
+        aggregator.stop();
+        assertNull(aggregator.summaries().stream().filter(s -> s.name().equals("off")).findFirst().orElse(null));
+    }
+}
