@@ -54,29 +54,44 @@ public final class AgentRuntime {
             AgentLog.info("disabled (memagent.enabled=false)");
             return;
         }
-        if (!Recorder.allocationCountingSupported()) {
-            AgentLog.warn("this JVM does not count allocated bytes per thread: calls are counted as unmeasured, never as 0 bytes");
-        }
         RunInfo run = new RunInfo(UUID.randomUUID(), serviceName(config), ProcessHandle.current().pid(), hostName(),
                 System.getProperty("java.vm.vendor", "?") + " " + Runtime.version(), version(),
                 Json.object(config.masked()), System.currentTimeMillis());
         AgentRuntime runtime = new AgentRuntime(config, run);
-        runtime.startThreads();
-        new Instrumenter(inst, runtime.registry, config.includes()).install(inst, attached);
-        Recorder.warmUp();
-        Recorder.setEnabled(true);
+        // Only the cheap raw-bytes filter is installed on the app's thread; Byte Buddy, the MXBeans
+        // and the threads start on memagent-init, so the app's start does not wait for them.
+        Instrumenter instrumenter = new Instrumenter(config.includes());
+        instrumenter.installFilter(inst);
+        Thread init = new Thread(() -> runtime.initialize(inst, instrumenter, attached), "memagent-init");
+        init.setDaemon(true);
+        init.start();
         Runtime.getRuntime().addShutdownHook(new Thread(runtime::shutdown, "memagent-shutdown"));
         AgentLog.info("memagent " + run.agentVersion() + " started for service '" + run.serviceName() + "': "
                 + (config.jdbcUrl() != null ? "writing to " + Config.maskUrl(config.jdbcUrl()) + " (schema "
                 + config.dbSchema() + ")" : "in-memory mode, report at exit"));
     }
 
-    private void startThreads() {
-        if (sink instanceof PostgresWriter w) {
-            w.start();
+    private void initialize(Instrumentation inst, Instrumenter instrumenter, boolean attached) {
+        try {
+            if (!Recorder.allocationCountingSupported()) {
+                AgentLog.warn("this JVM does not count allocated bytes per thread: calls are counted as unmeasured,"
+                        + " never as 0 bytes");
+            }
+            if (sink instanceof PostgresWriter w) {
+                w.start();
+            }
+            aggregator.start();
+            instrumenter.build(inst, registry);
+            Recorder.warmUp();
+            Recorder.setEnabled(true);
+            installGcEpochListener();
+            if (attached) {
+                instrumenter.retransformLoaded(inst);
+            }
+        } catch (Throwable t) {
+            Recorder.setEnabled(false);
+            AgentLog.error("memagent could not start and is disabled; the application runs without it: " + t);
         }
-        aggregator.start();
-        installGcEpochListener();
     }
 
     /** Tells the hot path that a GC happened, so per-call rows can say how many ran during the call. */

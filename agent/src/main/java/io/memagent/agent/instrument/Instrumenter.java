@@ -51,11 +51,36 @@ public final class Instrumenter {
         "java/", "javax/management/", "jdk/", "sun/", "com/sun/",
     };
 
-    private final List<MethodPattern> includes;
-    private final ClassFileTransformer delegate;
+    /** How long a class that needs weaving may wait for Byte Buddy to be ready. */
+    private static final long READY_TIMEOUT_SECONDS = 30;
 
-    public Instrumenter(Instrumentation inst, OperationRegistry registry, List<MethodPattern> includes) {
+    private final List<MethodPattern> includes;
+    private final java.util.concurrent.CompletableFuture<ClassFileTransformer> delegate =
+            new java.util.concurrent.CompletableFuture<>();
+
+    public Instrumenter(List<MethodPattern> includes) {
         this.includes = includes;
+    }
+
+    /**
+     * Installs the cheap pre-filter now, on the premain thread. Byte Buddy is built later by
+     * {@link #build}; a class that needs weaving before then waits for it (bounded).
+     */
+    public void installFilter(Instrumentation inst) {
+        inst.addTransformer(new PrefilteringTransformer(), true);
+    }
+
+    /** Builds the Byte Buddy transformer (the costly part of start-up); called on the agent's init thread. */
+    public void build(Instrumentation inst, OperationRegistry registry) {
+        try {
+            delegate.complete(makeTransformer(inst, registry));
+        } catch (Throwable t) {
+            delegate.completeExceptionally(t);
+            throw t;
+        }
+    }
+
+    private ClassFileTransformer makeTransformer(Instrumentation inst, OperationRegistry registry) {
         OperationNaming naming = new OperationNaming();
         ElementMatcher.Junction<MethodDescription> profiled = isAnnotatedWith(named(OperationNaming.ANNOTATION))
                 .or(isDeclaredBy(isAnnotatedWith(named(OperationNaming.ANNOTATION))))
@@ -77,7 +102,7 @@ public final class Instrumenter {
         Advice advice = Advice.withCustomMapping()
                 .bind(new OperationIdBinding(registry, naming))
                 .to(ProfileAdvice.class);
-        this.delegate = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
@@ -100,10 +125,9 @@ public final class Instrumenter {
                 .makeRaw();
     }
 
-    /** Registers the transformer and retransforms already-loaded candidates (agentmain). */
-    public void install(Instrumentation inst, boolean retransformLoaded) {
-        inst.addTransformer(new PrefilteringTransformer(), true);
-        if (retransformLoaded && inst.isRetransformClassesSupported()) {
+    /** Retransforms already-loaded candidates (agentmain: the agent arrived after the app's classes). */
+    public void retransformLoaded(Instrumentation inst) {
+        if (inst.isRetransformClassesSupported()) {
             List<Class<?>> candidates = new ArrayList<>();
             for (Class<?> c : inst.getAllLoadedClasses()) {
                 if (inst.isModifiableClass(c) && !c.isArray() && !c.isPrimitive() && isLoadedCandidate(c)) {
@@ -202,7 +226,8 @@ public final class Instrumenter {
                 if (!mentionsAnnotation(classFile) && (includes.isEmpty() || !matchesInclude(className.replace('/', '.')))) {
                     return null;
                 }
-                return delegate.transform(module, loader, className, redefined, domain, classFile);
+                ClassFileTransformer ready = delegate.get(READY_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                return ready.transform(module, loader, className, redefined, domain, classFile);
             } catch (Throwable t) {
                 AgentLog.once("transform:" + className, "could not instrument " + className + ": " + t);
                 return null;
