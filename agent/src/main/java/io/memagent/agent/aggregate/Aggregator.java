@@ -191,22 +191,25 @@ public final class Aggregator {
             seen = Arrays.copyOf(seen, totals.length);
             s.overflowSeen = seen;
         }
+        long[] now = new long[Recorder.OVF_STRIDE];
         for (int base = 0; base + Recorder.OVF_STRIDE <= totals.length; base += Recorder.OVF_STRIDE) {
-            long calls = totals[base] - seen[base];
+            // The owner thread may be adding to these right now: read each total exactly once, and
+            // remember what was read, so a call counted between two reads is never lost.
+            for (int k = 0; k < Recorder.OVF_STRIDE; k++) {
+                now[k] = totals[base + k];
+            }
+            long calls = now[0] - seen[base];
             if (calls == 0) {
                 continue;
             }
-            long errors = totals[base + 1] - seen[base + 1];
-            long unmeasured = totals[base + 2] - seen[base + 2];
-            long bytes = totals[base + 3] - seen[base + 3];
-            long self = totals[base + 4] - seen[base + 4];
-            long nanos = totals[base + 5] - seen[base + 5];
-            figures(base / Recorder.OVF_STRIDE).addTotals(calls, errors, unmeasured, bytes, self, nanos);
+            long unmeasured = now[2] - seen[base + 2];
+            figures(base / Recorder.OVF_STRIDE).addTotals(calls, now[1] - seen[base + 1], unmeasured,
+                    now[3] - seen[base + 3], now[4] - seen[base + 4], now[5] - seen[base + 5]);
             if (unmeasured > 0) {
                 sayUnmeasuredOnce();
             }
             callsWithoutDetail += calls;
-            System.arraycopy(totals, base, seen, base, Recorder.OVF_STRIDE);
+            System.arraycopy(now, 0, seen, base, Recorder.OVF_STRIDE);
         }
     }
 

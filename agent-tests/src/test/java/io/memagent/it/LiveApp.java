@@ -1,0 +1,65 @@
+package io.memagent.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/** A forked app that stays up: read its stdout line by line, signal it, collect its stderr. */
+final class LiveApp implements AutoCloseable {
+    final Process process;
+    private final BufferedReader stdout;
+    private final StringBuilder stderr = new StringBuilder();
+    private final Thread stderrPump;
+
+    LiveApp(AppRun run) throws IOException {
+        process = run.start();
+        stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        stderrPump = new Thread(() -> {
+            try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = err.readLine()) != null; ) {
+                    synchronized (stderr) {
+                        stderr.append(line).append('\n');
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process is gone
+            }
+        });
+        stderrPump.setDaemon(true);
+        stderrPump.start();
+    }
+
+    /** Blocks until the app prints a line starting with {@code prefix}; returns that line. */
+    String awaitLine(String prefix) throws IOException, InterruptedException {
+        for (String line; (line = stdout.readLine()) != null; ) {
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+        }
+        throw new AssertionError("the app ended without printing " + prefix + "; stderr:\n" + stderr());
+    }
+
+    /** SIGTERM, as an orchestrator stopping a container sends. */
+    int terminate(long timeoutSeconds) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the app did not exit within " + timeoutSeconds + " s of SIGTERM; stderr:\n" + stderr());
+        }
+        return process.exitValue();
+    }
+
+    String stderr() throws InterruptedException {
+        stderrPump.join(2_000);
+        synchronized (stderr) {
+            return stderr.toString();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
