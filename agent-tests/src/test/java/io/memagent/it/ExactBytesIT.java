@@ -130,6 +130,14 @@ class ExactBytesIT {
     }
 
     @Test
+    void theAgentWritesNothingToTheAppsOutputButItsOwnLines() {
+        List<String> foreign = java.util.Arrays.stream(run.stderr().split("\n"))
+                .filter(l -> !l.isBlank() && !l.startsWith("[memagent] ")).toList();
+        assertEquals(List.of(), foreign, "no library logging (Flyway, HikariCP, pgjdbc) on the app's stderr");
+        assertEquals(2, run.agentLines().size(), run.stderr()); // started ..., stopped ...
+    }
+
+    @Test
     void theRunIsRecordedWithItsEnd() {
         List<Map<String, Object>> runs = db.query("SELECT service_name, process_id, stopped_at, records_dropped,"
                 + " config->>'memagent.db.schema' AS cfg_schema, agent_version, jvm_version FROM " + schema + ".agent_runs");

@@ -41,9 +41,13 @@ final class LiveApp implements AutoCloseable {
         throw new AssertionError("the app ended without printing " + prefix + "; stderr:\n" + stderr());
     }
 
-    /** SIGTERM, as an orchestrator stopping a container sends. */
+    /**
+     * SIGTERM, as an orchestrator stopping a container sends. Through the ProcessHandle:
+     * {@code Process.destroy()} also closes our ends of the app's pipes, and whatever the app
+     * writes while shutting down would be lost.
+     */
     int terminate(long timeoutSeconds) throws InterruptedException {
-        process.destroy();
+        process.toHandle().destroy();
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the app did not exit within " + timeoutSeconds + " s of SIGTERM; stderr:\n" + stderr());
@@ -52,7 +56,7 @@ final class LiveApp implements AutoCloseable {
     }
 
     String stderr() throws InterruptedException {
-        stderrPump.join(2_000);
+        stderrPump.join(10_000); // after exit the pump ends at EOF
         synchronized (stderr) {
             return stderr.toString();
         }

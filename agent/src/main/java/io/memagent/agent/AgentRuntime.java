@@ -116,8 +116,9 @@ public final class AgentRuntime {
                         aggregator.callsWithoutDetail()));
                 System.err.flush();
             } else {
-                AgentLog.info("stopped: " + sink.stats().rowsWritten() + " rows written to PostgreSQL, "
-                        + sink.stats().droppedTotal() + " dropped " + sink.stats().dropsByReason());
+                AgentLog.info("stopped: " + sink.stats().rowsOffered() + " rows made, " + sink.stats().rowsWritten()
+                        + " written to PostgreSQL, " + sink.stats().droppedTotal() + " dropped "
+                        + sink.stats().dropsByReason());
             }
         } catch (Throwable t) {
             AgentLog.error("error while stopping: " + t);

@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -222,11 +221,11 @@ public final class Aggregator {
                             long now) {
         Operation o = operation(op);
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        UUID id = new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & ~(3L << 62)) | (2L << 62));
-        String pattern = "{\"gc_count_during\":" + gcs + ",\"nested_profiled_bytes\":" + (inclusive - self)
-                + ",\"bytes_per_ms\":" + (nanos > 0 ? inclusive * 1_000_000L / nanos : inclusive) + "}";
-        sink.offer(new AllocationRow(id, o.name(), o.method(), o.kind(), owner.getName(), inclusive, self, nanos, threw,
-                pattern, now));
+        // A version-4 UUID's bits, without the UUID object: rows may wait long in the queue.
+        long high = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (r.nextLong() & ~(3L << 62)) | (2L << 62);
+        sink.offer(new AllocationRow(high, low, o.name(), o.method(), o.kind(), owner.getName(), inclusive, self, nanos,
+                threw, gcs, now));
     }
 
     private Operation operation(int id) {

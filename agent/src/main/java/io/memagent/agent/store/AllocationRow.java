@@ -2,18 +2,38 @@ package io.memagent.agent.store;
 
 import java.util.UUID;
 
-/** {@code memory_allocations}: one call at or above {@code memagent.calls.min.bytes}. */
-public record AllocationRow(UUID operationId, String operationType, String method, String kind, String threadName,
-                            long allocatedBytes, long selfBytes, long durationNs, boolean threw,
-                            String allocationPatternJson, long createdAtMs) implements Row {
+/**
+ * {@code memory_allocations}: one call at or above {@code memagent.calls.min.bytes}.
+ *
+ * <p>Up to {@code memagent.queue.capacity} of these wait in memory while the database is down,
+ * so a row holds only primitives and references to strings it shares with its operation and
+ * thread; the id's text and the {@code allocation_pattern} JSON are made when the row is written.
+ *
+ * @param idHigh          the most significant bits of {@code operation_id} (a random UUID)
+ * @param idLow           the least significant bits of {@code operation_id}
+ * @param gcCountDuring   collections that ran while the call was open
+ */
+public record AllocationRow(long idHigh, long idLow, String operationType, String method, String kind,
+                            String threadName, long allocatedBytes, long selfBytes, long durationNs, boolean threw,
+                            long gcCountDuring, long createdAtMs) implements Row {
     @Override
     public Table table() {
         return Table.MEMORY_ALLOCATIONS;
     }
 
+    public UUID operationId() {
+        return new UUID(idHigh, idLow);
+    }
+
+    /** {@code allocation_pattern}: what else the call's bytes say about it. */
+    public String allocationPatternJson() {
+        return "{\"gc_count_during\":" + gcCountDuring + ",\"nested_profiled_bytes\":" + (allocatedBytes - selfBytes)
+                + ",\"bytes_per_ms\":" + (durationNs > 0 ? allocatedBytes * 1_000_000L / durationNs : allocatedBytes) + "}";
+    }
+
     @Override
     public void writeTo(CopyLine l) {
-        l.uuid(operationId).text(operationType).text(method).text(kind).text(threadName).number(allocatedBytes)
-                .number(selfBytes).number(durationNs).bool(threw).json(allocationPatternJson).timestamp(createdAtMs);
+        l.uuid(operationId()).text(operationType).text(method).text(kind).text(threadName).number(allocatedBytes)
+                .number(selfBytes).number(durationNs).bool(threw).json(allocationPatternJson()).timestamp(createdAtMs);
     }
 }

@@ -31,6 +31,7 @@ public final class InMemorySink implements RowSink {
             q.removeFirst();
         }
         q.addLast(row);
+        stats.rowsOffered.incrementAndGet();
         stats.rowsWritten.incrementAndGet();
     }
 

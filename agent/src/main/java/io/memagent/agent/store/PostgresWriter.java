@@ -26,7 +26,8 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
 /**
- * The one thread that talks to PostgreSQL. Rows wait in a bounded queue; every
+ * The one thread that talks to PostgreSQL. Rows wait in two bounded queues (detail rows, and
+ * aggregates that must survive an outage, see {@link Table#aggregate()}); every
  * {@code memagent.flush.interval.ms} the writer takes what is there and writes it in one
  * transaction: COPY per table, plus a {@code memagent_batches} row with the batch's id. If the
  * connection dies, the same batch (same id) is retried; a retry first looks for that id, so a
@@ -44,6 +45,7 @@ public final class PostgresWriter implements RowSink {
     private final RunInfo run;
     private final String schema;
     private final ArrayBlockingQueue<Row> queue;
+    private final ArrayBlockingQueue<Row> aggregates;
     private final WriterStats stats;
     private final Thread thread;
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -63,7 +65,8 @@ public final class PostgresWriter implements RowSink {
         this.run = run;
         this.schema = '"' + config.dbSchema() + '"';
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
-        this.stats = new WriterStats("postgresql", config.queueCapacity(), queue::size);
+        this.aggregates = new ArrayBlockingQueue<>(aggregateCapacity(config.queueCapacity()));
+        this.stats = new WriterStats("postgresql", config.queueCapacity(), () -> queue.size() + aggregates.size());
         StringBuilder prefix = new StringBuilder();
         new CopyLine(prefix).uuid(run.runId()).text(run.serviceName()).number(run.processId());
         this.rowPrefix = prefix.toString();
@@ -75,9 +78,19 @@ public final class PostgresWriter implements RowSink {
         thread.start();
     }
 
+    /** Room reserved for aggregates on top of {@code memagent.queue.capacity}: a tenth, at least 1,000. */
+    static int aggregateCapacity(int queueCapacity) {
+        return Math.max(1_000, queueCapacity / 10);
+    }
+
     @Override
     public void offer(Row row) {
-        if (!queue.offer(row)) {
+        stats.rowsOffered.incrementAndGet();
+        if (row.table().aggregate()) {
+            if (!aggregates.offer(row)) {
+                stats.dropped(WriterStats.AGGREGATE_QUEUE_FULL, 1);
+            }
+        } else if (!queue.offer(row)) {
             stats.dropped(WriterStats.QUEUE_FULL, 1);
         }
     }
@@ -94,7 +107,7 @@ public final class PostgresWriter implements RowSink {
         LockSupport.unpark(thread);
         try {
             if (!finished.await(timeoutMs, TimeUnit.MILLISECONDS)) {
-                long lost = queue.size() + (pending == null ? 0 : pending.size());
+                long lost = queue.size() + aggregates.size() + (pending == null ? 0 : pending.size());
                 stats.dropped(WriterStats.SHUTDOWN_TIMEOUT, lost);
                 AgentLog.error("could not write " + lost + " rows to PostgreSQL within memagent.shutdown.timeout.ms = "
                         + timeoutMs + "; they are counted as dropped (shutdown_timeout)");
@@ -121,8 +134,9 @@ public final class PostgresWriter implements RowSink {
                         if (!closing) {
                             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs()));
                         }
-                        List<Row> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH_ROWS));
-                        queue.drainTo(batch, MAX_BATCH_ROWS);
+                        List<Row> batch = new ArrayList<>(Math.min(queue.size() + aggregates.size(), MAX_BATCH_ROWS));
+                        aggregates.drainTo(batch, MAX_BATCH_ROWS);
+                        queue.drainTo(batch, MAX_BATCH_ROWS - batch.size());
                         if (batch.isEmpty()) {
                             if (closing) {
                                 break;
@@ -243,6 +257,10 @@ public final class PostgresWriter implements RowSink {
             }
         }
         Flyway.configure(PostgresWriter.class.getClassLoader())
+                // Flyway would log INFO lines through java.util.logging onto the app's stderr; send
+                // them to the (relocated, no-op) SLF4J instead. A failed migration still reaches us
+                // as an exception, which the writer reports in its own rate-limited error line.
+                .loggers("slf4j")
                 .dataSource(dataSource)
                 .schemas(config.dbSchema())
                 .defaultSchema(config.dbSchema())

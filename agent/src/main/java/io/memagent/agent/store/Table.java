@@ -9,42 +9,53 @@ import java.util.List;
  * (recommendations) go through a staging table and {@code INSERT ... ON CONFLICT}.
  */
 public enum Table {
-    MEMORY_ALLOCATIONS("memory_allocations", null, "operation_id", "operation_type", "method", "kind", "thread_name",
+    MEMORY_ALLOCATIONS("memory_allocations", false, null, "operation_id", "operation_type", "method", "kind", "thread_name",
             "allocated_bytes", "self_bytes", "duration_ns", "threw", "allocation_pattern", "created_at"),
-    METHOD_ALLOCATION_STATS("method_allocation_stats", null, "operation_type", "method", "kind", "bucket_start",
+    METHOD_ALLOCATION_STATS("method_allocation_stats", true, null, "operation_type", "method", "kind", "bucket_start",
             "bucket_end", "calls", "errors", "unmeasured_calls", "total_bytes", "self_bytes", "min_bytes", "max_bytes",
             "p50_bytes", "p95_bytes", "p99_bytes", "total_duration_ns", "max_duration_ns"),
-    MEMORY_METRICS("memory_metrics", null, "heap_size_bytes", "heap_used_bytes", "heap_free_bytes", "heap_max_bytes",
+    MEMORY_METRICS("memory_metrics", false, null, "heap_size_bytes", "heap_used_bytes", "heap_free_bytes", "heap_max_bytes",
             "non_heap_used_bytes", "metaspace_used_bytes", "old_gen_used_after_gc_bytes", "direct_buffer_bytes",
             "mapped_buffer_bytes", "gc_count", "gc_duration_ms", "thread_count", "loaded_class_count",
             "allocation_rate_bytes_per_sec", "memory_utilization_pct", "memory_state", "recorded_at"),
-    GC_EVENTS("gc_events", null, "gc_id", "gc_name", "gc_action", "gc_cause", "duration_ms", "heap_before_bytes",
+    GC_EVENTS("gc_events", false, null, "gc_id", "gc_name", "gc_action", "gc_cause", "duration_ms", "heap_before_bytes",
             "heap_after_bytes", "occurred_at"),
-    MEMORY_SPIKES("memory_spikes", null, "spike_id", "operation_type", "method", "severity", "allocated_bytes",
+    MEMORY_SPIKES("memory_spikes", false, null, "spike_id", "operation_type", "method", "severity", "allocated_bytes",
             "threshold_bytes", "thread_name", "stack_trace", "heap_dump_path", "detected_at"),
-    MEMORY_LEAK_DETECTION("memory_leak_detection",
+    MEMORY_LEAK_DETECTION("memory_leak_detection", true,
             "ON CONFLICT (leak_id) DO UPDATE SET leaked_bytes = EXCLUDED.leaked_bytes, severity = EXCLUDED.severity,"
                     + " operation_context = EXCLUDED.operation_context, resolved = EXCLUDED.resolved,"
                     + " resolved_at = EXCLUDED.resolved_at, updated_at = EXCLUDED.updated_at",
             "leak_id", "leak_type", "leak_source", "leaked_bytes", "detection_method", "stack_trace",
             "operation_context", "severity", "resolved", "resolved_at", "detected_at", "updated_at"),
-    MEMORY_OPTIMIZATION_RECOMMENDATIONS("memory_optimization_recommendations", "ON CONFLICT DO NOTHING",
+    MEMORY_OPTIMIZATION_RECOMMENDATIONS("memory_optimization_recommendations", true, "ON CONFLICT DO NOTHING",
             "recommendation_id", "recommendation_type", "current_usage_bytes", "recommended_limit_bytes",
             "optimization_strategy", "estimated_savings_bytes", "implementation_priority", "created_at"),
-    SYSTEM_ALERTS("system_alerts", null, "alert_id", "alert_type", "severity", "message", "context", "created_at");
+    SYSTEM_ALERTS("system_alerts", true, null, "alert_id", "alert_type", "severity", "message", "context", "created_at");
 
     private final String tableName;
+    private final boolean aggregate;
     private final String conflictClause;
     private final List<String> columns;
 
-    Table(String tableName, String conflictClause, String... columns) {
+    Table(String tableName, boolean aggregate, String conflictClause, String... columns) {
         this.tableName = tableName;
+        this.aggregate = aggregate;
         this.conflictClause = conflictClause;
         this.columns = List.of(columns);
     }
 
     public String tableName() {
         return tableName;
+    }
+
+    /**
+     * Aggregates (per-bucket statistics, alerts, leaks, recommendations) are few and must all
+     * reach the database after an outage, so they wait in their own reserved queue; detail rows
+     * (per-call rows, samples, GC events, spikes) are what a long outage drops first.
+     */
+    public boolean aggregate() {
+        return aggregate;
     }
 
     /** Null for plain COPY; otherwise the clause used when inserting from the staging table. */

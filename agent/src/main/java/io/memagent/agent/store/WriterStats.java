@@ -9,12 +9,14 @@ import java.util.function.IntSupplier;
 /** The writer's counters. Every dropped row is counted here under a reason. */
 public final class WriterStats {
     public static final String QUEUE_FULL = "queue_full";
+    public static final String AGGREGATE_QUEUE_FULL = "aggregate_queue_full";
     public static final String REJECTED = "rejected_by_database";
     public static final String SHUTDOWN_TIMEOUT = "shutdown_timeout";
 
     private final String mode;
     private final IntSupplier queueDepth;
     private final int queueCapacity;
+    final AtomicLong rowsOffered = new AtomicLong();
     final AtomicLong rowsWritten = new AtomicLong();
     final AtomicLong batchesWritten = new AtomicLong();
     final AtomicLong failures = new AtomicLong();
@@ -51,6 +53,11 @@ public final class WriterStats {
 
     public int queueCapacity() {
         return queueCapacity;
+    }
+
+    /** Every row handed to the sink: written + dropped + still held. */
+    public long rowsOffered() {
+        return rowsOffered.get();
     }
 
     public long rowsWritten() {
