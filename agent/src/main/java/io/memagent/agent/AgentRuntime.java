@@ -37,7 +37,7 @@ public final class AgentRuntime {
     private AgentRuntime(Config config, RunInfo run) {
         this.config = config;
         this.run = run;
-        this.registry = new OperationRegistry();
+        this.registry = new OperationRegistry(config.operationsMax());
         this.sink = config.jdbcUrl() != null ? new PostgresWriter(config, run) : new InMemorySink(IN_MEMORY_ROWS_PER_TABLE);
         this.aggregator = new Aggregator(config, registry, sink, System::currentTimeMillis);
     }

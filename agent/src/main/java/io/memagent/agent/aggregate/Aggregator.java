@@ -30,7 +30,6 @@ import java.util.function.LongSupplier;
  */
 public final class Aggregator {
     static final long DRAIN_INTERVAL_MS = 10;
-    private static final long SUMMARY_REFRESH_MS = 500;
 
     private final Config config;
     private final OperationRegistry registry;
@@ -44,8 +43,8 @@ public final class Aggregator {
     private Figures[] total = new Figures[64];
     private long bucketStartMs = Long.MIN_VALUE;
     private long callsWithoutDetail;
-    private long lastSummaryMs = Long.MIN_VALUE;
-    private volatile List<OperationSummary> summaries = List.of();
+    /** Reused to merge a run's and the open bucket's figures when summaries are asked for. */
+    private final Figures scratch = new Figures();
     private volatile boolean running;
     private Thread thread;
 
@@ -109,7 +108,6 @@ public final class Aggregator {
     private synchronized void finalDrain() {
         drainOnce();
         closeBucket(bucketStartMs + intervalMs);
-        publishSummaries();
     }
 
     /** Drains every thread's ring once. Runs on the drain thread (or a test's). */
@@ -132,10 +130,6 @@ public final class Aggregator {
             if (dead) {
                 it.remove();
             }
-        }
-        if (now - lastSummaryMs >= SUMMARY_REFRESH_MS) {
-            publishSummaries();
-            lastSummaryMs = now;
         }
     }
 
@@ -269,14 +263,19 @@ public final class Aggregator {
         }
     }
 
-    private void publishSummaries() {
+    /**
+     * The run's figures per operation (closed buckets plus the open one), by total bytes. Built
+     * when asked (exit report, HTTP), under the drain's lock: a few milliseconds of the agent's
+     * own threads, nothing on the app's.
+     */
+    public synchronized List<OperationSummary> summaries() {
         List<OperationSummary> out = new ArrayList<>();
         for (int op = 0; op < total.length; op++) {
             if (total[op] == null) {
                 continue;
             }
-            // The run's figures are the closed buckets plus the open one.
-            Figures f = new Figures();
+            Figures f = scratch;
+            f.reset();
             f.addAll(total[op]);
             f.addAll(bucket[op]);
             if (f.calls == 0) {
@@ -288,12 +287,7 @@ public final class Aggregator {
                     f.totalDurationNs, f.maxDurationNs));
         }
         out.sort((a, b) -> Long.compare(b.totalBytes(), a.totalBytes()));
-        summaries = Collections.unmodifiableList(out);
-    }
-
-    /** The run's figures per operation, by total bytes, refreshed every half second and at stop. */
-    public List<OperationSummary> summaries() {
-        return summaries;
+        return Collections.unmodifiableList(out);
     }
 
     /** Calls whose ring was full: in every total, but not in per-call rows, extremes or percentiles. */

@@ -69,6 +69,8 @@ public final class Config {
         p.add(Property.custom("memagent.include", null, MethodPattern.ACCEPTED,
                 "methods to profile without an annotation (`Class#method` patterns with `*`)", MethodPattern::parseList));
         p.add(Property.longRange("memagent.retention.days", 7L, 1, 36_500, "rows older than this are deleted"));
+        p.add(Property.longRange("memagent.operations.max", 20_000L, 10, 1_000_000,
+                "distinct operations tracked; later ones are counted together under `(other operations)`, and the agent says so"));
         PROPERTIES = Collections.unmodifiableList(p);
         Map<String, Property> m = new LinkedHashMap<>();
         for (Property prop : p) {
@@ -354,6 +356,10 @@ public final class Config {
     public List<MethodPattern> includes() {
         Object v = values.get("memagent.include");
         return v == null ? List.of() : (List<MethodPattern>) v;
+    }
+
+    public int operationsMax() {
+        return (int) longValue("memagent.operations.max");
     }
 
     public int retentionDays() {

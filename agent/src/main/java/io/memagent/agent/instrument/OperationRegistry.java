@@ -43,8 +43,8 @@ public final class OperationRegistry {
             if (size >= maxOperations) {
                 if (!capReported) {
                     capReported = true;
-                    io.memagent.agent.AgentLog.warn("more than " + maxOperations + " profiled operations: '" + name
-                            + "' and any later ones are counted under '" + OTHER_NAME + "'");
+                    io.memagent.agent.AgentLog.warn("more than memagent.operations.max = " + maxOperations
+                            + " profiled operations: '" + name + "' and any later ones are counted under '" + OTHER_NAME + "'");
                 }
                 return 0;
             }
