@@ -5,6 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memagent.testapps.AnnotatedTypeApp;
+import io.memagent.testapps.AttachTargetApp;
+import io.memagent.testapps.OwnLibrariesApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import org.junit.jupiter.api.io.TempDir;
 import io.memagent.testapps.IsolatedLoaderApp;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,15 +58,84 @@ class ClassLoadersIT {
         }
     }
 
+    private static void assertIsolatedWorkProfiled(String mode, String... urls) throws Exception {
+        List<String> args = new ArrayList<>(List.of(mode));
+        args.addAll(List.of(urls));
+        AppRun.Result r = AppRun.main(IsolatedLoaderApp.class).args(args.toArray(String[]::new)).run().assertOk();
+        Map<String, Long> calls = reportCalls(r);
+        assertEquals(40L, r.value("calls"));
+        assertEquals(40L, calls.get("IsolatedWork.isolatedAllocation"), r.toString());
+        assertFalse(r.stderr().contains("could not instrument"), r.stderr());
+    }
+
     @Test
     void aClassInALoaderWhoseParentIsThePlatformLoaderIsProfiled() throws Exception {
-        AppRun.Result r = AppRun.main(IsolatedLoaderApp.class)
-                .args(AppRun.APP_CLASSES, AppRun.API_CLASSES)
-                .run()
-                .assertOk();
-        Map<String, Long> calls = reportCalls(r);
-        assertEquals(r.value("calls"), calls.get("IsolatedWork.isolatedAllocation"), r.toString());
-        assertTrue(r.value("truth.isolated") > 2048);
-        assertFalse(r.stderr().contains("could not instrument"), r.stderr());
+        assertIsolatedWorkProfiled("platform", AppRun.APP_CLASSES, AppRun.API_CLASSES);
+    }
+
+    @Test
+    void aClassInAChildFirstLoaderIsProfiled() throws Exception {
+        assertIsolatedWorkProfiled("child-first", AppRun.APP_CLASSES, AppRun.API_CLASSES);
+    }
+
+    /** A Spring-Boot-style layout, unpacked: BOOT-INF/classes plus the API as a jar in BOOT-INF/lib. */
+    @Test
+    void aClassFromAnUnpackedFatJarIsProfiled(@TempDir Path fat) throws Exception {
+        Path classes = fat.resolve("BOOT-INF/classes/io/memagent/testapps");
+        Files.createDirectories(classes);
+        Files.copy(Path.of(AppRun.APP_CLASSES, "io/memagent/testapps/IsolatedWork.class"), classes.resolve("IsolatedWork.class"));
+        Path lib = fat.resolve("BOOT-INF/lib/memagent-api.jar");
+        Files.createDirectories(lib.getParent());
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(lib));
+             var files = Files.walk(Path.of(AppRun.API_CLASSES))) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                jar.putNextEntry(new JarEntry(Path.of(AppRun.API_CLASSES).relativize(f).toString().replace('\\', '/')));
+                jar.write(Files.readAllBytes(f));
+                jar.closeEntry();
+            }
+        }
+        assertIsolatedWorkProfiled("platform", fat.resolve("BOOT-INF/classes").toString(), lib.toString());
+    }
+
+    /** agentmain: the agent attached to a running JVM instruments classes loaded before it came. */
+    @Test
+    void attachingToARunningJvmProfilesItsAlreadyLoadedClasses(@TempDir Path tmp) throws Exception {
+        Path go = tmp.resolve("go");
+        try (LiveApp app = new LiveApp(AppRun.main(AttachTargetApp.class).withoutAgent()
+                .jvmArg("-XX:+IgnoreUnrecognizedVMOptions").jvmArg("-XX:+EnableDynamicAgentLoading")
+                .args(go.toString()))) {
+            app.awaitLine("before=");
+            com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(String.valueOf(app.process.pid()));
+            try {
+                vm.loadAgent(AppRun.AGENT_JAR, "service.name=attached");
+            } finally {
+                vm.detach();
+            }
+            app.awaitStderr("instrumented 1 already-loaded classes", 60);
+            Files.createFile(go);
+            app.awaitLine("after=");
+            assertEquals(0, app.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) ? app.process.exitValue() : -1);
+            String err = app.stderr();
+            Matcher m = Pattern.compile("(?m)^AttachTargetApp\\.work\\s+(\\d+)\\s").matcher(err);
+            assertTrue(m.find(), err);
+            assertEquals(40, Long.parseLong(m.group(1)), "only the calls after the attach: " + err);
+        }
+    }
+
+    @Test
+    void anAppWithItsOwnOlderByteBuddyAndJacksonKeepsUsingThem() throws Exception {
+        AppRun r = AppRun.main(OwnLibrariesApp.class);
+        for (String jar : List.of("own-byte-buddy.jar", "own-jackson-databind.jar", "own-jackson-core.jar",
+                "own-jackson-annotations.jar")) {
+            r.classpath(Path.of(AppRun.APP_LIBS, jar).toString());
+        }
+        AppRun.Result result = r.run().assertOk();
+        assertTrue(result.stdout().contains("json={\"answer\":42}"), result.toString());
+        assertTrue(result.stdout().contains("generated=true"), result.toString());
+        assertTrue(result.stdout().contains("own-byte-buddy.jar"), result.toString());
+        assertTrue(result.stdout().contains("jacksonVersion=2.12.7"), result.toString());
+        Map<String, Long> calls = reportCalls(result);
+        assertEquals(6L, calls.get("OwnLibrariesApp.useJackson"), result.stderr());
+        assertEquals(6L, calls.get("OwnLibrariesApp.useByteBuddy"), result.stderr());
     }
 }

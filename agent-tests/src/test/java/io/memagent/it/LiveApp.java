@@ -41,6 +41,24 @@ final class LiveApp implements AutoCloseable {
         throw new AssertionError("the app ended without printing " + prefix + "; stderr:\n" + stderr());
     }
 
+    /** Waits until the app's stderr contains {@code text}. */
+    void awaitStderr(String text, long timeoutSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (true) {
+            synchronized (stderr) {
+                if (stderr.indexOf(text) >= 0) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                synchronized (stderr) {
+                    throw new AssertionError("no '" + text + "' on the app's stderr:\n" + stderr);
+                }
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /**
      * SIGTERM, as an orchestrator stopping a container sends. Through the ProcessHandle:
      * {@code Process.destroy()} also closes our ends of the app's pipes, and whatever the app
