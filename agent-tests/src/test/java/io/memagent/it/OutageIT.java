@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -94,19 +95,20 @@ class OutageIT {
                 app.awaitLine("done=");
                 Thread.sleep(500); // the drain thread hands the last calls over
                 long[] held = heldRows(app.process.pid());
-                assertEquals(capacity, held[0], "AllocationRow objects held: exactly the queue's capacity");
+                assertEquals(capacity, held[0], "detail rows held (per-call rows, samples, GC events): the queue's capacity");
                 System.out.println("OutageIT: " + held[0] + " rows held in " + held[1] + " bytes of io.memagent objects");
                 assertTrue(held[1] < 8L * 1024 * 1024, "agent objects retained during the outage: " + held[1] + " bytes");
                 pg.start();
                 awaitTables(pg);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (count(pg, "SELECT count(*) FROM memagent.memory_allocations") < capacity) {
+                while (count(pg, "SELECT (SELECT count(*) FROM memagent.memory_allocations)"
+                        + " + (SELECT count(*) FROM memagent.memory_metrics) + (SELECT count(*) FROM memagent.gc_events)") < capacity) {
                     assertTrue(System.nanoTime() < deadline, "the held rows never arrived");
                     Thread.sleep(100);
                 }
                 assertEquals(143, app.terminate(30), "128 + SIGTERM");
                 String err = app.stderr();
-                Matcher m = Pattern.compile("stopped: (\\d+) rows made, (\\d+) written to PostgreSQL, (\\d+) dropped \\{queue_full=(\\d+)\\}")
+                Matcher m = Pattern.compile("stopped: (\\d+) rows made, (\\d+) written to PostgreSQL, (\\d+) dropped \\{queue_full=\\3\\}")
                         .matcher(err);
                 assertTrue(m.find(), err);
                 long made = Long.parseLong(m.group(1));
@@ -114,9 +116,14 @@ class OutageIT {
                 long dropped = Long.parseLong(m.group(3));
                 assertEquals(made, written + dropped, "stored + dropped = made");
                 long perCall = count(pg, "SELECT count(*) FROM memagent.memory_allocations");
-                long stats = count(pg, "SELECT count(*) FROM memagent.method_allocation_stats");
-                assertEquals(written, perCall + stats, "what the writer says it wrote is in the tables");
-                assertEquals(calls, perCall + dropped, "every per-call row is stored or counted as dropped");
+                long stored = perCall + count(pg, "SELECT count(*) FROM memagent.method_allocation_stats")
+                        + count(pg, "SELECT count(*) FROM memagent.memory_metrics")
+                        + count(pg, "SELECT count(*) FROM memagent.gc_events");
+                assertEquals(written, stored, "what the writer says it wrote is in the tables");
+                long perCallDropped = count(pg, "SELECT coalesce((drops_by_table->>'memory_allocations')::bigint, 0)"
+                        + " FROM memagent.agent_runs");
+                assertTrue(perCallDropped > 0 && perCallDropped <= dropped, "per-call rows dropped: " + perCallDropped);
+                assertEquals(calls, perCall + perCallDropped, "every per-call row is stored or counted as dropped");
                 assertEquals(calls, count(pg, "SELECT sum(calls) FROM memagent.method_allocation_stats"),
                         "aggregates have their own room: none is dropped");
                 assertEquals(dropped, count(pg, "SELECT records_dropped FROM memagent.agent_runs"));
@@ -124,7 +131,7 @@ class OutageIT {
         }
     }
 
-    /** Instances of AllocationRow and bytes of all io.memagent objects in a live JVM, from its class histogram. */
+    /** Detail rows held and bytes of all io.memagent objects in a live JVM, from its class histogram. */
     private static long[] heldRows(long pid) throws Exception {
         Process p = new ProcessBuilder(Path.of(AppRun.javaHome(), "bin", "jcmd").toString(), String.valueOf(pid),
                 "GC.class_histogram").redirectErrorStream(true).start();
@@ -135,8 +142,9 @@ class OutageIT {
         Matcher m = Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(io\\.memagent\\.\\S+)").matcher(out);
         while (m.find()) {
             bytes += Long.parseLong(m.group(2));
-            if (m.group(3).equals("io.memagent.agent.store.AllocationRow")) {
-                rows = Long.parseLong(m.group(1));
+            if (List.of("io.memagent.agent.store.AllocationRow", "io.memagent.agent.jvm.JvmSample",
+                    "io.memagent.agent.jvm.GcEvent").contains(m.group(3))) {
+                rows += Long.parseLong(m.group(1));
             }
         }
         return new long[] {rows, bytes};

@@ -89,7 +89,8 @@ class ReliabilityIT {
             assertEquals("done=777", app.awaitLine("done="));
             assertEquals(143, app.terminate(30), "128 + SIGTERM");
             assertEquals(777, sum("calls", "UntilKilledApp.work"), app.stderr());
-            assertTrue(app.stderr().contains("[memagent] stopped: 1 rows made, 1 written to PostgreSQL, 0 dropped"), app.stderr());
+            assertTrue(java.util.regex.Pattern.compile("\\[memagent\\] stopped: (\\d+) rows made, \\1 written to PostgreSQL, 0 dropped")
+                    .matcher(app.stderr()).find(), app.stderr());
             assertEquals(1, db.queryLong("SELECT count(*) FROM " + schema + ".agent_runs WHERE stopped_at IS NOT NULL"));
         }
     }

@@ -3,8 +3,12 @@ package io.memagent.agent;
 import io.memagent.agent.aggregate.Aggregator;
 import io.memagent.agent.config.Config;
 import io.memagent.agent.config.ConfigException;
+import io.memagent.agent.detect.Recommender;
 import io.memagent.agent.instrument.Instrumenter;
 import io.memagent.agent.instrument.OperationRegistry;
+import io.memagent.agent.jvm.JvmHistory;
+import io.memagent.agent.jvm.JvmSampler;
+import io.memagent.agent.report.JvmReport;
 import io.memagent.agent.report.TextReport;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.PostgresWriter;
@@ -12,12 +16,9 @@ import io.memagent.agent.store.RowSink;
 import io.memagent.agent.store.RunInfo;
 import io.memagent.bootstrap.Recorder;
 import java.lang.instrument.Instrumentation;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
-import javax.management.NotificationEmitter;
 
 /**
  * Wires the agent together after {@link MemAgent} has put the bootstrap classes in place:
@@ -33,6 +34,8 @@ public final class AgentRuntime {
     private final OperationRegistry registry;
     private final RowSink sink;
     private final Aggregator aggregator;
+    private final JvmHistory jvmHistory = new JvmHistory();
+    private final JvmSampler sampler;
 
     private AgentRuntime(Config config, RunInfo run) {
         this.config = config;
@@ -40,6 +43,7 @@ public final class AgentRuntime {
         this.registry = new OperationRegistry(config.operationsMax());
         this.sink = config.jdbcUrl() != null ? new PostgresWriter(config, run) : new InMemorySink(IN_MEMORY_ROWS_PER_TABLE);
         this.aggregator = new Aggregator(config, registry, sink, System::currentTimeMillis);
+        this.sampler = new JvmSampler(config, jvmHistory, sink, new Recommender(sink, aggregator::summaries));
     }
 
     public static void start(String agentArgs, Instrumentation inst, boolean attached) {
@@ -84,7 +88,7 @@ public final class AgentRuntime {
             instrumenter.build(inst, registry);
             Recorder.warmUp();
             Recorder.setEnabled(true);
-            installGcEpochListener();
+            sampler.start();
             if (attached) {
                 instrumenter.retransformLoaded(inst);
             }
@@ -94,26 +98,17 @@ public final class AgentRuntime {
         }
     }
 
-    /** Tells the hot path that a GC happened, so per-call rows can say how many ran during the call. */
-    private static void installGcEpochListener() {
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            if (gc instanceof NotificationEmitter emitter) {
-                emitter.addNotificationListener((n, h) -> Recorder.gcHappened(),
-                        n -> "com.sun.management.gc.notification".equals(n.getType()), null);
-            }
-        }
-    }
-
     private void shutdown() {
         try {
             Recorder.setEnabled(false);
+            sampler.stop();
             aggregator.stop();
             sink.close(config.shutdownTimeoutMs());
             String header = "service " + run.serviceName() + ", pid " + run.processId() + ", "
                     + (System.currentTimeMillis() - run.startedAtMs()) / 100 / 10.0 + " s";
             if (sink instanceof InMemorySink) {
                 System.err.print(TextReport.render(header, aggregator.summaries(), sink.stats(),
-                        aggregator.callsWithoutDetail()));
+                        aggregator.callsWithoutDetail()) + JvmReport.render(jvmHistory, sampler.oldGenerationPools()));
                 System.err.flush();
             } else {
                 AgentLog.info("stopped: " + sink.stats().rowsOffered() + " rows made, " + sink.stats().rowsWritten()

@@ -50,6 +50,7 @@ public final class PostgresWriter implements RowSink {
     private final Thread thread;
     private final CountDownLatch finished = new CountDownLatch(1);
     private final String rowPrefix;
+    private final Retention retention;
 
     private volatile boolean closing;
     private volatile long closeDeadlineNanos;
@@ -70,6 +71,7 @@ public final class PostgresWriter implements RowSink {
         StringBuilder prefix = new StringBuilder();
         new CopyLine(prefix).uuid(run.runId()).text(run.serviceName()).number(run.processId());
         this.rowPrefix = prefix.toString();
+        this.retention = new Retention(schema, run.serviceName(), config.retentionDays());
         this.thread = new Thread(this::runLoop, "memagent-writer");
         this.thread.setDaemon(true);
     }
@@ -88,10 +90,10 @@ public final class PostgresWriter implements RowSink {
         stats.rowsOffered.incrementAndGet();
         if (row.table().aggregate()) {
             if (!aggregates.offer(row)) {
-                stats.dropped(WriterStats.AGGREGATE_QUEUE_FULL, 1);
+                stats.dropped(WriterStats.AGGREGATE_QUEUE_FULL, row.table(), 1);
             }
         } else if (!queue.offer(row)) {
-            stats.dropped(WriterStats.QUEUE_FULL, 1);
+            stats.dropped(WriterStats.QUEUE_FULL, row.table(), 1);
         }
     }
 
@@ -106,11 +108,22 @@ public final class PostgresWriter implements RowSink {
         closing = true;
         LockSupport.unpark(thread);
         try {
-            if (!finished.await(timeoutMs, TimeUnit.MILLISECONDS)) {
-                long lost = queue.size() + aggregates.size() + (pending == null ? 0 : pending.size());
-                stats.dropped(WriterStats.SHUTDOWN_TIMEOUT, lost);
+            boolean done = finished.await(timeoutMs, TimeUnit.MILLISECONDS);
+            // Whatever is still held now will never be written: count it, whatever the reason.
+            List<Row> held = new ArrayList<>(aggregates);
+            held.addAll(queue);
+            List<Row> unwritten = pending;
+            if (unwritten != null) {
+                held.addAll(unwritten);
+            }
+            long lost = held.size();
+            if (lost > 0) {
+                String reason = done ? WriterStats.WRITER_FAILED : WriterStats.SHUTDOWN_TIMEOUT;
+                for (Row r : held) {
+                    stats.dropped(reason, r.table(), 1);
+                }
                 AgentLog.error("could not write " + lost + " rows to PostgreSQL within memagent.shutdown.timeout.ms = "
-                        + timeoutMs + "; they are counted as dropped (shutdown_timeout)");
+                        + timeoutMs + "; they are counted as dropped (" + reason + ")");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -129,6 +142,13 @@ public final class PostgresWriter implements RowSink {
                     if (!ready) {
                         prepare();
                         ready = true;
+                    }
+                    if (!closing && pending == null && retention.due(System.currentTimeMillis())) {
+                        long deleted = retention.run(dataSource, System.currentTimeMillis());
+                        if (deleted > 0) {
+                            AgentLog.info("retention: deleted " + deleted + " rows older than memagent.retention.days = "
+                                    + config.retentionDays());
+                        }
                     }
                     if (pending == null) {
                         if (!closing) {
@@ -152,9 +172,13 @@ public final class PostgresWriter implements RowSink {
                     stats.batchesWritten.incrementAndGet();
                     pending = null;
                     backoffMs = 0;
-                } catch (SQLException | RuntimeException e) {
+                } catch (SQLException | RuntimeException | Error e) {
+                    // An Error here is most likely the app's full heap (OutOfMemoryError) reaching our
+                    // thread: keep what we hold, back off, and try again once the app frees memory.
                     if (pending != null && !retryable(e)) {
-                        stats.dropped(WriterStats.REJECTED, pending.size());
+                        for (Row r : pending) {
+                            stats.dropped(WriterStats.REJECTED, r.table(), 1);
+                        }
                         AgentLog.errorAtMostEvery("writer-rejected", 60_000, "PostgreSQL rejected a batch of "
                                 + pending.size() + " rows; they are dropped and counted (rejected_by_database): " + describe(e));
                         pending = null;
@@ -194,7 +218,7 @@ public final class PostgresWriter implements RowSink {
         }
     }
 
-    private static boolean retryable(Exception e) {
+    private static boolean retryable(Throwable e) {
         if (!(e instanceof SQLException sql)) {
             return true;
         }
@@ -203,7 +227,7 @@ public final class PostgresWriter implements RowSink {
         return state == null || !(state.startsWith("22") || state.startsWith("23"));
     }
 
-    private static String describe(Exception e) {
+    private static String describe(Throwable e) {
         String m = e.getMessage();
         String state = e instanceof SQLException s && s.getSQLState() != null ? " [SQLState " + s.getSQLState() + "]" : "";
         return e.getClass().getSimpleName() + ": " + (m == null ? "" : m.replaceAll("\\s+", " ")) + state;
@@ -247,15 +271,38 @@ public final class PostgresWriter implements RowSink {
         return new HikariDataSource(hc);
     }
 
+    /**
+     * Creates the schema and applies the migrations, one JVM at a time: a session-level advisory
+     * lock keyed by the schema, held on a connection of its own (not the pool's, which Flyway
+     * uses), serializes JVMs of many services starting together. Flyway's own lock does not
+     * cover its baseline step, which two JVMs could otherwise race.
+     */
     private void migrate() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-        } catch (SQLException e) {
-            // Two JVMs creating the schema at once: one wins, the other sees a duplicate. Fine.
-            if (!"23505".equals(e.getSQLState()) && !"42P06".equals(e.getSQLState())) {
-                throw e;
-            }
+        java.util.Properties props = new java.util.Properties();
+        if (config.jdbcUser() != null) {
+            props.setProperty("user", config.jdbcUser());
         }
+        if (config.jdbcPassword() != null) {
+            props.setProperty("password", config.jdbcPassword());
+        }
+        props.setProperty("ApplicationName", "memagent");
+        props.setProperty("connectTimeout", "5");
+        try (Connection lock = new org.postgresql.Driver().connect(config.jdbcUrl(), props)) {
+            if (lock == null) {
+                throw new SQLException("the PostgreSQL driver does not accept " + Config.maskUrl(config.jdbcUrl()), "08001");
+            }
+            try (PreparedStatement ps = lock.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
+                ps.setString(1, "memagent.migrate:" + config.dbSchema());
+                ps.execute();
+            }
+            try (Statement st = lock.createStatement()) {
+                st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+            }
+            migrateLocked();
+        } // closing the connection releases the lock
+    }
+
+    private void migrateLocked() {
         Flyway.configure(PostgresWriter.class.getClassLoader())
                 // Flyway would log INFO lines through java.util.logging onto the app's stderr; send
                 // them to the (relocated, no-op) SLF4J instead. A failed migration still reaches us
@@ -300,11 +347,12 @@ public final class PostgresWriter implements RowSink {
         }
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE " + schema + ".agent_runs SET stopped_at = ?,"
-                     + " records_dropped = ?, drops_by_reason = ?::jsonb WHERE run_id = ?")) {
+                     + " records_dropped = ?, drops_by_reason = ?::jsonb, drops_by_table = ?::jsonb WHERE run_id = ?")) {
             ps.setTimestamp(1, new Timestamp(System.currentTimeMillis()));
             ps.setLong(2, stats.droppedTotal());
             ps.setString(3, dropsJson(stats.dropsByReason()));
-            ps.setObject(4, run.runId());
+            ps.setString(4, dropsJson(stats.dropsByTable()));
+            ps.setObject(5, run.runId());
             ps.executeUpdate();
         } catch (SQLException | RuntimeException e) {
             AgentLog.error("could not record the end of this run in agent_runs: " + describe(e));

@@ -12,6 +12,7 @@ public final class WriterStats {
     public static final String AGGREGATE_QUEUE_FULL = "aggregate_queue_full";
     public static final String REJECTED = "rejected_by_database";
     public static final String SHUTDOWN_TIMEOUT = "shutdown_timeout";
+    public static final String WRITER_FAILED = "writer_failed";
 
     private final String mode;
     private final IntSupplier queueDepth;
@@ -21,6 +22,7 @@ public final class WriterStats {
     final AtomicLong batchesWritten = new AtomicLong();
     final AtomicLong failures = new AtomicLong();
     private final ConcurrentHashMap<String, AtomicLong> drops = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicLong> dropsByTable = new ConcurrentHashMap<>();
     private volatile String lastError;
     private volatile long lastErrorAtMs;
 
@@ -34,6 +36,20 @@ public final class WriterStats {
         if (rows > 0) {
             drops.computeIfAbsent(reason, r -> new AtomicLong()).addAndGet(rows);
         }
+    }
+
+    /** Counts {@code rows} of {@code table} dropped for {@code reason}. */
+    public void dropped(String reason, Table table, long rows) {
+        dropped(reason, rows);
+        if (rows > 0) {
+            dropsByTable.computeIfAbsent(table.tableName(), t -> new AtomicLong()).addAndGet(rows);
+        }
+    }
+
+    public Map<String, Long> dropsByTable() {
+        Map<String, Long> out = new TreeMap<>();
+        dropsByTable.forEach((k, v) -> out.put(k, v.get()));
+        return out;
     }
 
     void failed(String error) {

@@ -1,0 +1,161 @@
+package io.memagent.agent.jvm;
+
+import io.memagent.agent.AgentLog;
+import io.memagent.agent.config.Config;
+import io.memagent.agent.detect.HeapState;
+import io.memagent.agent.detect.HeapStateAlerts;
+import io.memagent.agent.detect.Recommender;
+import io.memagent.agent.store.RowSink;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ClassLoadingMXBean;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every {@code memagent.sample.interval.ms}, on its own daemon thread, one {@code memory_metrics}
+ * row: heap committed/used/free/max, non-heap, metaspace, old generation after the last GC,
+ * direct and mapped buffers, GC count and time, threads, loaded classes, the allocation rate,
+ * utilization and state. It also drives the state alerts and the recommender.
+ *
+ * <p>Old generation is found by role, not by name: the heap pools that support a usage
+ * threshold (HotSpot gives young pools, whose usage swings by design, none). That is "PS Old
+ * Gen", "Tenured Gen", "G1 Old Gen", "ZGC Old Generation", and ZGC's single "ZHeap".
+ *
+ * <p>The allocation rate comes from the GC's accounting: heap used now, minus heap used at the
+ * previous sample, plus what collections freed in between (from the GC notifications). Summing
+ * every thread's allocation counter instead would cost O(threads) per sample and lose what
+ * threads that died in between had allocated; the GC's figures cover every thread, dead or not,
+ * for the price of one subtraction. With concurrent collectors the rate is an estimate: what was
+ * allocated during a concurrent cycle shows in its before/after figures.
+ */
+public final class JvmSampler {
+    private final Config config;
+    private final JvmHistory history;
+    private final RowSink sink;
+    private final HeapStateAlerts alerts;
+    private final Recommender recommender;
+    private final GcListener gcListener;
+    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
+    private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
+    private final List<MemoryPoolMXBean> oldPools = new ArrayList<>();
+    private MemoryPoolMXBean metaspace;
+    private BufferPoolMXBean direct;
+    private BufferPoolMXBean mapped;
+    private ScheduledExecutorService executor;
+    private long lastUsed = -1;
+    private long lastFreed;
+    private long lastAtNanos;
+
+    public JvmSampler(Config config, JvmHistory history, RowSink sink, Recommender recommender) {
+        this.config = config;
+        this.history = history;
+        this.sink = sink;
+        this.alerts = new HeapStateAlerts(sink);
+        this.recommender = recommender;
+        this.gcListener = new GcListener(history, sink);
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.isUsageThresholdSupported()) {
+                oldPools.add(pool);
+            } else if (pool.getType() == MemoryType.NON_HEAP && pool.getName().equals("Metaspace")) {
+                metaspace = pool;
+            }
+        }
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                direct = pool;
+            } else if (pool.getName().equals("mapped")) {
+                mapped = pool;
+            }
+        }
+    }
+
+    public void start() {
+        gcListener.install();
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "memagent-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleAtFixedRate(this::sampleSafely, 0, config.sampleIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    public void stop() {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
+    /** The names of the pools taken as the old generation. */
+    public List<String> oldGenerationPools() {
+        List<String> names = new ArrayList<>();
+        for (MemoryPoolMXBean p : oldPools) {
+            names.add(p.getName());
+        }
+        return names;
+    }
+
+    private void sampleSafely() {
+        try {
+            long cpuBefore = threads.getCurrentThreadCpuTime();
+            JvmSample s = sample(System.currentTimeMillis());
+            long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
+            history.addSample(s, cpu);
+            sink.offer(s);
+            recommender.onSample(s);
+        } catch (Throwable t) {
+            AgentLog.errorAtMostEvery("sampler", 60_000, "the JVM sampler failed and will retry: " + t);
+        }
+    }
+
+    JvmSample sample(long nowMs) {
+        MemoryUsage heap = memory.getHeapMemoryUsage();
+        long used = heap.getUsed();
+        long committed = heap.getCommitted();
+        Long max = heap.getMax() > 0 ? heap.getMax() : null;
+        double utilization = 100.0 * used / (max != null ? max : Math.max(1, committed));
+        HeapState state = HeapState.of(utilization, config);
+        HeapState previous = alerts.observe(state, utilization, used, max, nowMs);
+        if (previous != null) {
+            history.addStateChange(new JvmHistory.StateChange(nowMs, previous.label(), state.label(), utilization));
+        }
+        long gcCount = 0;
+        long gcTime = 0;
+        for (GarbageCollectorMXBean gc : collectors) {
+            gcCount += Math.max(0, gc.getCollectionCount());
+            gcTime += Math.max(0, gc.getCollectionTime());
+        }
+        Long oldAfterGc = null;
+        for (MemoryPoolMXBean pool : oldPools) {
+            MemoryUsage after = pool.getCollectionUsage();
+            if (after != null) {
+                oldAfterGc = (oldAfterGc == null ? 0 : oldAfterGc) + after.getUsed();
+            }
+        }
+        long now = System.nanoTime();
+        long freed = gcListener.freedBytes();
+        Long rate = null;
+        if (lastUsed >= 0 && now > lastAtNanos) {
+            long allocated = Math.max(0, used - lastUsed + (freed - lastFreed));
+            rate = allocated * 1_000_000_000L / (now - lastAtNanos);
+        }
+        lastUsed = used;
+        lastFreed = freed;
+        lastAtNanos = now;
+        return new JvmSample(nowMs, committed, used, max, memory.getNonHeapMemoryUsage().getUsed(),
+                metaspace != null ? metaspace.getUsage().getUsed() : null, oldAfterGc,
+                direct != null ? direct.getMemoryUsed() : null, mapped != null ? mapped.getMemoryUsed() : null, gcCount,
+                gcTime, threads.getThreadCount(), classes.getLoadedClassCount(), rate, utilization, state.label());
+    }
+}
