@@ -8,6 +8,7 @@ import io.memagent.agent.instrument.Instrumenter;
 import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.jvm.JvmHistory;
 import io.memagent.agent.jvm.JvmSampler;
+import io.memagent.agent.jvm.MemoryPressure;
 import io.memagent.agent.report.JvmReport;
 import io.memagent.agent.report.TextReport;
 import io.memagent.agent.store.InMemorySink;
@@ -36,6 +37,7 @@ public final class AgentRuntime {
     private final Aggregator aggregator;
     private final JvmHistory jvmHistory = new JvmHistory();
     private final JvmSampler sampler;
+    private final MemoryPressure memoryPressure;
 
     private AgentRuntime(Config config, RunInfo run) {
         this.config = config;
@@ -44,6 +46,7 @@ public final class AgentRuntime {
         this.sink = config.jdbcUrl() != null ? new PostgresWriter(config, run) : new InMemorySink(IN_MEMORY_ROWS_PER_TABLE);
         this.aggregator = new Aggregator(config, registry, sink, System::currentTimeMillis);
         this.sampler = new JvmSampler(config, jvmHistory, sink, new Recommender(sink, aggregator::summaries));
+        this.memoryPressure = new MemoryPressure(aggregator::shed);
     }
 
     public static void start(String agentArgs, Instrumentation inst, boolean attached) {
@@ -89,6 +92,7 @@ public final class AgentRuntime {
             Recorder.warmUp();
             Recorder.setEnabled(true);
             sampler.start();
+            memoryPressure.install();
             if (attached) {
                 instrumenter.retransformLoaded(inst);
             }
@@ -108,16 +112,21 @@ public final class AgentRuntime {
                     + (System.currentTimeMillis() - run.startedAtMs()) / 100 / 10.0 + " s";
             if (sink instanceof InMemorySink) {
                 System.err.print(TextReport.render(header, aggregator.summaries(), sink.stats(),
-                        aggregator.callsWithoutDetail()) + JvmReport.render(jvmHistory, sampler.oldGenerationPools()));
+                        aggregator.callsWithoutDetail()) + JvmReport.render(jvmHistory, sampler.oldGenerationPools())
+                        + (memoryPressure.episodes() > 0 ? pressureNote() + ".\n" : ""));
                 System.err.flush();
             } else {
                 AgentLog.info("stopped: " + sink.stats().rowsOffered() + " rows made, " + sink.stats().rowsWritten()
                         + " written to PostgreSQL, " + sink.stats().droppedTotal() + " dropped "
-                        + sink.stats().dropsByReason());
+                        + sink.stats().dropsByReason() + (memoryPressure.episodes() > 0 ? "; " + pressureNote() : ""));
             }
         } catch (Throwable t) {
             AgentLog.error("error while stopping: " + t);
         }
+    }
+
+    private String pressureNote() {
+        return "memory pressure made the agent shed its own work " + memoryPressure.episodes() + " time(s)";
     }
 
     static String serviceName(Config config) {

@@ -7,6 +7,8 @@ import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.store.AllocationRow;
 import io.memagent.agent.store.RowSink;
 import io.memagent.agent.store.StatsRow;
+import io.memagent.agent.store.Table;
+import io.memagent.agent.store.WriterStats;
 import io.memagent.bootstrap.Recorder;
 import io.memagent.bootstrap.Recorder.ThreadState;
 import java.util.ArrayList;
@@ -46,6 +48,8 @@ public final class Aggregator {
     /** Reused to merge a run's and the open bucket's figures when summaries are asked for. */
     private final Figures scratch = new Figures();
     private volatile boolean running;
+    /** Set while the app's heap is nearly full (see {@code jvm.MemoryPressure}): detail is shed, counters kept. */
+    private volatile boolean shedding;
     private Thread thread;
 
     public Aggregator(Config config, OperationRegistry registry, RowSink sink, LongSupplier clockMs) {
@@ -66,6 +70,14 @@ public final class Aggregator {
 
         void onCall(Operation operation, Thread thread, long inclusiveBytes, long selfBytes, long durationNs,
                     boolean threw, long nowMs);
+    }
+
+    /**
+     * While on, calls still count in every total and extreme, but make no {@code memory_allocations}
+     * row (counted as dropped, {@code memory_pressure}) and no histogram entry.
+     */
+    public void shed(boolean on) {
+        shedding = on;
     }
 
     /** Register before {@link #start}. */
@@ -141,6 +153,7 @@ public final class Aggregator {
         }
         long[] ring = s.ring();
         int mask = s.ringRecords() - 1;
+        boolean shed = shedding;
         for (long n = tail; n < head; n++) {
             int i = (int) (n & mask) * Recorder.RECORD_LONGS;
             long word = ring[i];
@@ -152,12 +165,16 @@ public final class Aggregator {
             long nanos = ring[i + 3];
             boolean threw = (flags & Recorder.FLAG_THREW) != 0;
             boolean measured = (flags & Recorder.FLAG_UNMEASURED) == 0;
-            figures(op).record(threw, measured, inclusive, self, nanos);
+            figures(op).record(threw, measured, inclusive, self, nanos, !shed);
             if (!measured) {
                 sayUnmeasuredOnce();
             }
             if (measured && inclusive >= minCallBytes) {
-                perCallRow(op, s.owner(), inclusive, self, nanos, threw, gcs, now);
+                if (shed) {
+                    sink.stats().notMade(WriterStats.MEMORY_PRESSURE, Table.MEMORY_ALLOCATIONS);
+                } else {
+                    perCallRow(op, s.owner(), inclusive, self, nanos, threw, gcs, now);
+                }
             }
             if (measured && !observers.isEmpty()) {
                 Operation o = null;

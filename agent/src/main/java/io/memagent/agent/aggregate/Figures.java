@@ -21,7 +21,8 @@ final class Figures {
     long maxDurationNs;
     private AbstractHistogram histogram;
 
-    void record(boolean threw, boolean measured, long inclusive, long self, long durationNs) {
+    /** @param withHistogram false while the agent sheds work under memory pressure: no percentile entry */
+    void record(boolean threw, boolean measured, long inclusive, long self, long durationNs, boolean withHistogram) {
         calls++;
         if (threw) {
             errors++;
@@ -41,6 +42,9 @@ final class Figures {
         }
         if (inclusive > maxBytes) {
             maxBytes = inclusive;
+        }
+        if (!withHistogram) {
+            return;
         }
         if (histogram == null) {
             histogram = new IntCountsHistogram(2);

@@ -13,6 +13,7 @@ public final class WriterStats {
     public static final String REJECTED = "rejected_by_database";
     public static final String SHUTDOWN_TIMEOUT = "shutdown_timeout";
     public static final String WRITER_FAILED = "writer_failed";
+    public static final String MEMORY_PRESSURE = "memory_pressure";
 
     private final String mode;
     private final IntSupplier queueDepth;
@@ -44,6 +45,15 @@ public final class WriterStats {
         if (rows > 0) {
             dropsByTable.computeIfAbsent(table.tableName(), t -> new AtomicLong()).addAndGet(rows);
         }
+    }
+
+    /**
+     * A row the agent chose not to make (it sheds work under memory pressure): counted as made and
+     * dropped, so that rows made = written + dropped + held still holds.
+     */
+    public void notMade(String reason, Table table) {
+        rowsOffered.incrementAndGet();
+        dropped(reason, table, 1);
     }
 
     public Map<String, Long> dropsByTable() {
