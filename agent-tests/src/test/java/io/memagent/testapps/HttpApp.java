@@ -1,0 +1,59 @@
+package io.memagent.testapps;
+
+import io.memagent.api.ProfileMemory;
+
+/**
+ * Known work for the HTTP API's tests: 20 x {@code Orders.load} (a 100,000-byte array each),
+ * 30 x {@code DB.query} (1,000 longs), 5 x {@code Report.render} (10 references), and 50
+ * {@link Retained} objects kept alive for the class histogram. Prints the true size of each
+ * allocation, then {@code ready}, then stays up until killed (or for {@code args[0]} ms).
+ */
+public class HttpApp {
+    static volatile Object sink;
+    static volatile Retained[] retained;
+
+    /** Kept alive, 50 of them, so /heap-analysis has a class with a known count. */
+    static final class Retained {
+        long value;
+    }
+
+    @ProfileMemory(name = "Orders.load")
+    static byte[] load() {
+        return new byte[100_000];
+    }
+
+    @ProfileMemory(name = "DB.query")
+    static long[] query() {
+        return new long[1000];
+    }
+
+    @ProfileMemory(name = "Report.render")
+    static Object[] render() {
+        return new Object[10];
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Truth.print("truth.load", Truth.bytesOf(() -> new byte[100_000]));
+        Truth.print("truth.query", Truth.bytesOf(() -> new long[1000]));
+        Truth.print("truth.render", Truth.bytesOf(() -> new Object[10]));
+        Truth.print("truth.retained", Truth.bytesOf(Retained::new));
+        Truth.sink = null; // the twin's last object would be a 51st
+        Retained[] keep = new Retained[50];
+        for (int i = 0; i < keep.length; i++) {
+            keep[i] = new Retained();
+            keep[i].value = i;
+        }
+        retained = keep;
+        for (int i = 0; i < 20; i++) {
+            sink = load();
+        }
+        for (int i = 0; i < 30; i++) {
+            sink = query();
+        }
+        for (int i = 0; i < 5; i++) {
+            sink = render();
+        }
+        System.out.println("ready");
+        Thread.sleep(args.length > 0 ? Long.parseLong(args[0]) : Long.MAX_VALUE);
+    }
+}
