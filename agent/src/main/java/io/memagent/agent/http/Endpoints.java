@@ -6,6 +6,7 @@ import io.memagent.agent.aggregate.OperationSummary;
 import io.memagent.agent.jvm.GcEvent;
 import io.memagent.agent.jvm.JvmHistory;
 import io.memagent.agent.jvm.JvmSample;
+import io.memagent.agent.report.OperationTable;
 import io.memagent.agent.store.CopyLine;
 import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
@@ -133,24 +134,7 @@ final class Endpoints {
     }
 
     static Map<String, Object> operation(OperationSummary o) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("operation", o.name());
-        m.put("method", o.method());
-        m.put("kind", o.kind());
-        m.put("calls", o.calls());
-        m.put("errors", o.errors());
-        m.put("unmeasured_calls", o.unmeasuredCalls());
-        m.put("total_bytes", o.totalBytes());
-        m.put("self_bytes", o.selfBytes());
-        m.put("average_bytes", o.averageBytes());
-        m.put("min_bytes", o.minBytes());
-        m.put("max_bytes", o.maxBytes());
-        m.put("p50_bytes", o.p50Bytes());
-        m.put("p95_bytes", o.p95Bytes());
-        m.put("p99_bytes", o.p99Bytes());
-        m.put("total_duration_ns", o.totalDurationNs());
-        m.put("max_duration_ns", o.maxDurationNs());
-        return m;
+        return OperationTable.fields(o);
     }
 
     List<OperationSummary> sorted(String sort) {
@@ -363,37 +347,9 @@ final class Endpoints {
         return m;
     }
 
-    static final List<String> CSV_COLUMNS = List.of("operation", "method", "kind", "calls", "errors", "unmeasured_calls",
-            "total_bytes", "self_bytes", "average_bytes", "min_bytes", "max_bytes", "p50_bytes", "p95_bytes", "p99_bytes",
-            "total_duration_ns", "max_duration_ns");
-
     /** The report's per-operation table as CSV (RFC 4180), by total bytes. */
     String reportCsv() {
-        StringBuilder sb = new StringBuilder(String.join(",", CSV_COLUMNS)).append("\r\n");
-        for (OperationSummary o : sorted("total_bytes")) {
-            Map<String, Object> m = operation(o);
-            boolean first = true;
-            for (String c : CSV_COLUMNS) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
-                sb.append(csv(m.get(c)));
-            }
-            sb.append("\r\n");
-        }
-        return sb.toString();
-    }
-
-    static String csv(Object v) {
-        if (v == null) {
-            return "";
-        }
-        String s = String.valueOf(v);
-        if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
-            return '"' + s.replace("\"", "\"\"") + '"';
-        }
-        return s;
+        return OperationTable.csv(sorted("total_bytes"));
     }
 
     /** {@code POST /api/memory/gc}: a full collection through the DiagnosticCommand MBean, even under DisableExplicitGC. */

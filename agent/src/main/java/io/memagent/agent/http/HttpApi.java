@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -208,7 +209,10 @@ public final class HttpApi {
         if (status == 405) {
             ex.getResponseHeaders().set("Allow", ex.getRequestURI().getPath().matches("/api/memory/(gc|snapshot)") ? "POST" : "GET");
         }
-        send(ex, status, "application/json", mapper.writeValueAsBytes(Map.of("error", message, "status", status)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", message);
+        body.put("status", status);
+        send(ex, status, "application/json", mapper.writeValueAsBytes(body));
     }
 
     private static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
