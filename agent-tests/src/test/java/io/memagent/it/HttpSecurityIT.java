@@ -40,6 +40,13 @@ class HttpSecurityIT {
     }
 
     @Test
+    void theServerNeverKeepsTheJvmUp() throws Exception {
+        AppRun.Result r = AppRun.main(HttpApp.class).prop("memagent.http.port", 0).args("until-serving").run().assertOk();
+        assertTrue(r.stdout().contains("serving"), "the server was running when main returned: " + r);
+        assertTrue(r.stderr().matches("(?s).*\\nOrders\\.load +20 .*"), "the exit report follows: " + r);
+    }
+
+    @Test
     void offLoopbackWithoutATokenServesNothingAndTheAppRuns() throws Exception {
         int port = ExternalTool.freePort();
         try (LiveApp app = new LiveApp(AppRun.main(HttpApp.class).prop("memagent.http.host", "0.0.0.0")

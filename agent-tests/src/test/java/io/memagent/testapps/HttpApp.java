@@ -6,7 +6,8 @@ import io.memagent.api.ProfileMemory;
  * Known work for the HTTP API's tests: 20 x {@code Orders.load} (a 100,000-byte array each),
  * 30 x {@code DB.query} (1,000 longs), 5 x {@code Report.render} (10 references), and 50
  * {@link Retained} objects kept alive for the class histogram. Prints the true size of each
- * allocation, then {@code ready}, then stays up until killed (or for {@code args[0]} ms).
+ * allocation, then {@code ready}, then stays up until killed, for {@code args[0]} ms, or (with
+ * {@code until-serving}) until the agent's HTTP server runs.
  */
 public class HttpApp {
     static volatile Object sink;
@@ -54,6 +55,16 @@ public class HttpApp {
             sink = render();
         }
         System.out.println("ready");
+        if (args.length > 0 && args[0].equals("until-serving")) {
+            // Returns from main once the agent's HTTP server runs: the JVM must then exit by itself.
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("HTTP-Dispatcher"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            System.out.println("serving");
+            return;
+        }
         Thread.sleep(args.length > 0 ? Long.parseLong(args[0]) : Long.MAX_VALUE);
     }
 }
