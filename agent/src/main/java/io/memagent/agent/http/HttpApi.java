@@ -149,7 +149,10 @@ public final class HttpApi {
                         + " style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
                 send(ex, 200, "text/html; charset=utf-8", dashboard);
             }
-            case "/health" -> json(ex, endpoints.health());
+            case "/health" -> {
+                new Params(query, NONE);
+                json(ex, endpoints.health());
+            }
             case "/metrics" -> {
                 new Params(query, NONE);
                 send(ex, 200, PrometheusText.CONTENT_TYPE, PrometheusText.render(src).getBytes(StandardCharsets.UTF_8));
