@@ -47,6 +47,16 @@ class HttpSecurityIT {
     }
 
     @Test
+    void aJvmWithoutTheHttpServerModuleLosesOnlyTheApi() throws Exception {
+        AppRun.Result r = AppRun.main(HttpApp.class).jvmArg("--limit-modules")
+                .jvmArg("java.se,jdk.management,jdk.unsupported").prop("memagent.http.port", 0).args("1000").run().assertOk();
+        assertTrue(r.stderr().contains("[memagent] ERROR the HTTP API could not start on 127.0.0.1:0"
+                + " (java.lang.NoClassDefFoundError: com/sun/net/httpserver/HttpServer); the application and the rest of"
+                + " the agent run on without it"), r.toString());
+        assertTrue(r.stderr().matches("(?s).*\\nOrders\\.load +20 .*"), "profiling goes on: " + r);
+    }
+
+    @Test
     void offLoopbackWithoutATokenServesNothingAndTheAppRuns() throws Exception {
         int port = ExternalTool.freePort();
         try (LiveApp app = new LiveApp(AppRun.main(HttpApp.class).prop("memagent.http.host", "0.0.0.0")

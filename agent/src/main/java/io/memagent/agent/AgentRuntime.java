@@ -97,9 +97,7 @@ public final class AgentRuntime {
             Recorder.setEnabled(true);
             sampler.start();
             if (config.httpPort() >= 0) {
-                http = HttpApi.start(new ApiSources(config, run, aggregator::summaries, jvmHistory, sink,
-                        new HotSpotHeapDumper(config.heapdumpDir(), run.serviceName(), run.processId()),
-                        ClassHistogram.ofThisJvm()));
+                startHttp();
             }
             if (attached) {
                 instrumenter.retransformLoaded(inst);
@@ -107,6 +105,18 @@ public final class AgentRuntime {
         } catch (Throwable t) {
             Recorder.setEnabled(false);
             AgentLog.error("memagent could not start and is disabled; the application runs without it: " + t);
+        }
+    }
+
+    /** A JVM without the jdk.httpserver module (a jlink image) loses the API, not the agent. */
+    private void startHttp() {
+        try {
+            http = HttpApi.start(new ApiSources(config, run, aggregator::summaries, jvmHistory, sink,
+                    new HotSpotHeapDumper(config.heapdumpDir(), run.serviceName(), run.processId()),
+                    ClassHistogram.ofThisJvm()));
+        } catch (Throwable t) {
+            AgentLog.error("the HTTP API could not start (" + t + "); the application and the rest of the agent run"
+                    + " on without it");
         }
     }
 
