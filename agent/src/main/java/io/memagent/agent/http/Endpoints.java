@@ -8,6 +8,7 @@ import io.memagent.agent.jvm.JvmHistory;
 import io.memagent.agent.jvm.JvmSample;
 import io.memagent.agent.report.OperationTable;
 import io.memagent.agent.store.CopyLine;
+import io.memagent.agent.store.RecentRows;
 import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
 import io.memagent.agent.store.WriterStats;
@@ -116,16 +117,17 @@ final class Endpoints {
         p.put("top_operation", ops.isEmpty() ? null : ops.get(0).name());
         m.put("profiled", p);
         m.put("spikes_detected", src.rows().made(Table.MEMORY_SPIKES));
-        m.put("open_leaks", openLeaks());
+        m.put("open_leaks", openLeaks(src.rows()));
         m.put("alerts_raised", src.rows().made(Table.SYSTEM_ALERTS));
         WriterStats w = src.rows().stats();
         m.put("writer", Map.of("queue_depth", w.queueDepth(), "rows_dropped", w.droppedTotal()));
         return m;
     }
 
-    long openLeaks() {
+    /** Leaks among the recent rows that are not resolved. */
+    static long openLeaks(RecentRows rows) {
         long open = 0;
-        for (Row r : src.rows().recent(Table.MEMORY_LEAK_DETECTION)) {
+        for (Row r : rows.recent(Table.MEMORY_LEAK_DETECTION)) {
             if (!Boolean.TRUE.equals(r.values().get("resolved"))) {
                 open++;
             }
@@ -247,7 +249,7 @@ final class Endpoints {
             }
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("open", openLeaks());
+        m.put("open", openLeaks(src.rows()));
         m.put("leaks", out);
         return m;
     }

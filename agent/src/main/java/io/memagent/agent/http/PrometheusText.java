@@ -89,7 +89,7 @@ final class PrometheusText {
             sample("memagent_rows_made_total", label("table", t.tableName()), src.rows().made(t));
         }
         single("memagent_leaks_open", "gauge", "Leaks detected and not resolved (of the recent ones held).",
-                new Endpoints(src, null).openLeaks());
+                Endpoints.openLeaks(src.rows()));
     }
 
     private void operations(List<OperationSummary> ops) {
