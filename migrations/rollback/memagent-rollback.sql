@@ -1,6 +1,8 @@
 -- Removes everything memagent's migrations created, in the schema given by search_path
 -- (run it as: psql -v ON_ERROR_STOP=1 -c 'SET search_path TO <schema>' -f this-file, or
 -- set search_path in the same session). Safe to run twice.
+DROP VIEW IF EXISTS memagent_top_consumers_per_interval;
+DROP VIEW IF EXISTS memagent_heap_over_time;
 DROP TABLE IF EXISTS memagent_batches;
 DROP TABLE IF EXISTS system_alerts;
 DROP TABLE IF EXISTS memory_optimization_recommendations;

@@ -73,6 +73,13 @@ final class LiveApp implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** What the app has written to stderr so far (it may still be running). */
+    String stderrSoFar() {
+        synchronized (stderr) {
+            return stderr.toString();
+        }
+    }
+
     String stderr() throws InterruptedException {
         stderrPump.join(10_000); // after exit the pump ends at EOF
         synchronized (stderr) {

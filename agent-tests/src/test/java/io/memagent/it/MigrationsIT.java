@@ -45,8 +45,11 @@ class MigrationsIT {
         String schema = db.newSchema();
         try {
             AppRun.main(ExactBytesApp.class).database(db, schema, "rollback").args("1").run().assertOk();
-            long tables = db.queryLong("SELECT count(*) FROM information_schema.tables WHERE table_schema = ?", schema);
+            long tables = db.queryLong("SELECT count(*) FROM information_schema.tables WHERE table_schema = ?"
+                    + " AND table_type = 'BASE TABLE'", schema);
             assertEquals(11, tables, "ten tables and Flyway's history");
+            assertEquals(2, db.queryLong("SELECT count(*) FROM information_schema.views WHERE table_schema = ?", schema),
+                    "the two Grafana views");
             String sql = Files.readString(Path.of(System.getProperty("memagenttest.rollbackSql")));
             try (Connection c = db.connect(); Statement st = c.createStatement()) {
                 st.execute("SET search_path TO " + schema);

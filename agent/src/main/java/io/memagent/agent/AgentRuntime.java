@@ -4,6 +4,10 @@ import io.memagent.agent.aggregate.Aggregator;
 import io.memagent.agent.config.Config;
 import io.memagent.agent.config.ConfigException;
 import io.memagent.agent.detect.Recommender;
+import io.memagent.agent.http.ApiSources;
+import io.memagent.agent.http.ClassHistogram;
+import io.memagent.agent.http.HotSpotHeapDumper;
+import io.memagent.agent.http.HttpApi;
 import io.memagent.agent.instrument.Instrumenter;
 import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.jvm.JvmHistory;
@@ -13,7 +17,7 @@ import io.memagent.agent.report.JvmReport;
 import io.memagent.agent.report.TextReport;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.PostgresWriter;
-import io.memagent.agent.store.RowSink;
+import io.memagent.agent.store.RecentRows;
 import io.memagent.agent.store.RunInfo;
 import io.memagent.bootstrap.Recorder;
 import java.lang.instrument.Instrumentation;
@@ -33,17 +37,20 @@ public final class AgentRuntime {
     private final Config config;
     private final RunInfo run;
     private final OperationRegistry registry;
-    private final RowSink sink;
+    /** The real sink (PostgreSQL or in memory), behind the recent-rows copy the HTTP API reads. */
+    private final RecentRows sink;
     private final Aggregator aggregator;
     private final JvmHistory jvmHistory = new JvmHistory();
     private final JvmSampler sampler;
     private final MemoryPressure memoryPressure;
+    private volatile HttpApi http;
 
     private AgentRuntime(Config config, RunInfo run) {
         this.config = config;
         this.run = run;
         this.registry = new OperationRegistry(config.operationsMax());
-        this.sink = config.jdbcUrl() != null ? new PostgresWriter(config, run) : new InMemorySink(IN_MEMORY_ROWS_PER_TABLE);
+        this.sink = new RecentRows(config.jdbcUrl() != null ? new PostgresWriter(config, run)
+                : new InMemorySink(IN_MEMORY_ROWS_PER_TABLE), RecentRows.PER_TABLE);
         this.aggregator = new Aggregator(config, registry, sink, System::currentTimeMillis);
         this.sampler = new JvmSampler(config, jvmHistory, sink, new Recommender(sink, aggregator::summaries));
         this.memoryPressure = new MemoryPressure(aggregator::shed);
@@ -84,7 +91,7 @@ public final class AgentRuntime {
                 AgentLog.warn("this JVM does not count allocated bytes per thread: calls are counted as unmeasured,"
                         + " never as 0 bytes");
             }
-            if (sink instanceof PostgresWriter w) {
+            if (sink.delegate() instanceof PostgresWriter w) {
                 w.start();
             }
             aggregator.start();
@@ -93,12 +100,27 @@ public final class AgentRuntime {
             Recorder.setEnabled(true);
             sampler.start();
             memoryPressure.install();
+            if (config.httpPort() >= 0) {
+                startHttp();
+            }
             if (attached) {
                 instrumenter.retransformLoaded(inst);
             }
         } catch (Throwable t) {
             Recorder.setEnabled(false);
             AgentLog.error("memagent could not start and is disabled; the application runs without it: " + t);
+        }
+    }
+
+    /** A JVM without the jdk.httpserver module (a jlink image) loses the API, not the agent. */
+    private void startHttp() {
+        try {
+            http = HttpApi.start(new ApiSources(config, run, aggregator::summaries, jvmHistory, sink,
+                    new HotSpotHeapDumper(config.heapdumpDir(), run.serviceName(), run.processId()),
+                    ClassHistogram.ofThisJvm()));
+        } catch (Throwable t) {
+            AgentLog.error("the HTTP API could not start (" + t + "); the application and the rest of the agent run"
+                    + " on without it");
         }
     }
 
@@ -110,7 +132,11 @@ public final class AgentRuntime {
             sink.close(config.shutdownTimeoutMs());
             String header = "service " + run.serviceName() + ", pid " + run.processId() + ", "
                     + (System.currentTimeMillis() - run.startedAtMs()) / 100 / 10.0 + " s";
-            if (sink instanceof InMemorySink) {
+            HttpApi api = http;
+            if (api != null) {
+                api.stop();
+            }
+            if (sink.delegate() instanceof InMemorySink) {
                 System.err.print(TextReport.render(header, aggregator.summaries(), sink.stats(),
                         aggregator.callsWithoutDetail()) + JvmReport.render(jvmHistory, sampler.oldGenerationPools())
                         + (memoryPressure.episodes() > 0 ? pressureNote() + ".\n" : ""));

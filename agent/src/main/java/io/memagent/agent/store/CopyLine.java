@@ -1,6 +1,7 @@
 package io.memagent.agent.store;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -8,13 +9,41 @@ import java.util.UUID;
  * backslash, tab, newline and carriage return escaped, so any operation name (quotes, unicode,
  * 10 KB strings) arrives as it was. NUL, which PostgreSQL text cannot hold, becomes U+FFFD.
  * No SQL is ever built from values.
+ *
+ * <p>A line made with {@link #capturing} writes no text: it collects the typed values instead
+ * (Long, Double, Boolean, String, UUID, Instant, {@link JsonText}, or null), in column order.
+ * That is how {@link Row#values()} reads any row's columns without code in the row.
  */
 public final class CopyLine {
     private final StringBuilder out;
+    private final List<Object> captured;
     private boolean first = true;
 
     public CopyLine(StringBuilder out) {
         this.out = out;
+        this.captured = null;
+    }
+
+    private CopyLine(List<Object> captured) {
+        this.out = null;
+        this.captured = captured;
+    }
+
+    /** A line that collects each column's typed value into {@code into}. */
+    public static CopyLine capturing(List<Object> into) {
+        return new CopyLine(into);
+    }
+
+    /** A jsonb column's text, kept apart from plain strings so it can be served as JSON. */
+    public record JsonText(String json) {
+    }
+
+    private boolean capture(Object value) {
+        if (captured == null) {
+            return false;
+        }
+        captured.add(value);
+        return true;
     }
 
     private StringBuilder next() {
@@ -26,6 +55,9 @@ public final class CopyLine {
     }
 
     public CopyLine text(String value) {
+        if (capture(value)) {
+            return this;
+        }
         if (value == null) {
             next().append("\\N");
             return this;
@@ -46,11 +78,17 @@ public final class CopyLine {
     }
 
     public CopyLine number(long value) {
+        if (capture(value)) {
+            return this;
+        }
         next().append(value);
         return this;
     }
 
     public CopyLine number(Long value) {
+        if (capture(value)) {
+            return this;
+        }
         if (value == null) {
             next().append("\\N");
         } else {
@@ -60,35 +98,57 @@ public final class CopyLine {
     }
 
     public CopyLine decimal(double value) {
+        if (capture(Double.isFinite(value) ? value : 0.0)) {
+            return this;
+        }
         next().append(Double.isFinite(value) ? Double.toString(value) : "0");
         return this;
     }
 
     public CopyLine bool(boolean value) {
+        if (capture(value)) {
+            return this;
+        }
         next().append(value ? 't' : 'f');
         return this;
     }
 
     public CopyLine uuid(UUID value) {
+        if (capture(value)) {
+            return this;
+        }
         next().append(value);
         return this;
     }
 
     /** A timestamptz from epoch milliseconds. */
     public CopyLine timestamp(long epochMillis) {
+        if (capture(Instant.ofEpochMilli(epochMillis))) {
+            return this;
+        }
         next().append(Instant.ofEpochMilli(epochMillis));
         return this;
     }
 
     public CopyLine timestamp(Long epochMillis) {
+        if (captured != null && epochMillis == null) {
+            capture(null);
+            return this;
+        }
         return epochMillis == null ? text(null) : timestamp(epochMillis.longValue());
     }
 
     public CopyLine json(String json) {
+        if (capture(new JsonText(json == null ? "{}" : json))) {
+            return this;
+        }
         return text(json == null ? "{}" : json);
     }
 
     public void end() {
+        if (captured != null) {
+            return;
+        }
         out.append('\n');
         first = true;
     }

@@ -14,6 +14,9 @@ public final class WriterStats {
     public static final String SHUTDOWN_TIMEOUT = "shutdown_timeout";
     public static final String WRITER_FAILED = "writer_failed";
     public static final String MEMORY_PRESSURE = "memory_pressure";
+    /** Every reason a row can be dropped for: /metrics shows each, at 0 until it happens. */
+    public static final java.util.List<String> REASONS =
+            java.util.List.of(QUEUE_FULL, AGGREGATE_QUEUE_FULL, REJECTED, SHUTDOWN_TIMEOUT, WRITER_FAILED, MEMORY_PRESSURE);
 
     private final String mode;
     private final IntSupplier queueDepth;

@@ -1,0 +1,140 @@
+package io.memagent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.memagent.testapps.HttpApp;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The dashboard in a real browser (headless Chromium) and /metrics scraped by a real
+ * Prometheus server, both against a forked {@link HttpApp}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardIT {
+    private static final Pattern CONSOLE = Pattern.compile("(?m)^.*:CONSOLE[:(].*$");
+    LiveApp app;
+    HttpClientForTests http;
+
+    @BeforeAll
+    void start() throws Exception {
+        app = new LiveApp(AppRun.main(HttpApp.class).prop("memagent.http.port", 0)
+                .prop("memagent.sample.interval.ms", 200).prop("memagent.service.name", "dashboard-it"));
+        app.awaitLine("ready");
+        http = HttpClientForTests.of(app);
+        HttpApiIT.awaitCalls(http, 55);
+        // A few samples, so the heap chart has a line to draw.
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (http.json("/api/memory/history").get("samples").size() < 3) {
+            assertTrue(System.nanoTime() < deadline, "the sampler never took 3 samples");
+            Thread.sleep(100);
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    private static List<String> chromium(Path profile, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    @Test
+    void dashboardRendersTheAppsOperationsAndChartsWithoutConsoleErrors() throws Exception {
+        HttpClientForTests.Reply page = http.get("/");
+        assertEquals(200, page.status());
+        assertTrue(page.body().length() < 16_384, "one small file: " + page.body().length() + " bytes");
+        assertFalse(page.body().matches("(?s).*(src|href)=\"https?://.*"), "nothing loaded from elsewhere");
+
+        Path profile = Files.createTempDirectory("memagent-chromium");
+        try {
+            ExternalTool.Output out = ExternalTool.run(chromium(profile, "--dump-dom", http.base + "/"), 120);
+            assertEquals(0, out.exitCode(), out.stderr());
+            String dom = out.stdout();
+            Matcher console = CONSOLE.matcher(out.stderr());
+            String consoleLine = console.find() ? console.group() : null;
+            assertNull(consoleLine, "the page wrote to the console (an error, or a log line)");
+            assertTrue(dom.contains("data-loaded=\"true\""), "the page loaded its data:\n" + dom);
+            assertFalse(dom.contains("data-errors="), "the page saw errors:\n" + dom);
+            for (String op : List.of("Orders.load", "DB.query", "Report.render")) {
+                assertTrue(dom.contains("<td>" + op + "</td>"), op + " in the table:\n" + dom);
+            }
+            assertTrue(dom.contains("<td>20</td>") && dom.contains("<td>30</td>"), "call counts shown:\n" + dom);
+            // The heap chart: a used line and a committed line, drawn as SVG paths.
+            assertTrue(dom.matches("(?s).*<svg id=\"heap-chart\".*<path d=\"M[0-9.]+ [0-9.]+ L.*class=\"used\".*</svg>.*"),
+                    "a heap chart with a line:\n" + dom);
+
+            Path png = Path.of("target", "dashboard.png").toAbsolutePath();
+            Files.deleteIfExists(png);
+            ExternalTool.Output shot = ExternalTool.run(chromium(profile, "--hide-scrollbars", "--window-size=1280,620",
+                    "--screenshot=" + png, http.base + "/"), 120);
+            assertEquals(0, shot.exitCode(), shot.stderr());
+            byte[] head = Files.readAllBytes(png);
+            assertTrue(head.length > 10_000 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G', "a PNG screenshot");
+        } finally {
+            ExternalTool.deleteTree(profile);
+        }
+    }
+
+    @Test
+    void aRealPrometheusScrapesTheMetrics() throws Exception {
+        Path dir = Files.createTempDirectory("memagent-prometheus");
+        int port = ExternalTool.freePort();
+        String target = http.base.substring("http://".length());
+        Files.writeString(dir.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\n"
+                + "scrape_configs:\n  - job_name: memagent\n    static_configs:\n      - targets: ['" + target + "']\n");
+        Process prometheus = new ProcessBuilder("prometheus", "--config.file=" + dir.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
+        try {
+            HttpClientForTests api = new HttpClientForTests("http://127.0.0.1:" + port);
+            String query = "/api/v1/query?query=" + URLEncoder.encode(
+                    "memagent_operation_calls_total{operation=\"Orders.load\",job=\"memagent\"}", StandardCharsets.UTF_8);
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            JsonNode result = null;
+            while (System.nanoTime() < deadline) {
+                try {
+                    result = api.json(query).at("/data/result");
+                    if (result.size() == 1) {
+                        break;
+                    }
+                } catch (java.io.IOException | AssertionError notYet) {
+                    // Prometheus is still starting
+                }
+                Thread.sleep(200);
+            }
+            assertTrue(result != null && result.size() == 1, "Prometheus never had the series; its log:\n"
+                    + Files.readString(dir.resolve("log.txt")));
+            assertEquals("20", result.get(0).at("/value/1").asText());
+            JsonNode up = api.json("/api/v1/query?query=up").at("/data/result/0/value/1");
+            assertEquals("1", up.asText());
+        } finally {
+            prometheus.destroy();
+            if (!prometheus.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                prometheus.destroyForcibly();
+            }
+            ExternalTool.deleteTree(dir);
+        }
+    }
+}

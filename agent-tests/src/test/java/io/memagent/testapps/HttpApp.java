@@ -1,0 +1,70 @@
+package io.memagent.testapps;
+
+import io.memagent.api.ProfileMemory;
+
+/**
+ * Known work for the HTTP API's tests: 20 x {@code Orders.load} (a 100,000-byte array each),
+ * 30 x {@code DB.query} (1,000 longs), 5 x {@code Report.render} (10 references), and 50
+ * {@link Retained} objects kept alive for the class histogram. Prints the true size of each
+ * allocation, then {@code ready}, then stays up until killed, for {@code args[0]} ms, or (with
+ * {@code until-serving}) until the agent's HTTP server runs.
+ */
+public class HttpApp {
+    static volatile Object sink;
+    static volatile Retained[] retained;
+
+    /** Kept alive, 50 of them, so /heap-analysis has a class with a known count. */
+    static final class Retained {
+        long value;
+    }
+
+    @ProfileMemory(name = "Orders.load")
+    static byte[] load() {
+        return new byte[100_000];
+    }
+
+    @ProfileMemory(name = "DB.query")
+    static long[] query() {
+        return new long[1000];
+    }
+
+    @ProfileMemory(name = "Report.render")
+    static Object[] render() {
+        return new Object[10];
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Truth.print("truth.load", Truth.bytesOf(() -> new byte[100_000]));
+        Truth.print("truth.query", Truth.bytesOf(() -> new long[1000]));
+        Truth.print("truth.render", Truth.bytesOf(() -> new Object[10]));
+        Truth.print("truth.retained", Truth.bytesOf(Retained::new));
+        Truth.sink = null; // the twin's last object would be a 51st
+        Retained[] keep = new Retained[50];
+        for (int i = 0; i < keep.length; i++) {
+            keep[i] = new Retained();
+            keep[i].value = i;
+        }
+        retained = keep;
+        for (int i = 0; i < 20; i++) {
+            sink = load();
+        }
+        for (int i = 0; i < 30; i++) {
+            sink = query();
+        }
+        for (int i = 0; i < 5; i++) {
+            sink = render();
+        }
+        System.out.println("ready");
+        if (args.length > 0 && args[0].equals("until-serving")) {
+            // Returns from main once the agent's HTTP server runs: the JVM must then exit by itself.
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("HTTP-Dispatcher"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            System.out.println("serving");
+            return;
+        }
+        Thread.sleep(args.length > 0 ? Long.parseLong(args[0]) : Long.MAX_VALUE);
+    }
+}

@@ -1,0 +1,18 @@
+package io.memagent.agent.http;
+
+import io.memagent.agent.aggregate.OperationSummary;
+import io.memagent.agent.config.Config;
+import io.memagent.agent.jvm.JvmHistory;
+import io.memagent.agent.store.RecentRows;
+import io.memagent.agent.store.RunInfo;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * What the HTTP API reads, all of it in memory in either mode: the run's per-operation figures,
+ * the JVM history, the recent rows of spikes/leaks/alerts/recommendations and the writer's
+ * counters. Nothing here touches the database.
+ */
+public record ApiSources(Config config, RunInfo run, Supplier<List<OperationSummary>> operations, JvmHistory jvm,
+                         RecentRows rows, HeapDumper heapDumper, ClassHistogram classHistogram) {
+}

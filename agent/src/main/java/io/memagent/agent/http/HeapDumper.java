@@ -1,0 +1,9 @@
+package io.memagent.agent.http;
+
+import java.nio.file.Path;
+
+/** Writes a heap dump for {@code POST /api/memory/snapshot}. The file's place is the agent's choice, never the request's. */
+public interface HeapDumper {
+    /** Dumps the heap and returns the file written. */
+    Path dump() throws Exception;
+}

@@ -1,0 +1,230 @@
+package io.memagent.agent.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.memagent.agent.AgentLog;
+import io.memagent.agent.config.Config;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The HTTP API, {@code /metrics} and the dashboard, on the JDK's own HTTP server
+ * ({@code com.sun.net.httpserver}: no servlet container in the agent). Requests run on at most
+ * two {@code memagent-http-N} daemon threads with a queue of 16; beyond that the server's own
+ * (daemon) dispatcher thread answers, which slows callers instead of growing memory. Every answer
+ * is built from memory, never from the database. Off loopback every endpoint needs the token;
+ * on loopback only POST endpoints do (when a token is set).
+ */
+public final class HttpApi {
+    static final String API = "/api/memory/";
+    private static final Set<String> NONE = Set.of();
+
+    private final ApiSources src;
+    private final Endpoints endpoints;
+    private final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    private final Auth auth;
+    private final byte[] dashboard;
+    private HttpServer server;
+    private ThreadPoolExecutor executor;
+
+    private HttpApi(ApiSources src, boolean loopback) throws IOException {
+        this.src = src;
+        this.endpoints = new Endpoints(src, mapper);
+        this.auth = new Auth(src.config().httpToken(), loopback);
+        try (InputStream in = HttpApi.class.getResourceAsStream("dashboard.html")) {
+            if (in == null) {
+                throw new IOException("dashboard.html is missing from the agent jar");
+            }
+            this.dashboard = in.readAllBytes();
+        }
+    }
+
+    /**
+     * Binds {@code memagent.http.host:memagent.http.port} and starts serving; logs the address (the
+     * port actually bound when {@code 0} was asked for). Returns null, having said why, when it
+     * cannot: the app runs on without the API.
+     */
+    public static HttpApi start(ApiSources src) {
+        Config config = src.config();
+        try {
+            InetAddress address = InetAddress.getByName(config.httpHost());
+            HttpApi api = new HttpApi(src, address.isLoopbackAddress());
+            api.bind(new InetSocketAddress(address, config.httpPort()));
+            AgentLog.info("HTTP API and dashboard on http://" + hostForUrl(config.httpHost()) + ":" + api.port() + "/"
+                    + (config.httpToken() != null ? (address.isLoopbackAddress() ? " (POST endpoints need the token)"
+                    : " (every endpoint needs the token)") : ""));
+            return api;
+        } catch (Throwable t) { // includes a JVM without the jdk.httpserver module
+            AgentLog.error("the HTTP API could not start on " + config.httpHost() + ":" + config.httpPort() + " (" + t
+                    + "); the application and the rest of the agent run on without it");
+            return null;
+        }
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private void bind(InetSocketAddress address) throws IOException {
+        AtomicInteger n = new AtomicInteger();
+        executor = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(16), r -> {
+            Thread t = new Thread(r, "memagent-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.CallerRunsPolicy());
+        executor.allowCoreThreadTimeOut(true);
+        server = HttpServer.create(address, 16);
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+        // The dispatcher thread inherits daemon-ness from this (memagent-init) thread: it never keeps the JVM up.
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public void stop() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String method = ex.getRequestMethod();
+            String path = ex.getRequestURI().getRawPath();
+            boolean post = method.equals("POST");
+            int denied = auth.check(post, ex.getRequestHeaders().getFirst("Authorization"));
+            if (denied != Auth.OK) {
+                if (denied == 401) {
+                    ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"memagent\"");
+                }
+                error(ex, denied, denied == 401 ? "this endpoint needs Authorization: Bearer <memagent.http.token>"
+                        : "the token is not valid");
+                return;
+            }
+            try {
+                route(ex, method, path);
+            } catch (BadRequest e) {
+                error(ex, e.status, e.getMessage());
+            }
+        } catch (Throwable t) {
+            AgentLog.errorAtMostEvery("http", 60_000, "the HTTP API failed on a request: " + t);
+            try {
+                error(ex, 500, "internal error: " + t.getClass().getSimpleName());
+            } catch (Throwable ignored) {
+                // the response was already started, or the client is gone
+            }
+        }
+    }
+
+    private void route(HttpExchange ex, String method, String path) throws Exception {
+        String query = ex.getRequestURI().getRawQuery();
+        long now = System.currentTimeMillis();
+        if (path.equals("/api/memory/gc") || path.equals("/api/memory/snapshot")) {
+            requireMethod(method, "POST");
+            new Params(query, NONE); // a heap dump's path is the agent's choice: no parameters at all
+            json(ex, path.endsWith("/gc") ? endpoints.gc() : endpoints.snapshot());
+            return;
+        }
+        requireMethod(method, "GET");
+        switch (path) {
+            case "/", "/index.html" -> {
+                new Params(query, NONE);
+                // The page may talk only to this server: no other origin, no plug-ins, no framing.
+                ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline';"
+                        + " style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+                send(ex, 200, "text/html; charset=utf-8", dashboard);
+            }
+            case "/health" -> {
+                new Params(query, NONE);
+                json(ex, endpoints.health());
+            }
+            case "/metrics" -> {
+                new Params(query, NONE);
+                send(ex, 200, PrometheusText.CONTENT_TYPE, PrometheusText.render(src).getBytes(StandardCharsets.UTF_8));
+            }
+            case "/api/memory/status" -> {
+                new Params(query, NONE);
+                json(ex, endpoints.status());
+            }
+            case "/api/memory/top-consumers" -> {
+                Params p = new Params(query, Set.of("limit", "sort"));
+                json(ex, endpoints.topConsumers(p.integer("limit", 10, 1, Endpoints.MAX_LIMIT),
+                        p.text("sort", "total_bytes", Endpoints.SORTS.keySet())));
+            }
+            case "/api/memory/history" -> json(ex, endpoints.history(new Params(query, Set.of("since")).since("since", now)));
+            case "/api/memory/spikes" -> json(ex, endpoints.spikes(
+                    new Params(query, Set.of("limit")).integer("limit", 100, 1, Endpoints.MAX_LIMIT)));
+            case "/api/memory/leaks" -> json(ex, endpoints.leaks(
+                    new Params(query, Set.of("status")).text("status", "all", Endpoints.set("all", "open", "resolved"))));
+            case "/api/memory/alerts" -> {
+                new Params(query, NONE);
+                json(ex, endpoints.alerts());
+            }
+            case "/api/memory/heap-analysis" -> json(ex, endpoints.heapAnalysis(
+                    new Params(query, Set.of("limit")).integer("limit", 50, 1, Endpoints.MAX_LIMIT)));
+            case "/api/memory/database" -> {
+                new Params(query, NONE);
+                json(ex, endpoints.database());
+            }
+            case "/api/memory/config" -> {
+                new Params(query, NONE);
+                json(ex, endpoints.config());
+            }
+            case "/api/memory/report" -> {
+                String format = new Params(query, Set.of("format")).text("format", "json", Endpoints.set("json", "csv"));
+                if (format.equals("csv")) {
+                    ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"memagent-report.csv\"");
+                    send(ex, 200, "text/csv; charset=utf-8", endpoints.reportCsv().getBytes(StandardCharsets.UTF_8));
+                } else {
+                    json(ex, endpoints.report());
+                }
+            }
+            default -> throw new BadRequest(404, "no such endpoint: " + Params.shorten(path));
+        }
+    }
+
+    private static void requireMethod(String method, String allowed) throws BadRequest {
+        if (!method.equals(allowed)) {
+            throw new BadRequest(405, "method " + Params.shorten(method) + " is not allowed here: use " + allowed);
+        }
+    }
+
+    private void json(HttpExchange ex, Object body) throws IOException {
+        send(ex, 200, "application/json", mapper.writeValueAsBytes(body));
+    }
+
+    private void error(HttpExchange ex, int status, String message) throws IOException {
+        if (status == 405) {
+            ex.getResponseHeaders().set("Allow", ex.getRequestURI().getPath().matches("/api/memory/(gc|snapshot)") ? "POST" : "GET");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", message);
+        body.put("status", status);
+        send(ex, status, "application/json", mapper.writeValueAsBytes(body));
+    }
+
+    private static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+}

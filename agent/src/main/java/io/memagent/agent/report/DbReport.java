@@ -1,0 +1,259 @@
+package io.memagent.agent.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.memagent.agent.aggregate.OperationSummary;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code java -jar memagent.jar report}: the exit report, read back from PostgreSQL for one
+ * service over a window: top operations (summed over buckets and JVMs), spikes, leaks,
+ * recommendations, a JVM summary and the runs with their drops. Percentiles cannot be merged
+ * from buckets, so p50/p95/p99 are the highest of any bucket's (equal to the run's when the
+ * run fits one bucket, an upper bound otherwise).
+ */
+public final class DbReport {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final Connection c;
+    private final String schema;
+    private final String service;
+    private final Timestamp since;
+
+    public DbReport(Connection c, String schema, String service, long sinceMs) {
+        this.c = c;
+        this.schema = '"' + schema + '"';
+        this.service = service;
+        this.since = new Timestamp(sinceMs);
+    }
+
+    /** The service of the most recent run in the schema, or null when there is none. */
+    public static String latestService(Connection c, String schema) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT service_name FROM \"" + schema
+                + "\".agent_runs ORDER BY started_at DESC LIMIT 1"); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    public List<OperationSummary> operations() throws SQLException {
+        List<OperationSummary> out = new ArrayList<>();
+        String sql = "SELECT operation_type, min(method), min(kind), sum(calls), sum(errors), sum(unmeasured_calls),"
+                + " sum(total_bytes), sum(self_bytes), min(min_bytes), max(max_bytes), max(p50_bytes), max(p95_bytes),"
+                + " max(p99_bytes), sum(total_duration_ns), max(max_duration_ns) FROM " + schema
+                + ".method_allocation_stats WHERE service_name = ? AND bucket_end >= ? GROUP BY operation_type"
+                + " ORDER BY sum(total_bytes) DESC, operation_type";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, service);
+            ps.setTimestamp(2, since);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new OperationSummary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                            rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), nullableLong(rs, 9),
+                            nullableLong(rs, 10), nullableLong(rs, 11), nullableLong(rs, 12), nullableLong(rs, 13),
+                            rs.getLong(14), rs.getLong(15)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Long nullableLong(ResultSet rs, int i) throws SQLException {
+        long v = rs.getLong(i);
+        return rs.wasNull() ? null : v;
+    }
+
+    /** Rows of a table as column -> value maps: times as ISO-8601 text, jsonb as JSON. */
+    private List<Map<String, Object>> rows(String columns, String table, String timeColumn, int limit) throws SQLException {
+        String sql = "SELECT " + columns + " FROM " + schema + "." + table + " WHERE service_name = ? AND " + timeColumn
+                + " >= ? ORDER BY " + timeColumn + " DESC LIMIT " + limit;
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, service);
+            ps.setTimestamp(2, since);
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        Object v = rs.getObject(i);
+                        if (v instanceof Timestamp t) {
+                            v = t.toInstant().toString();
+                        } else if (v instanceof UUID u) {
+                            v = u.toString();
+                        } else if (v != null && md.getColumnTypeName(i).equals("jsonb")) {
+                            try {
+                                v = JSON.readTree(rs.getString(i));
+                            } catch (Exception e) {
+                                v = rs.getString(i);
+                            }
+                        }
+                        row.put(md.getColumnLabel(i), v);
+                    }
+                    out.add(row);
+                }
+            }
+        }
+        return out;
+    }
+
+    public List<Map<String, Object>> spikes() throws SQLException {
+        return rows("operation_type, method, severity, allocated_bytes, threshold_bytes, thread_name, heap_dump_path,"
+                + " detected_at", "memory_spikes", "detected_at", 50);
+    }
+
+    public List<Map<String, Object>> leaks() throws SQLException {
+        return rows("leak_type, leak_source, leaked_bytes, detection_method, severity, resolved, resolved_at, detected_at",
+                "memory_leak_detection", "detected_at", 50);
+    }
+
+    public List<Map<String, Object>> recommendations() throws SQLException {
+        return rows("recommendation_type, implementation_priority, current_usage_bytes, recommended_limit_bytes,"
+                + " estimated_savings_bytes, optimization_strategy, created_at", "memory_optimization_recommendations",
+                "created_at", 50);
+    }
+
+    public List<Map<String, Object>> runs() throws SQLException {
+        return rows("run_id, process_id, host, jvm_version, agent_version, started_at, stopped_at, records_dropped",
+                "agent_runs", "coalesce(stopped_at, now())", 100);
+    }
+
+    public Map<String, Object> jvm() throws SQLException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        String sql = "SELECT count(*), max(heap_used_bytes), max(heap_max_bytes), avg(memory_utilization_pct),"
+                + " (SELECT memory_state FROM " + schema + ".memory_metrics WHERE service_name = ? AND recorded_at >= ?"
+                + " ORDER BY recorded_at DESC LIMIT 1) FROM " + schema + ".memory_metrics WHERE service_name = ? AND recorded_at >= ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, service);
+            ps.setTimestamp(2, since);
+            ps.setString(3, service);
+            ps.setTimestamp(4, since);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                m.put("samples", rs.getLong(1));
+                m.put("heap_used_peak_bytes", nullableLong(rs, 2));
+                m.put("heap_max_bytes", nullableLong(rs, 3));
+                double avg = rs.getDouble(4);
+                m.put("average_utilization_pct", rs.wasNull() ? null : avg);
+                m.put("last_state", rs.getString(5));
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(sum(duration_ms), 0),"
+                + " coalesce(max(duration_ms), 0) FROM " + schema + ".gc_events WHERE service_name = ? AND occurred_at >= ?")) {
+            ps.setString(1, service);
+            ps.setTimestamp(2, since);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                m.put("gc_collections", rs.getLong(1));
+                m.put("gc_time_ms", rs.getLong(2));
+                m.put("gc_longest_ms", rs.getLong(3));
+            }
+        }
+        return m;
+    }
+
+    public String render(String format) throws SQLException {
+        List<OperationSummary> ops = operations();
+        switch (format) {
+            case "csv":
+                return OperationTable.csv(ops);
+            case "json": {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("service", service);
+                m.put("since", since.toInstant().toString());
+                m.put("runs", runs());
+                List<Object> list = new ArrayList<>();
+                for (OperationSummary o : ops) {
+                    list.add(OperationTable.fields(o));
+                }
+                m.put("operations", list);
+                m.put("spikes", spikes());
+                m.put("leaks", leaks());
+                m.put("recommendations", recommendations());
+                m.put("jvm", jvm());
+                try {
+                    return JSON.writeValueAsString(m) + "\n";
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            default:
+                return text(ops);
+        }
+    }
+
+    private String text(List<OperationSummary> ops) throws SQLException {
+        List<Map<String, Object>> runs = runs();
+        long dropped = 0;
+        List<String> pids = new ArrayList<>();
+        for (Map<String, Object> r : runs) {
+            dropped += ((Number) r.get("records_dropped")).longValue();
+            pids.add(String.valueOf(r.get("process_id")));
+        }
+        StringBuilder sb = new StringBuilder(TextReport.render("service " + service + ", " + runs.size() + " run(s) (pid "
+                + String.join(", ", pids) + "), since " + since.toInstant(), ops, null, 0));
+        sb.append("Percentiles are the highest of any statistics bucket's (buckets cannot be merged exactly).\n");
+        List<Map<String, Object>> spikes = spikes();
+        sb.append("Spikes: ").append(spikes.isEmpty() ? "none\n" : spikes.size() + " (newest first)\n");
+        for (Map<String, Object> s : spikes) {
+            sb.append(String.format(Locale.ROOT, "  %-8s %-40s %11s  %s  %s%n", s.get("severity"), s.get("operation_type"),
+                    Bytes.format(((Number) s.get("allocated_bytes")).longValue()), s.get("thread_name"), s.get("detected_at")));
+        }
+        List<Map<String, Object>> leaks = leaks();
+        sb.append("Leaks: ").append(leaks.isEmpty() ? "none\n" : leaks.size() + " (newest first)\n");
+        for (Map<String, Object> l : leaks) {
+            sb.append(String.format(Locale.ROOT, "  %-8s %-20s %-40s %11s  %s%s%n", l.get("severity"), l.get("leak_type"),
+                    l.get("leak_source"), Bytes.format(((Number) l.get("leaked_bytes")).longValue()), l.get("detected_at"),
+                    Boolean.TRUE.equals(l.get("resolved")) ? " (resolved)" : ""));
+        }
+        List<Map<String, Object>> recs = recommendations();
+        sb.append("Recommendations: ").append(recs.isEmpty() ? "none\n" : recs.size() + "\n");
+        for (Map<String, Object> r : recs) {
+            sb.append(String.format(Locale.ROOT, "  %-20s priority %-6s current %s, limit %s, savings %s  %s%n",
+                    r.get("recommendation_type"), r.get("implementation_priority"), bytes(r.get("current_usage_bytes")),
+                    bytes(r.get("recommended_limit_bytes")), bytes(r.get("estimated_savings_bytes")), r.get("optimization_strategy")));
+        }
+        Map<String, Object> jvm = jvm();
+        sb.append(String.format(Locale.ROOT, "JVM: %d samples, heap peak %s of max %s, average utilization %s, last state %s;"
+                        + " %d collections, %d ms in GC, longest %d ms%n", (Long) jvm.get("samples"),
+                bytes(jvm.get("heap_used_peak_bytes")), bytes(jvm.get("heap_max_bytes")),
+                jvm.get("average_utilization_pct") == null ? "-" : String.format(Locale.ROOT, "%.1f%%",
+                        (Double) jvm.get("average_utilization_pct")), jvm.get("last_state"), (Long) jvm.get("gc_collections"),
+                (Long) jvm.get("gc_time_ms"), (Long) jvm.get("gc_longest_ms")));
+        sb.append("Rows dropped by the agent: ").append(dropped).append('\n');
+        return sb.toString();
+    }
+
+    private static String bytes(Object v) {
+        return v == null ? "-" : Bytes.format(((Number) v).longValue());
+    }
+
+    /** {@code 90s}, {@code 15m}, {@code 1h}, {@code 7d}, or an ISO-8601 instant; null if neither. */
+    public static Long parseSince(String text, long nowMs) {
+        if (text.matches("\\d{1,9}(s|m|h|d)")) {
+            long n = Long.parseLong(text.substring(0, text.length() - 1));
+            long unit = switch (text.charAt(text.length() - 1)) {
+                case 's' -> 1_000L;
+                case 'm' -> 60_000L;
+                case 'h' -> 3_600_000L;
+                default -> 86_400_000L;
+            };
+            return nowMs - n * unit;
+        }
+        try {
+            return Instant.parse(text).toEpochMilli();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.memagent.agent.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.memagent.agent.config.Config;
+import io.memagent.agent.jvm.JvmHistory;
+import io.memagent.agent.store.CopyLine;
+import io.memagent.agent.store.InMemorySink;
+import io.memagent.agent.store.RecentRows;
+import io.memagent.agent.store.Row;
+import io.memagent.agent.store.RunInfo;
+import io.memagent.agent.store.Table;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Spikes and leaks are served from any row type of their tables, with no code in the http
+ * package: these rows are written here the way the detectors write theirs.
+ */
+class EndpointsTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A memory_spikes row, columns in Table.MEMORY_SPIKES order. */
+    record SpikeRow(UUID id, String op, String severity, long bytes, long at) implements Row {
+        @Override
+        public Table table() {
+            return Table.MEMORY_SPIKES;
+        }
+
+        @Override
+        public void writeTo(CopyLine l) {
+            l.uuid(id).text(op).text("a.B#c()V").text(severity).number(bytes).number(26_214_400L).text("main")
+                    .text("at a.B.c(B.java:1)").text(null).timestamp(at);
+        }
+    }
+
+    /** A memory_leak_detection row; a later row with the same leak_id updates it. */
+    record LeakRow(UUID id, long leaked, boolean resolved, long at) implements Row {
+        @Override
+        public Table table() {
+            return Table.MEMORY_LEAK_DETECTION;
+        }
+
+        @Override
+        public void writeTo(CopyLine l) {
+            l.uuid(id).text("old_gen_growth").text("heap").number(leaked).text("least_squares").text(null)
+                    .json("{\"slope_mb_per_hour\":61.5}").text("medium").bool(resolved).timestamp((Long) null)
+                    .timestamp(at).timestamp(at);
+        }
+    }
+
+    private static Endpoints endpoints(RecentRows rows) {
+        RunInfo run = new RunInfo(UUID.randomUUID(), "svc", 42, "host", "jvm", "dev", "{}", 1_000);
+        return new Endpoints(new ApiSources(Config.defaults(), run, List::of, new JvmHistory(), rows, null, null), JSON);
+    }
+
+    @Test
+    void spikesAreServedByColumnNameNewestFirst() throws Exception {
+        RecentRows rows = new RecentRows(new InMemorySink(100), 2);
+        UUID a = UUID.randomUUID();
+        rows.offer(new SpikeRow(a, "Orders.load", "medium", 30_000_000L, 1_700_000_000_000L));
+        rows.offer(new SpikeRow(UUID.randomUUID(), "Orders.load", "high", 60_000_000L, 1_700_000_001_000L));
+        rows.offer(new SpikeRow(UUID.randomUUID(), "Report.render", "critical", 120_000_000L, 1_700_000_002_000L));
+        JsonNode j = JSON.valueToTree(endpoints(rows).spikes(100));
+        assertEquals(3, j.get("detected_total").asLong(), "every spike made is counted");
+        assertEquals(2, j.get("spikes").size(), "only the most recent 2 are held");
+        JsonNode newest = j.get("spikes").get(0);
+        assertEquals("Report.render", newest.get("operation_type").asText());
+        assertEquals("critical", newest.get("severity").asText());
+        assertEquals(120_000_000L, newest.get("allocated_bytes").asLong());
+        assertEquals(26_214_400L, newest.get("threshold_bytes").asLong());
+        assertTrue(newest.get("heap_dump_path").isNull());
+        assertEquals("2023-11-14T22:13:22Z", newest.get("detected_at").asText());
+        assertEquals(Table.MEMORY_SPIKES.columns(), List.copyOf(iterable(newest)));
+        assertEquals(1, JSON.valueToTree(endpoints(rows).spikes(1)).get("spikes").size());
+    }
+
+    private static List<String> iterable(JsonNode n) {
+        List<String> names = new java.util.ArrayList<>();
+        n.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
+    void aLeakUpdatedLaterIsServedOnceInItsLatestStateWithItsJson() throws Exception {
+        RecentRows rows = new RecentRows(new InMemorySink(100), 10);
+        UUID id = UUID.randomUUID();
+        rows.offer(new LeakRow(id, 5_000_000L, false, 1_700_000_000_000L));
+        rows.offer(new LeakRow(UUID.randomUUID(), 2_000_000L, true, 1_700_000_000_500L));
+        rows.offer(new LeakRow(id, 9_000_000L, false, 1_700_000_001_000L));
+        Endpoints e = endpoints(rows);
+        JsonNode all = JSON.valueToTree(e.leaks("all"));
+        assertEquals(1, all.get("open").asLong());
+        assertEquals(2, all.get("leaks").size());
+        JsonNode first = all.get("leaks").get(0);
+        assertEquals(id.toString(), first.get("leak_id").asText());
+        assertEquals(9_000_000L, first.get("leaked_bytes").asLong());
+        assertEquals(61.5, first.at("/operation_context/slope_mb_per_hour").asDouble(), "jsonb served as JSON");
+        assertEquals(1, JSON.valueToTree(e.leaks("open")).get("leaks").size());
+        assertEquals(1, JSON.valueToTree(e.leaks("resolved")).get("leaks").size());
+        assertEquals(3, rows.made(Table.MEMORY_LEAK_DETECTION));
+    }
+
+    @Test
+    void parametersAreCheckedWithClearMessages() throws Exception {
+        Params p = new Params("limit=5&sort=calls", Set.of("limit", "sort"));
+        assertEquals(5, p.integer("limit", 10, 1, 100));
+        assertEquals("calls", p.text("sort", "total_bytes", Set.of("calls", "total_bytes")));
+        BadRequest e = assertThrows(BadRequest.class, () -> new Params("limit=-1", Set.of("limit")).integer("limit", 10, 1, 100));
+        assertEquals("limit = '-1' is not valid: expected a whole number from 1 to 100", e.getMessage());
+        assertEquals(400, e.status);
+        e = assertThrows(BadRequest.class, () -> new Params("path=/etc/passwd", Set.of()));
+        assertEquals("unknown parameter 'path': expected none", e.getMessage());
+        assertThrows(BadRequest.class, () -> new Params("limit=1&limit=2", Set.of("limit")));
+        assertEquals(1_000_000L - 90_000, new Params("since=90s", Set.of("since")).since("since", 1_000_000L));
+        assertEquals(1_700_000_000_000L, new Params("since=2023-11-14T22:13:20Z", Set.of("since")).since("since", 0));
+        assertEquals(123L, new Params("since=123", Set.of("since")).since("since", 0));
+    }
+
+    @Test
+    void tokensAreNeededWhereTheRulesSay() {
+        Auth loopback = new Auth("t0k", true);
+        assertEquals(Auth.OK, loopback.check(false, null), "GET on loopback is open");
+        assertEquals(401, loopback.check(true, null));
+        assertEquals(401, loopback.check(true, "Basic dDBr"));
+        assertEquals(403, loopback.check(true, "Bearer t0K"));
+        assertEquals(Auth.OK, loopback.check(true, "Bearer t0k"));
+        assertEquals(Auth.OK, loopback.check(true, "bearer t0k"));
+        Auth remote = new Auth("t0k", false);
+        assertEquals(401, remote.check(false, null), "off loopback every endpoint needs it");
+        assertEquals(Auth.OK, remote.check(false, "Bearer t0k"));
+        assertEquals(Auth.OK, new Auth(null, true).check(true, null), "no token: open (loopback only)");
+    }
+
+    @Test
+    void prometheusLabelValuesAreEscaped() {
+        assertEquals("operation=\"a\\\\b\\\"c\\nd\"", PrometheusText.label("operation", "a\\b\"c\nd"));
+        assertEquals("20", PrometheusText.number(20));
+        assertEquals("0.5", PrometheusText.number(0.5));
+    }
+
+    @Test
+    void theClassHistogramTextIsParsed() {
+        List<ClassHistogram.Entry> e = DiagnosticCommands.parseHistogram(" num     #instances         #bytes  class name (module)\n"
+                + "-------------------------------------------------------\n"
+                + "   1:         26114        2120688  [B (java.base@17.0.15)\n"
+                + "   2:            50           1200  io.memagent.testapps.HttpApp$Retained\n"
+                + "Total        121016        6130448\n");
+        assertEquals(List.of(new ClassHistogram.Entry("[B", 26114, 2120688),
+                new ClassHistogram.Entry("io.memagent.testapps.HttpApp$Retained", 50, 1200)), e);
+    }
+}
