@@ -5,6 +5,7 @@ import io.memagent.agent.config.Config;
 import io.memagent.agent.config.ConfigException;
 import io.memagent.agent.detect.Recommender;
 import io.memagent.agent.instrument.Instrumenter;
+import io.memagent.agent.instrument.NamedOperations;
 import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.jvm.JvmHistory;
 import io.memagent.agent.jvm.JvmSampler;
@@ -85,9 +86,12 @@ public final class AgentRuntime {
                 w.start();
             }
             aggregator.start();
-            instrumenter.build(inst, registry);
+            // Enabled before Byte Buddy is built (the slow part), so MemoryProfiler blocks and tracks
+            // are recorded from here on; woven methods start recording as their classes are woven.
+            Recorder.setOperationNames(new NamedOperations(registry));
             Recorder.warmUp();
             Recorder.setEnabled(true);
+            instrumenter.build(inst, registry);
             sampler.start();
             if (attached) {
                 instrumenter.retransformLoaded(inst);

@@ -47,6 +47,9 @@ public final class Recorder {
     /** Incremented by the agent on every GC notification, read at entry and exit. */
     private static volatile long gcEpoch;
 
+    /** Resolves run-time operation names (the API's blocks and tracks); set by the agent before it enables. */
+    private static volatile OperationNames names;
+
     private Recorder() {
     }
 
@@ -56,6 +59,51 @@ public final class Recorder {
 
     public static boolean isEnabled() {
         return enabled;
+    }
+
+    public static void setOperationNames(OperationNames resolver) {
+        names = resolver;
+    }
+
+    /**
+     * Operation ids for names known only at run time: {@code MemoryProfiler.block/track}. The API
+     * calls this through a method handle (it cannot link against the agent).
+     */
+    public interface OperationNames {
+        /** The id of a name already registered under this kind, or -1. Must not allocate. */
+        int known(String name, String kind);
+
+        /** The id for the name, registering it on first sight (may allocate). */
+        int register(String name, String kind);
+    }
+
+    /**
+     * The operation id for {@code name} of {@code kind}, or -1 when the agent is not recording.
+     * Called before the measured window opens. A known name costs a hash lookup and allocates
+     * nothing; a new name is registered, and what that allocates is taken off any profiled calls
+     * open on this thread, so an enclosing call is not charged for the agent's bookkeeping.
+     */
+    public static int operationId(String name, String kind) {
+        OperationNames n = names;
+        if (!enabled || n == null || name == null || kind == null) {
+            return -1;
+        }
+        int id = n.known(name, kind);
+        if (id >= 0) {
+            return id;
+        }
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        id = n.register(name, kind);
+        ThreadState s = STATE.get();
+        if (s != null) {
+            s.compensate(before);
+        }
+        return id;
+    }
+
+    /** {@link #enter()} for an id from {@link #operationId}: -1 means "not recorded" (token 0). */
+    public static int enter(int operationId) {
+        return operationId < 0 ? 0 : enter();
     }
 
     public static void gcHappened() {
