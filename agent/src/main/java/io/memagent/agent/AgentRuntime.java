@@ -7,6 +7,7 @@ import io.memagent.agent.detect.Recommender;
 import io.memagent.agent.instrument.Instrumenter;
 import io.memagent.agent.instrument.NamedOperations;
 import io.memagent.agent.instrument.OperationRegistry;
+import io.memagent.agent.jfr.JfrEvents;
 import io.memagent.agent.jvm.JvmHistory;
 import io.memagent.agent.jvm.JvmSampler;
 import io.memagent.agent.report.JvmReport;
@@ -44,6 +45,9 @@ public final class AgentRuntime {
         this.registry = new OperationRegistry(config.operationsMax());
         this.sink = config.jdbcUrl() != null ? new PostgresWriter(config, run) : new InMemorySink(IN_MEMORY_ROWS_PER_TABLE);
         this.aggregator = new Aggregator(config, registry, sink, System::currentTimeMillis);
+        if (ModuleLayer.boot().findModule("jdk.jfr").isPresent()) { // absent from some jlink'd runtimes
+            aggregator.addObserver(new JfrEvents(config.callsMinBytes())); // memagent.Call, only while recording
+        }
         this.sampler = new JvmSampler(config, jvmHistory, sink, new Recommender(sink, aggregator::summaries));
     }
 
