@@ -45,6 +45,12 @@ public final class NamedOperations implements Recorder.OperationNames {
     }
 
     @Override
+    public String nameOf(int id) {
+        Operation o = registry.get(id);
+        return o != null ? o.name() : null;
+    }
+
+    @Override
     public int register(String name, String kind) {
         ConcurrentHashMap<String, Integer> m = byKind(kind);
         if (m == null || registry.capReached()) {
