@@ -69,7 +69,7 @@ public final class AgentRuntime {
         AgentRuntime runtime = new AgentRuntime(config, run);
         // Only the cheap raw-bytes filter is installed on the app's thread; Byte Buddy, the MXBeans
         // and the threads start on memagent-init, so the app's start does not wait for them.
-        Instrumenter instrumenter = new Instrumenter(config.includes());
+        Instrumenter instrumenter = new Instrumenter(config.includes(), config.attributeJdbc(), config.attributeHttp());
         instrumenter.installFilter(inst);
         Thread init = new Thread(() -> runtime.initialize(inst, instrumenter, attached), "memagent-init");
         init.setDaemon(true);

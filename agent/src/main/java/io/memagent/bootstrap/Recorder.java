@@ -78,6 +78,110 @@ public final class Recorder {
 
         /** The operation name of an id (any kind), or null. */
         String nameOf(int id);
+
+        /** The id for a SQL statement's operation ({@code DB.SELECT.users}), -1 for none. May allocate. */
+        int sql(String sql);
+
+        /** The id for an HTTP request's operation ({@code HTTP GET /path}), -1 for none. May allocate. */
+        int http(String method, String path);
+    }
+
+    /** A JDBC statement: the outermost one on a thread is recorded (a pool's proxy, not also its driver's). */
+    public static final int SCOPE_DB = 1;
+    /** An HTTP request: the outermost handler on a thread is recorded (a filter chain, not every servlet). */
+    public static final int SCOPE_HTTP = 2;
+
+    /** Prepared statements' operation ids by identity hash: {@code hash << 32 | id}; bounded, lock-free. */
+    private static final java.util.concurrent.atomic.AtomicLongArray PREPARED =
+            new java.util.concurrent.atomic.AtomicLongArray(1 << 13);
+
+    /**
+     * Enter for a call whose operation is known only now (a SQL statement, an HTTP request),
+     * recorded only if no call of the same scope is open on this thread. Returns
+     * {@code operationId << 32 | token} for {@link #exitScoped}, or 0 when not recorded.
+     */
+    public static long enterScoped(int operationId, int scope) {
+        if (operationId < 0 || !enabled) {
+            return 0;
+        }
+        ThreadState s = STATE.get();
+        if (s != null && (s.openScopes & scope) != 0) {
+            return 0;
+        }
+        int token = enter();
+        if (token == 0) {
+            return 0;
+        }
+        STATE.get().openScopes |= scope; // a field store: nothing allocated inside the window
+        return ((long) operationId << 32) | token;
+    }
+
+    public static void exitScoped(long entered, int scope, boolean threw) {
+        if (entered == 0) {
+            return;
+        }
+        ThreadState s = STATE.get();
+        if (s != null) {
+            s.openScopes &= ~scope;
+        }
+        exit((int) (entered >>> 32), (int) entered, threw);
+    }
+
+    /** The operation id of a SQL text (allocation-free once cached); -1 when not recording. */
+    public static int sqlOperationId(String sql) {
+        OperationNames n = names;
+        if (!enabled || n == null || sql == null) {
+            return -1;
+        }
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        int id = n.sql(sql);
+        compensateOpenCalls(before);
+        return id;
+    }
+
+    /** The operation id of an HTTP request; -1 when not recording. */
+    public static int httpOperationId(String method, String path) {
+        OperationNames n = names;
+        if (!enabled || n == null || method == null || path == null) {
+            return -1;
+        }
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        int id = n.http(method, path);
+        compensateOpenCalls(before);
+        return id;
+    }
+
+    /** Remembers a prepared statement's SQL operation (advice on {@code Connection.prepareStatement}). */
+    public static void statementPrepared(Object statement, String sql) {
+        if (statement == null) {
+            return;
+        }
+        int id = sqlOperationId(sql);
+        if (id >= 0) {
+            int h = System.identityHashCode(statement);
+            PREPARED.set(h & (PREPARED.length() - 1), ((long) h << 32) | id);
+        }
+    }
+
+    /** A prepared statement's operation id, or the generic {@code DB.EXECUTE} one if it was not seen prepared. */
+    public static int statementOperationId(Object statement) {
+        if (!enabled || statement == null) {
+            return -1;
+        }
+        int h = System.identityHashCode(statement);
+        long e = PREPARED.get(h & (PREPARED.length() - 1));
+        if ((int) (e >>> 32) == h && e != 0) {
+            return (int) e;
+        }
+        return sqlOperationId("");
+    }
+
+    /** The agent's bookkeeping allocated {@code since} the counter read {@code before}: not the app's calls'. */
+    private static void compensateOpenCalls(long before) {
+        ThreadState s = STATE.get();
+        if (s != null) {
+            s.compensate(before);
+        }
     }
 
     /**
@@ -344,6 +448,8 @@ public final class Recorder {
 
         private final Thread owner;
         private int depth;
+        /** {@link #SCOPE_DB} / {@link #SCOPE_HTTP} bits of the scoped calls open on this thread. */
+        private int openScopes;
         private long[] startBytes = new long[16];
         private long[] startNanos = new long[16];
         private long[] startGc = new long[16];

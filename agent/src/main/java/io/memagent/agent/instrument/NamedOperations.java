@@ -18,6 +18,15 @@ public final class NamedOperations implements Recorder.OperationNames {
     private final OperationRegistry registry;
     private final ConcurrentHashMap<String, Integer> blocks = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> tracks = new ConcurrentHashMap<>();
+    /** SQL text -> id, so a statement's text is scanned once; bounded by {@link #MAX_CACHED_TEXTS}. */
+    private final ConcurrentHashMap<String, Integer> sqlTexts = new ConcurrentHashMap<>();
+    /** "METHOD path" -> id, bounded likewise. */
+    private final ConcurrentHashMap<String, Integer> httpPaths = new ConcurrentHashMap<>();
+
+    /** Texts (SQL, paths) remembered; beyond it a text is named on every call (correct, slower). */
+    static final int MAX_CACHED_TEXTS = 10_000;
+    public static final String DB = "db";
+    public static final String HTTP = "http";
 
     public NamedOperations(OperationRegistry registry) {
         this.registry = registry;
@@ -42,6 +51,36 @@ public final class NamedOperations implements Recorder.OperationNames {
         }
         Integer id = m.get(name);
         return id != null ? id : -1;
+    }
+
+    @Override
+    public int sql(String sql) {
+        Integer id = sqlTexts.get(sql);
+        if (id != null) {
+            return id;
+        }
+        String name = SqlOperationName.of(sql);
+        int registered = registry.capReached() ? 0 : registry.register(name, name, DB);
+        if (sqlTexts.size() < MAX_CACHED_TEXTS) {
+            sqlTexts.putIfAbsent(sql, registered);
+        }
+        return registered;
+    }
+
+    @Override
+    public int http(String method, String path) {
+        // The key is built per request here; the app's own request handling allocates far more.
+        String key = method + ' ' + path;
+        Integer id = httpPaths.get(key);
+        if (id != null) {
+            return id;
+        }
+        String name = HttpOperationName.of(method, path);
+        int registered = registry.capReached() ? 0 : registry.register(name, name, HTTP);
+        if (httpPaths.size() < MAX_CACHED_TEXTS) {
+            httpPaths.putIfAbsent(key, registered);
+        }
+        return registered;
     }
 
     @Override
