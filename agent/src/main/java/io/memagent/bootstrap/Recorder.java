@@ -314,6 +314,7 @@ public final class Recorder {
         ring.release(ring.publishedHead());
         ring.publish(0, 0, 0, 0, 0, 0);
         new ThreadState(Thread.currentThread(), 0).publish(0, FLAG_THREW | FLAG_UNMEASURED, 0, 0, 0, 0);
+        PREPARED.set(0, PREPARED.get(0)); // its VarHandle call sites too (nothing is prepared before enabling)
     }
 
     /** The thread states to drain. Only the agent's drain thread iterates or removes. */

@@ -69,10 +69,6 @@ public final class Instrumenter {
     private final java.util.concurrent.CompletableFuture<ClassFileTransformer> delegate =
             new java.util.concurrent.CompletableFuture<>();
 
-    public Instrumenter(List<MethodPattern> includes) {
-        this(includes, false, false);
-    }
-
     /** @param jdbc {@code memagent.attribute.jdbc}; @param http {@code memagent.attribute.http} */
     public Instrumenter(List<MethodPattern> includes, boolean jdbc, boolean http) {
         this.includes = includes;
