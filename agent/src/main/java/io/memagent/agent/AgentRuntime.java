@@ -9,7 +9,9 @@ import io.memagent.agent.http.ClassHistogram;
 import io.memagent.agent.http.HotSpotHeapDumper;
 import io.memagent.agent.http.HttpApi;
 import io.memagent.agent.instrument.Instrumenter;
+import io.memagent.agent.instrument.NamedOperations;
 import io.memagent.agent.instrument.OperationRegistry;
+import io.memagent.agent.jfr.JfrEvents;
 import io.memagent.agent.jvm.JvmHistory;
 import io.memagent.agent.jvm.JvmSampler;
 import io.memagent.agent.jvm.MemoryPressure;
@@ -52,6 +54,9 @@ public final class AgentRuntime {
         this.sink = new RecentRows(config.jdbcUrl() != null ? new PostgresWriter(config, run)
                 : new InMemorySink(IN_MEMORY_ROWS_PER_TABLE), RecentRows.PER_TABLE);
         this.aggregator = new Aggregator(config, registry, sink, System::currentTimeMillis);
+        if (ModuleLayer.boot().findModule("jdk.jfr").isPresent()) { // absent from some jlink'd runtimes
+            aggregator.addObserver(new JfrEvents(config.callsMinBytes())); // memagent.Call, only while recording
+        }
         this.sampler = new JvmSampler(config, jvmHistory, sink, new Recommender(sink, aggregator::summaries));
         this.memoryPressure = new MemoryPressure(aggregator::shed);
     }
@@ -74,7 +79,7 @@ public final class AgentRuntime {
         AgentRuntime runtime = new AgentRuntime(config, run);
         // Only the cheap raw-bytes filter is installed on the app's thread; Byte Buddy, the MXBeans
         // and the threads start on memagent-init, so the app's start does not wait for them.
-        Instrumenter instrumenter = new Instrumenter(config.includes());
+        Instrumenter instrumenter = new Instrumenter(config.includes(), config.attributeJdbc(), config.attributeHttp());
         instrumenter.installFilter(inst);
         Thread init = new Thread(() -> runtime.initialize(inst, instrumenter, attached), "memagent-init");
         init.setDaemon(true);
@@ -95,9 +100,12 @@ public final class AgentRuntime {
                 w.start();
             }
             aggregator.start();
-            instrumenter.build(inst, registry);
+            // Enabled before Byte Buddy is built (the slow part), so MemoryProfiler blocks and tracks
+            // are recorded from here on; woven methods start recording as their classes are woven.
+            Recorder.setOperationNames(new NamedOperations(registry));
             Recorder.warmUp();
             Recorder.setEnabled(true);
+            instrumenter.build(inst, registry);
             sampler.start();
             memoryPressure.install();
             if (config.httpPort() >= 0) {

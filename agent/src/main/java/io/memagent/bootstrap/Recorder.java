@@ -47,6 +47,9 @@ public final class Recorder {
     /** Incremented by the agent on every GC notification, read at entry and exit. */
     private static volatile long gcEpoch;
 
+    /** Resolves run-time operation names (the API's blocks and tracks); set by the agent before it enables. */
+    private static volatile OperationNames names;
+
     private Recorder() {
     }
 
@@ -56,6 +59,242 @@ public final class Recorder {
 
     public static boolean isEnabled() {
         return enabled;
+    }
+
+    public static void setOperationNames(OperationNames resolver) {
+        names = resolver;
+    }
+
+    /**
+     * Operation ids for names known only at run time: {@code MemoryProfiler.block/track}. The API
+     * calls this through a method handle (it cannot link against the agent).
+     */
+    public interface OperationNames {
+        /** The id of a name already registered under this kind, or -1. Must not allocate. */
+        int known(String name, String kind);
+
+        /** The id for the name, registering it on first sight (may allocate). */
+        int register(String name, String kind);
+
+        /** The operation name of an id (any kind), or null. */
+        String nameOf(int id);
+
+        /** The id for a SQL statement's operation ({@code DB.SELECT.users}), -1 for none. May allocate. */
+        int sql(String sql);
+
+        /** The id for an HTTP request's operation ({@code HTTP GET /path}), -1 for none. May allocate. */
+        int http(String method, String path);
+    }
+
+    /** A JDBC statement: the outermost one on a thread is recorded (a pool's proxy, not also its driver's). */
+    public static final int SCOPE_DB = 1;
+    /** An HTTP request: the outermost handler on a thread is recorded (a filter chain, not every servlet). */
+    public static final int SCOPE_HTTP = 2;
+
+    /** Prepared statements' operation ids by identity hash: {@code hash << 32 | id}; bounded, lock-free. */
+    private static final java.util.concurrent.atomic.AtomicLongArray PREPARED =
+            new java.util.concurrent.atomic.AtomicLongArray(1 << 13);
+
+    /**
+     * Enter for a call whose operation is known only now (a SQL statement, an HTTP request),
+     * recorded only if no call of the same scope is open on this thread. Returns
+     * {@code operationId << 32 | token} for {@link #exitScoped}, or 0 when not recorded.
+     */
+    public static long enterScoped(int operationId, int scope) {
+        if (operationId < 0 || !enabled) {
+            return 0;
+        }
+        ThreadState s = STATE.get();
+        if (s != null && (s.openScopes & scope) != 0) {
+            return 0;
+        }
+        int token = enter();
+        if (token == 0) {
+            return 0;
+        }
+        STATE.get().openScopes |= scope; // a field store: nothing allocated inside the window
+        return ((long) operationId << 32) | token;
+    }
+
+    public static void exitScoped(long entered, int scope, boolean threw) {
+        if (entered == 0) {
+            return;
+        }
+        ThreadState s = STATE.get();
+        if (s != null) {
+            s.openScopes &= ~scope;
+        }
+        exit((int) (entered >>> 32), (int) entered, threw);
+    }
+
+    /** The operation id of a SQL text (allocation-free once cached); -1 when not recording. */
+    public static int sqlOperationId(String sql) {
+        OperationNames n = names;
+        if (!enabled || n == null || sql == null) {
+            return -1;
+        }
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        int id = n.sql(sql);
+        compensateOpenCalls(before);
+        return id;
+    }
+
+    /** The operation id of an HTTP request; -1 when not recording. */
+    public static int httpOperationId(String method, String path) {
+        OperationNames n = names;
+        if (!enabled || n == null || method == null || path == null) {
+            return -1;
+        }
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        int id = n.http(method, path);
+        compensateOpenCalls(before);
+        return id;
+    }
+
+    /** Remembers a prepared statement's SQL operation (advice on {@code Connection.prepareStatement}). */
+    public static void statementPrepared(Object statement, String sql) {
+        if (statement == null) {
+            return;
+        }
+        int id = sqlOperationId(sql);
+        if (id >= 0) {
+            int h = System.identityHashCode(statement);
+            PREPARED.set(h & (PREPARED.length() - 1), ((long) h << 32) | id);
+        }
+    }
+
+    /** A prepared statement's operation id, or the generic {@code DB.EXECUTE} one if it was not seen prepared. */
+    public static int statementOperationId(Object statement) {
+        if (!enabled || statement == null) {
+            return -1;
+        }
+        int h = System.identityHashCode(statement);
+        long e = PREPARED.get(h & (PREPARED.length() - 1));
+        if ((int) (e >>> 32) == h && e != 0) {
+            return (int) e;
+        }
+        return sqlOperationId("");
+    }
+
+    /** The agent's bookkeeping allocated {@code since} the counter read {@code before}: not the app's calls'. */
+    private static void compensateOpenCalls(long before) {
+        ThreadState s = STATE.get();
+        if (s != null) {
+            s.compensate(before);
+        }
+    }
+
+    /**
+     * How many calls this thread has published to its ring so far (-1 before its first): a mark
+     * for {@link #biggestOperationsSince}. For test tooling (memagent-junit's failure messages).
+     */
+    public static long callsFinishedOnThisThread() {
+        ThreadState s = STATE.get();
+        return s == null ? (enabled ? 0 : -1) : s.head;
+    }
+
+    /**
+     * The operations this thread finished since {@code mark}, by self bytes, biggest first: up to
+     * {@code limit} triples (operation id, calls, self bytes). Reads the thread's own ring, whose
+     * last {@link #RING_RECORDS} records stay intact until this thread overwrites them; calls
+     * beyond those, or that found the ring full, are not listed. Allocates: call it outside any
+     * measured window.
+     */
+    public static long[] biggestOperationsSince(long mark, int limit) {
+        ThreadState s = STATE.get();
+        if (s == null || mark < 0 || s.ringRecords == 0) {
+            return new long[0];
+        }
+        long head = s.head;
+        long from = Math.max(mark, head - s.ringRecords);
+        // Few distinct operations in a test's window: parallel arrays, no lambdas (this class is
+        // defined straight into the boot loader).
+        int[] ops = new int[16];
+        long[] calls = new long[16];
+        long[] self = new long[16];
+        int size = 0;
+        for (long n = from; n < head; n++) {
+            int i = (int) (n & (s.ringRecords - 1)) * RECORD_LONGS;
+            long word = s.ring[i];
+            if ((word & FLAG_UNMEASURED) != 0) {
+                continue;
+            }
+            int op = (int) (word >>> 32);
+            int k = 0;
+            while (k < size && ops[k] != op) {
+                k++;
+            }
+            if (k == size) {
+                if (size == ops.length) {
+                    ops = java.util.Arrays.copyOf(ops, size * 2);
+                    calls = java.util.Arrays.copyOf(calls, size * 2);
+                    self = java.util.Arrays.copyOf(self, size * 2);
+                }
+                ops[k] = op;
+                size++;
+            }
+            calls[k]++;
+            self[k] += s.ring[i + 2];
+        }
+        int n = Math.min(Math.max(limit, 0), size);
+        long[] out = new long[n * 3];
+        for (int k = 0; k < n; k++) { // selection of the n biggest
+            int best = k;
+            for (int m = k + 1; m < size; m++) {
+                if (self[m] > self[best]) {
+                    best = m;
+                }
+            }
+            int o = ops[best];
+            long c = calls[best];
+            long b = self[best];
+            ops[best] = ops[k];
+            calls[best] = calls[k];
+            self[best] = self[k];
+            ops[k] = o;
+            calls[k] = c;
+            self[k] = b;
+            out[k * 3] = o;
+            out[k * 3 + 1] = c;
+            out[k * 3 + 2] = b;
+        }
+        return out;
+    }
+
+    /** The name of an operation id, for {@link #biggestOperationsSince}'s callers. */
+    public static String operationName(int id) {
+        OperationNames n = names;
+        String name = n == null ? null : n.nameOf(id);
+        return name != null ? name : "operation #" + id;
+    }
+
+    /**
+     * The operation id for {@code name} of {@code kind}, or -1 when the agent is not recording.
+     * Called before the measured window opens. A known name costs a hash lookup and allocates
+     * nothing; a new name is registered, and what that allocates is taken off any profiled calls
+     * open on this thread, so an enclosing call is not charged for the agent's bookkeeping.
+     */
+    public static int operationId(String name, String kind) {
+        OperationNames n = names;
+        if (!enabled || n == null || name == null || kind == null) {
+            return -1;
+        }
+        int id = n.known(name, kind);
+        if (id >= 0) {
+            return id;
+        }
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        id = n.register(name, kind);
+        ThreadState s = STATE.get();
+        if (s != null) {
+            s.compensate(before);
+        }
+        return id;
+    }
+
+    /** {@link #enter()} for an id from {@link #operationId}: -1 means "not recorded" (token 0). */
+    public static int enter(int operationId) {
+        return operationId < 0 ? 0 : enter();
     }
 
     public static void gcHappened() {
@@ -75,6 +314,7 @@ public final class Recorder {
         ring.release(ring.publishedHead());
         ring.publish(0, 0, 0, 0, 0, 0);
         new ThreadState(Thread.currentThread(), 0).publish(0, FLAG_THREW | FLAG_UNMEASURED, 0, 0, 0, 0);
+        PREPARED.set(0, PREPARED.get(0)); // its VarHandle call sites too (nothing is prepared before enabling)
     }
 
     /** The thread states to drain. Only the agent's drain thread iterates or removes. */
@@ -209,6 +449,8 @@ public final class Recorder {
 
         private final Thread owner;
         private int depth;
+        /** {@link #SCOPE_DB} / {@link #SCOPE_HTTP} bits of the scoped calls open on this thread. */
+        private int openScopes;
         private long[] startBytes = new long[16];
         private long[] startNanos = new long[16];
         private long[] startGc = new long[16];

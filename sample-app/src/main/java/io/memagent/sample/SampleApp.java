@@ -1,5 +1,7 @@
 package io.memagent.sample;
 
+import io.memagent.api.MemoryBlock;
+import io.memagent.api.MemoryProfiler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -53,21 +55,25 @@ public final class SampleApp {
     private static long domainJob(int seed) {
         DomainGenerator generator = new DomainGenerator();
         long sum = 0;
-        for (int campaign = 0; campaign < 8; campaign++) {
-            Campaign c = Campaign.sample(seed * 100 + campaign);
-            List<String> naive = generator.naive(c);
-            String[] efficient = generator.efficient(c);
-            if (naive.size() != efficient.length) {
-                throw new IllegalStateException("the two generators disagree for " + c.name());
+        // A block: everything this thread allocates until close(), profiled calls inside included.
+        try (MemoryBlock batch = MemoryProfiler.block("domains.batch")) {
+            for (int campaign = 0; campaign < 8; campaign++) {
+                Campaign c = Campaign.sample(seed * 100 + campaign);
+                List<String> naive = generator.naive(c);
+                String[] efficient = generator.efficient(c);
+                if (naive.size() != efficient.length) {
+                    throw new IllegalStateException("the two generators disagree for " + c.name());
+                }
+                sum += efficient.length;
+                sink = naive;
             }
-            sum += efficient.length;
-            sink = naive;
         }
         return sum;
     }
 
     private static long clickLogJob(int seed) {
-        ClickLog log = ClickLog.generate(seed, 60_000);
+        // track: a piece of work measured under a name, its result passed back.
+        ClickLog log = MemoryProfiler.track("clicks.generate", () -> ClickLog.generate(seed, 60_000));
         ClickAggregator aggregator = new ClickAggregator();
         CampaignTotals naive = aggregator.naive(log.lines());
         CampaignTotals efficient = aggregator.efficient(log.lines());
@@ -77,6 +83,7 @@ public final class SampleApp {
         ReportBuilder reports = new ReportBuilder();
         String report = reports.build(efficient);
         byte[] exported = reports.export(report);
+        sink = new CsvExport().writeTotals(efficient); // profiled with memagent.include (see the README)
         int rejected = 0;
         for (String line : log.lines().subList(0, 500)) {
             try {

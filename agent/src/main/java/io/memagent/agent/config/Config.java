@@ -68,6 +68,10 @@ public final class Config {
                 "`Authorization: Bearer <token>`: required on POST endpoints when set, and on every endpoint off loopback", true));
         p.add(Property.custom("memagent.include", null, MethodPattern.ACCEPTED,
                 "methods to profile without an annotation (`Class#method` patterns with `*`)", MethodPattern::parseList));
+        p.add(Property.bool("memagent.attribute.jdbc", false,
+                "profile the app's JDBC statements (any driver) as operations named by their SQL, e.g. `DB.SELECT.users`"));
+        p.add(Property.bool("memagent.attribute.http", false,
+                "profile requests to the app's JDK HTTP server handlers as `HTTP GET /path` (identifier segments as `{id}`)"));
         p.add(Property.longRange("memagent.retention.days", 7L, 1, 36_500, "rows older than this are deleted"));
         p.add(Property.longRange("memagent.operations.max", 20_000L, 10, 1_000_000,
                 "distinct operations tracked; later ones are counted together under `(other operations)`, and the agent says so"));
@@ -356,6 +360,14 @@ public final class Config {
     public List<MethodPattern> includes() {
         Object v = values.get("memagent.include");
         return v == null ? List.of() : (List<MethodPattern>) v;
+    }
+
+    public boolean attributeJdbc() {
+        return bool("memagent.attribute.jdbc");
+    }
+
+    public boolean attributeHttp() {
+        return bool("memagent.attribute.http");
     }
 
     public int operationsMax() {

@@ -21,6 +21,10 @@ import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
 import static net.bytebuddy.matcher.ElementMatchers.isBridge;
@@ -54,12 +58,22 @@ public final class Instrumenter {
     /** How long a class that needs weaving may wait for Byte Buddy to be ready. */
     private static final long READY_TIMEOUT_SECONDS = 30;
 
+    /** With memagent.attribute.jdbc: classes that may implement a JDBC statement or connection. */
+    private static final byte[] JDBC_MENTION = "java/sql/".getBytes(StandardCharsets.UTF_8);
+    /** With memagent.attribute.http: classes that may implement the JDK HTTP server's handler. */
+    private static final byte[] HTTP_MENTION = "com/sun/net/httpserver/HttpHandler".getBytes(StandardCharsets.UTF_8);
+
     private final List<MethodPattern> includes;
+    private final boolean jdbc;
+    private final boolean http;
     private final java.util.concurrent.CompletableFuture<ClassFileTransformer> delegate =
             new java.util.concurrent.CompletableFuture<>();
 
-    public Instrumenter(List<MethodPattern> includes) {
+    /** @param jdbc {@code memagent.attribute.jdbc}; @param http {@code memagent.attribute.http} */
+    public Instrumenter(List<MethodPattern> includes, boolean jdbc, boolean http) {
         this.includes = includes;
+        this.jdbc = jdbc;
+        this.http = http;
     }
 
     /**
@@ -102,7 +116,7 @@ public final class Instrumenter {
         Advice advice = Advice.withCustomMapping()
                 .bind(new OperationIdBinding(registry, naming))
                 .to(ProfileAdvice.class);
-        return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
@@ -114,15 +128,40 @@ public final class Instrumenter {
                         .or(nameStartsWith("io.memagent.shaded."))
                         .or(isSynthetic()))
                 .type(types)
-                .transform(new AgentBuilder.Transformer() {
-                    @Override
-                    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
-                                                            ClassLoader loader, JavaModule module,
-                                                            ProtectionDomain domain) {
-                        return builder.visit(advice.on(methods));
-                    }
-                })
-                .makeRaw();
+                .transform(visiting(advice.on(methods)));
+        if (jdbc) {
+            ElementMatcher.Junction<MethodDescription> concrete = not(isAbstract()).and(not(isBridge()));
+            ElementMatcher.Junction<MethodDescription> executes = named("execute").or(named("executeQuery"))
+                    .or(named("executeUpdate")).or(named("executeLargeUpdate"));
+            builder = builder
+                    .type(not(isInterface()).and(hasSuperType(named("java.sql.Statement"))))
+                    .transform(visiting(Advice.to(JdbcAdvice.WithSql.class)
+                            .on(concrete.and(executes).and(takesArgument(0, String.class)))))
+                    .transform(visiting(Advice.to(JdbcAdvice.Prepared.class).on(concrete.and(takesArguments(0))
+                            .and(executes.or(named("executeBatch")).or(named("executeLargeBatch"))))))
+                    .type(not(isInterface()).and(hasSuperType(named("java.sql.Connection"))))
+                    .transform(visiting(Advice.to(JdbcAdvice.Prepare.class).on(concrete
+                            .and(named("prepareStatement").or(named("prepareCall")))
+                            .and(takesArgument(0, String.class)))));
+        }
+        if (http) {
+            builder = builder
+                    .type(not(isInterface()).and(hasSuperType(named("com.sun.net.httpserver.HttpHandler"))))
+                    .transform(visiting(Advice.to(HttpAdvice.class).on(not(isAbstract()).and(named("handle"))
+                            .and(takesArguments(1))
+                            .and(takesArgument(0, named("com.sun.net.httpserver.HttpExchange"))))));
+        }
+        return builder.makeRaw();
+    }
+
+    private static AgentBuilder.Transformer visiting(net.bytebuddy.asm.AsmVisitorWrapper visitor) {
+        return new AgentBuilder.Transformer() {
+            @Override
+            public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
+                                                    ClassLoader loader, JavaModule module, ProtectionDomain domain) {
+                return builder.visit(visitor);
+            }
+        };
     }
 
     /** Retransforms already-loaded candidates (agentmain: the agent arrived after the app's classes). */
@@ -151,6 +190,10 @@ public final class Instrumenter {
             return false;
         }
         if (matchesInclude(c.getName())) {
+            return true;
+        }
+        if (!c.isInterface() && ((jdbc && (java.sql.Statement.class.isAssignableFrom(c) || java.sql.Connection.class.isAssignableFrom(c)))
+                || (http && com.sun.net.httpserver.HttpHandler.class.isAssignableFrom(c)))) {
             return true;
         }
         try {
@@ -196,7 +239,10 @@ public final class Instrumenter {
     }
 
     static boolean mentionsAnnotation(byte[] classFile) {
-        byte[] needle = ANNOTATION_DESCRIPTOR;
+        return mentions(classFile, ANNOTATION_DESCRIPTOR);
+    }
+
+    static boolean mentions(byte[] classFile, byte[] needle) {
         byte first = needle[0];
         int last = classFile.length - needle.length;
         outer:
@@ -223,7 +269,8 @@ public final class Instrumenter {
                 if (className == null || ignored(className)) {
                     return null;
                 }
-                if (!mentionsAnnotation(classFile) && (includes.isEmpty() || !matchesInclude(className.replace('/', '.')))) {
+                if (!mentionsAnnotation(classFile) && (includes.isEmpty() || !matchesInclude(className.replace('/', '.')))
+                        && !(jdbc && mentions(classFile, JDBC_MENTION)) && !(http && mentions(classFile, HTTP_MENTION))) {
                     return null;
                 }
                 ClassFileTransformer ready = delegate.get(READY_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);

@@ -17,7 +17,7 @@ public final class OperationRegistry {
     private final ConcurrentHashMap<String, Integer> byKey = new ConcurrentHashMap<>();
     private volatile Operation[] operations = new Operation[64];
     private int size;
-    private boolean capReported;
+    private volatile boolean capReported;
 
     public OperationRegistry() {
         this(DEFAULT_MAX_OPERATIONS);
@@ -73,7 +73,7 @@ public final class OperationRegistry {
     }
 
     /** Whether the cap was reached (later operations are counted under {@link #OTHER_NAME}). */
-    public synchronized boolean capReached() {
+    public boolean capReached() {
         return capReported;
     }
 

@@ -1,0 +1,106 @@
+package io.memagent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.memagent.testapps.BlockTrackApp;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code MemoryProfiler.block} and {@code track}: exact bytes with the agent, a no-op without it. */
+class BlockTrackIT {
+    static final int CALLS = 200;
+    static TestDatabase db;
+    static String schema;
+    static AppRun.Result run;
+
+    @BeforeAll
+    static void runApp() throws Exception {
+        db = TestDatabase.get();
+        schema = db.newSchema();
+        run = AppRun.main(BlockTrackApp.class)
+                .database(db, schema, "block-track")
+                .prop("memagent.flush.interval.ms", 200)
+                .args(String.valueOf(CALLS))
+                .run()
+                .assertOk();
+    }
+
+    @AfterAll
+    static void dropSchema() {
+        if (schema != null) {
+            db.dropSchema(schema);
+        }
+    }
+
+    private static Map<String, Object> stats(String operation) {
+        List<Map<String, Object>> rows = db.query("SELECT sum(calls) AS calls, sum(errors) AS errors,"
+                + " sum(unmeasured_calls) AS unmeasured, sum(total_bytes) AS total, sum(self_bytes) AS self,"
+                + " min(min_bytes) AS min, max(max_bytes) AS max, string_agg(DISTINCT kind, ',') AS kind,"
+                + " string_agg(DISTINCT method, ',') AS method"
+                + " FROM " + schema + ".method_allocation_stats WHERE operation_type = ?", operation);
+        assertEquals(1, rows.size());
+        assertFalse(rows.get(0).get("calls") == null, "no stats rows for " + operation + "\n" + run);
+        return rows.get(0);
+    }
+
+    private static long n(Map<String, Object> row, String col) {
+        return ((Number) row.get(col)).longValue();
+    }
+
+    private static void assertExact(String operation, String kind, long perCall, long calls) {
+        Map<String, Object> s = stats(operation);
+        assertEquals(kind, s.get("kind"), operation);
+        assertEquals(calls, n(s, "calls"), operation + " calls");
+        assertEquals(0, n(s, "unmeasured"), operation + " unmeasured");
+        assertEquals(perCall * calls, n(s, "total"), operation + " total bytes");
+        assertEquals(perCall * calls, n(s, "self"), operation + " self bytes");
+        assertEquals(perCall, n(s, "min"), operation + " min bytes");
+        assertEquals(perCall, n(s, "max"), operation + " max bytes");
+    }
+
+    @Test
+    void aBlockAroundFourThousandBytesReports4016PerUse() {
+        assertEquals(4_016, run.value("truth.fourThousandBytes"), "default heap layout");
+        assertExact("four-thousand", "block", 4_016, CALLS);
+        assertEquals("io.memagent.api.MemoryProfiler#block(four-thousand)", stats("four-thousand").get("method"));
+        assertEquals(CALLS, run.value("ran"));
+    }
+
+    @Test
+    void tracksRecordExactBytesAndReturnTheWorksResult() {
+        assertExact("track.supplier", "track", run.value("truth.fourThousandBytes"), CALLS);
+        assertExact("track.runnable", "track", run.value("truth.thousandLongs"), CALLS);
+        assertEquals(4000L * CALLS, run.value("returned"));
+    }
+
+    @Test
+    void aThrowingTrackIsAnErrorAndTheExceptionArrivesUnchanged() {
+        assertEquals(CALLS, run.value("caught"));
+        Map<String, Object> s = stats("track.throws");
+        assertEquals(CALLS, n(s, "calls"));
+        assertEquals(CALLS, n(s, "errors"));
+    }
+
+    @Test
+    void aBlockClosedTwiceRecordsOnceAndANullNameNothing() {
+        assertExact("closed-twice", "block", 4_016, 1);
+        assertEquals(7, run.value("nullName"));
+        assertEquals(0, db.queryLong("SELECT count(*) FROM " + schema + ".method_allocation_stats"
+                + " WHERE operation_type NOT IN ('four-thousand', 'track.supplier', 'track.runnable', 'track.throws',"
+                + " 'closed-twice', 'BlockTrackApp.ready')"));
+    }
+
+    @Test
+    void withoutTheAgentTheAppRunsWithOnlyTheApiJarAndEverythingIsANoOp() throws Exception {
+        AppRun.Result plain = AppRun.main(BlockTrackApp.class).withoutAgent().args("50").run().assertOk();
+        assertEquals(50, plain.value("ran"));
+        assertEquals(50, plain.value("caught"));
+        assertEquals(4000L * 50, plain.value("returned"));
+        assertEquals(7, plain.value("nullName"));
+        assertEquals("", plain.stderr(), "nothing printed without the agent");
+    }
+}

@@ -1,0 +1,91 @@
+package io.memagent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.memagent.testapps.IncludePatternsApp;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code memagent.include} on a third-party jar (Jackson 2.12.7 from the app's class path) and on
+ * the app's own classes by wildcard: the agent's bytes equal, to the byte, what the app measured
+ * around the same calls.
+ */
+class IncludePatternsIT {
+    static final int CALLS = 100;
+    static TestDatabase db;
+    static String schema;
+    static AppRun.Result run;
+
+    @BeforeAll
+    static void runApp() throws Exception {
+        db = TestDatabase.get();
+        schema = db.newSchema();
+        AppRun app = AppRun.main(IncludePatternsApp.class)
+                .database(db, schema, "include-patterns")
+                .prop("memagent.flush.interval.ms", 200)
+                .prop("memagent.include", "com.fasterxml.jackson.databind.ObjectMapper#readTree;"
+                        + "io.memagent.testapps.IncludePatternsApp$*Service#process*")
+                .args(String.valueOf(CALLS));
+        for (String jar : List.of("own-jackson-databind.jar", "own-jackson-core.jar", "own-jackson-annotations.jar")) {
+            app.classpath(Path.of(AppRun.APP_LIBS, jar).toString());
+        }
+        run = app.run().assertOk();
+    }
+
+    @AfterAll
+    static void dropSchema() {
+        if (schema != null) {
+            db.dropSchema(schema);
+        }
+    }
+
+    private static Map<String, Object> stats(String operation) {
+        List<Map<String, Object>> rows = db.query("SELECT sum(calls) AS calls, sum(total_bytes) AS total,"
+                + " min(min_bytes) AS min, max(max_bytes) AS max, string_agg(DISTINCT kind, ',') AS kind,"
+                + " string_agg(DISTINCT method, ',') AS method"
+                + " FROM " + schema + ".method_allocation_stats WHERE operation_type = ?", operation);
+        assertNotNull(rows.get(0).get("calls"), "no stats rows for " + operation + "\n" + run);
+        return rows.get(0);
+    }
+
+    private static long n(Map<String, Object> row, String col) {
+        return ((Number) row.get(col)).longValue();
+    }
+
+    @Test
+    void jacksonReadTreeIsProfiledToTheByteOfWhatTheAppMeasured() {
+        Map<String, Object> s = stats("ObjectMapper.readTree");
+        assertEquals(CALLS, n(s, "calls"));
+        assertEquals(run.value("readTree.bytes"), n(s, "total"), "total bytes of " + CALLS + " readTree calls");
+        assertEquals(run.value("readTree.min"), n(s, "min"));
+        assertEquals(run.value("readTree.max"), n(s, "max"));
+        assertNotEquals(n(s, "min"), n(s, "max"), "documents of different sizes");
+        assertEquals("method", s.get("kind"));
+        assertEquals("com.fasterxml.jackson.databind.ObjectMapper#readTree(Ljava/lang/String;)"
+                + "Lcom/fasterxml/jackson/databind/JsonNode;", s.get("method"));
+        assertEquals(3L * CALLS, run.value("fields"));
+    }
+
+    @Test
+    void wildcardsMatchTheAppsOwnMethodsAndNothingElse() {
+        Map<String, Object> order = stats("OrderService.processOrder");
+        assertEquals(CALLS, n(order, "calls"));
+        assertEquals(run.value("processOrder.bytes"), n(order, "total"));
+        Map<String, Object> refund = stats("OrderService.processRefund");
+        assertEquals(CALLS, n(refund, "calls"));
+        assertEquals(CALLS * run.value("truth.twoThousandBytes"), n(refund, "total"));
+        List<Map<String, Object>> ops = db.query("SELECT DISTINCT operation_type FROM " + schema
+                + ".method_allocation_stats ORDER BY 1");
+        assertEquals(java.util.Set.of("OrderService.processOrder", "OrderService.processRefund", "ObjectMapper.readTree",
+                        "IncludePatternsApp.firstProfiledCallOfTheThread"),
+                ops.stream().map(r -> (String) r.get("operation_type")).collect(java.util.stream.Collectors.toSet()),
+                "handle() and Jackson's other methods are not profiled");
+    }
+}

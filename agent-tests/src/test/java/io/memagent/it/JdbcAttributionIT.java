@@ -1,0 +1,95 @@
+package io.memagent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.memagent.testapps.JdbcApp;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code memagent.attribute.jdbc}: an app's statements through its own pgjdbc (42.2.28) against the
+ * real PostgreSQL are profiled as {@code DB.<VERB>.<table>}, with the bytes the app itself
+ * measured around each {@code executeQuery}; the agent's own (shaded) pgjdbc is never profiled.
+ */
+class JdbcAttributionIT {
+    static final int QUERIES = 100;
+    static TestDatabase db;
+    static String agentSchema;
+    static String appSchema;
+    static AppRun.Result run;
+
+    @BeforeAll
+    static void runApp() throws Exception {
+        db = TestDatabase.get();
+        agentSchema = db.newSchema();
+        appSchema = db.newSchema();
+        try (var c = db.connect(); var st = c.createStatement()) {
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + appSchema);
+        }
+        run = AppRun.main(JdbcApp.class)
+                .database(db, agentSchema, "jdbc-attribution")
+                .prop("memagent.flush.interval.ms", 200)
+                .prop("memagent.attribute.jdbc", true)
+                .classpath(Path.of(AppRun.APP_LIBS, "old-pgjdbc.jar").toString())
+                .args(db.url, db.user == null ? "" : db.user, db.password == null ? "" : db.password, appSchema,
+                        String.valueOf(QUERIES))
+                .run()
+                .assertOk();
+    }
+
+    @AfterAll
+    static void dropSchemas() {
+        if (agentSchema != null) {
+            db.dropSchema(agentSchema);
+        }
+        if (appSchema != null) {
+            db.dropSchema(appSchema);
+        }
+    }
+
+    private static Map<String, Object> stats(String operation) {
+        List<Map<String, Object>> rows = db.query("SELECT sum(calls) AS calls, sum(errors) AS errors,"
+                + " sum(total_bytes) AS total, string_agg(DISTINCT kind, ',') AS kind"
+                + " FROM " + agentSchema + ".method_allocation_stats WHERE operation_type = ?", operation);
+        assertNotNull(rows.get(0).get("calls"), "no stats rows for " + operation + "\n" + run);
+        return rows.get(0);
+    }
+
+    private static long n(Map<String, Object> row, String col) {
+        return ((Number) row.get(col)).longValue();
+    }
+
+    @Test
+    void preparedQueriesAreDbSelectUsersWithTheBytesTheAppMeasured() {
+        Map<String, Object> s = stats("DB.SELECT.users");
+        assertEquals(QUERIES, n(s, "calls"));
+        assertEquals(0, n(s, "errors"));
+        assertEquals("db", s.get("kind"));
+        assertEquals(run.value("select.bytes"), n(s, "total"), "bytes of " + QUERIES + " queries, rows materialized in the call");
+        long rows = 0;
+        for (int i = 0; i < QUERIES; i++) {
+            rows += 10 + i % 50;
+        }
+        assertEquals(rows, run.value("rows"));
+    }
+
+    @Test
+    void everyStatementIsNamedByItsVerbAndTableAndCountedOnce() {
+        assertEquals(100, n(stats("DB.INSERT.users"), "calls"), "prepared inserts, each counted once");
+        assertEquals(1, n(stats("DB.UPDATE.users"), "calls"));
+        assertEquals(1, n(stats("DB.CREATE"), "calls"));
+        assertEquals(1, n(stats("DB.SET"), "calls"));
+        List<Map<String, Object>> ops = db.query("SELECT DISTINCT operation_type FROM " + agentSchema
+                + ".method_allocation_stats");
+        // Nothing of the agent's own writer (its pgjdbc is shaded and never instrumented).
+        assertEquals(java.util.Set.of("DB.SELECT.users", "DB.INSERT.users", "DB.UPDATE.users", "DB.CREATE", "DB.SET",
+                        "JdbcApp.firstProfiledCallOfTheThread"),
+                ops.stream().map(r -> (String) r.get("operation_type")).collect(Collectors.toSet()), run.toString());
+    }
+}

@@ -1,0 +1,119 @@
+package io.memagent.agent.instrument;
+
+import java.util.Locale;
+
+/**
+ * {@code DB.<VERB>.<first table>} from a SQL text, e.g. {@code DB.SELECT.users}, by a cheap scan
+ * (no parser): the first keyword is the verb; the table is the identifier after {@code FROM}
+ * (SELECT, DELETE), {@code INTO} (INSERT, MERGE) or the verb itself (UPDATE). Leading comments
+ * and blanks are skipped; quotes around identifiers are dropped. What it cannot name becomes
+ * {@code DB.<VERB>}, or {@code DB.EXECUTE} for no text at all.
+ */
+final class SqlOperationName {
+    private SqlOperationName() {
+    }
+
+    static String of(String sql) {
+        int i = skipBlanksAndComments(sql, 0, true);
+        int end = wordEnd(sql, i);
+        if (end == i) {
+            return "DB.EXECUTE";
+        }
+        String verb = sql.substring(i, end).toUpperCase(Locale.ROOT);
+        String table;
+        switch (verb) {
+            case "SELECT":
+            case "DELETE":
+                table = identifierAfter(sql, end, "FROM");
+                break;
+            case "INSERT":
+            case "MERGE":
+                table = identifierAfter(sql, end, "INTO");
+                break;
+            case "UPDATE":
+                table = identifierAt(sql, skipBlanksAndComments(sql, end, false));
+                break;
+            default:
+                table = null;
+        }
+        return table == null || table.isEmpty() ? "DB." + verb : "DB." + verb + "." + table;
+    }
+
+    /** The identifier after the first top-level {@code keyword} (outside quotes and parentheses). */
+    private static String identifierAfter(String sql, int from, String keyword) {
+        int depth = 0;
+        int i = from;
+        int n = sql.length();
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\'') {
+                i = sql.indexOf('\'', i + 1);
+                if (i < 0) {
+                    return null;
+                }
+                i++;
+            } else if (c == '(') {
+                depth++;
+                i++;
+            } else if (c == ')') {
+                depth--;
+                i++;
+            } else if (Character.isLetter(c)) {
+                int end = wordEnd(sql, i);
+                if (depth == 0 && end - i == keyword.length() && sql.regionMatches(true, i, keyword, 0, end - i)) {
+                    return identifierAt(sql, skipBlanksAndComments(sql, end, false));
+                }
+                i = end;
+            } else {
+                i++;
+            }
+        }
+        return null;
+    }
+
+    /** {@code schema.table}, {@code "Table"} or {@code table} at {@code i}; null if a subquery or nothing. */
+    private static String identifierAt(String sql, int i) {
+        StringBuilder sb = new StringBuilder();
+        int n = sql.length();
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '"' || c == '`' || c == '[' || c == ']') {
+                i++;
+            } else if (Character.isLetterOrDigit(c) || c == '_' || c == '$' || c == '.') {
+                sb.append(c);
+                i++;
+            } else {
+                break;
+            }
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
+    private static int wordEnd(String s, int i) {
+        int n = s.length();
+        while (i < n && (Character.isLetter(s.charAt(i)) || s.charAt(i) == '_')) {
+            i++;
+        }
+        return i;
+    }
+
+    /** @param parentheses also skip '(' (before the verb: "(SELECT ...)"; not before a table: a subquery) */
+    private static int skipBlanksAndComments(String s, int i, boolean parentheses) {
+        int n = s.length();
+        while (i < n) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c) || (parentheses && c == '(')) {
+                i++;
+            } else if (c == '-' && i + 1 < n && s.charAt(i + 1) == '-') {
+                int nl = s.indexOf('\n', i);
+                i = nl < 0 ? n : nl + 1;
+            } else if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
+                int close = s.indexOf("*/", i + 2);
+                i = close < 0 ? n : close + 2;
+            } else {
+                break;
+            }
+        }
+        return i;
+    }
+}

@@ -1,0 +1,42 @@
+package io.memagent.agent.jfr;
+
+import jdk.jfr.Category;
+import jdk.jfr.DataAmount;
+import jdk.jfr.Description;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
+import jdk.jfr.Timespan;
+
+/** A call whose bytes reached a spike threshold (a {@code memory_spikes} row). */
+@Name("memagent.Spike")
+@Label("Allocation Spike")
+@Category({"memagent"})
+@Description("A profiled call allocating at least memagent.spike.medium.mb")
+@StackTrace(false)
+final class SpikeEvent extends jdk.jfr.Event {
+    @Label("Operation")
+    String operation;
+
+    @Label("Method")
+    String method;
+
+    @Label("Severity")
+    @Description("medium, high or critical")
+    String severity;
+
+    @Label("Allocated")
+    @DataAmount(DataAmount.BYTES)
+    long allocatedBytes;
+
+    @Label("Threshold")
+    @DataAmount(DataAmount.BYTES)
+    long thresholdBytes;
+
+    @Label("Call Duration")
+    @Timespan(Timespan.NANOSECONDS)
+    long callDuration;
+
+    @Label("Call Thread")
+    Thread callThread;
+}

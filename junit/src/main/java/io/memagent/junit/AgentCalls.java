@@ -1,0 +1,78 @@
+package io.memagent.junit;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Locale;
+
+/**
+ * With the memagent agent attached: which profiled operations this thread finished inside a
+ * window, by self bytes, for a failure message. Read from the agent's per-thread record of
+ * finished calls ({@code io.memagent.bootstrap.Recorder}, found by name; absent without the
+ * agent). Everything here runs after the window's last counter read, so none of it is counted.
+ */
+final class AgentCalls {
+    private static final MethodHandle MARK;
+    private static final MethodHandle SINCE;
+    private static final MethodHandle NAME;
+
+    static {
+        MethodHandle mark = null;
+        MethodHandle since = null;
+        MethodHandle name = null;
+        try {
+            Class<?> recorder = Class.forName("io.memagent.bootstrap.Recorder", false, null);
+            MethodHandles.Lookup l = MethodHandles.publicLookup();
+            mark = l.findStatic(recorder, "callsFinishedOnThisThread", MethodType.methodType(long.class));
+            since = l.findStatic(recorder, "biggestOperationsSince",
+                    MethodType.methodType(long[].class, long.class, int.class));
+            name = l.findStatic(recorder, "operationName", MethodType.methodType(String.class, int.class));
+        } catch (Throwable noAgent) {
+            mark = null;
+            since = null;
+            name = null;
+        }
+        MARK = mark;
+        SINCE = since;
+        NAME = name;
+        mark(); // link the call site before any window
+    }
+
+    private AgentCalls() {
+    }
+
+    static boolean attached() {
+        return MARK != null;
+    }
+
+    /** This thread's count of finished profiled calls; -1 without the agent. */
+    static long mark() {
+        if (MARK == null) {
+            return -1;
+        }
+        try {
+            return (long) MARK.invokeExact();
+        } catch (Throwable t) {
+            return -1;
+        }
+    }
+
+    /** Lines like {@code "  Parser.parse: 3 calls, 12,048 bytes (self)"}; empty without the agent. */
+    static String describeSince(long mark, int limit) {
+        if (SINCE == null || mark < 0) {
+            return "";
+        }
+        try {
+            long[] top = (long[]) SINCE.invokeExact(mark, limit);
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i + 2 < top.length; i += 3) {
+                String op = (String) NAME.invokeExact((int) top[i]);
+                sb.append("\n  ").append(op).append(": ").append(top[i + 1]).append(top[i + 1] == 1 ? " call, " : " calls, ")
+                        .append(String.format(Locale.ROOT, "%,d", top[i + 2])).append(" bytes (self)");
+            }
+            return sb.toString();
+        } catch (Throwable t) {
+            return "";
+        }
+    }
+}
