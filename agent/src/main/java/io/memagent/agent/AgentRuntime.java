@@ -3,7 +3,9 @@ package io.memagent.agent;
 import io.memagent.agent.aggregate.Aggregator;
 import io.memagent.agent.config.Config;
 import io.memagent.agent.config.ConfigException;
+import io.memagent.agent.detect.HeapDumper;
 import io.memagent.agent.detect.Recommender;
+import io.memagent.agent.detect.SpikeDetector;
 import io.memagent.agent.instrument.Instrumenter;
 import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.jvm.JvmHistory;
@@ -36,6 +38,8 @@ public final class AgentRuntime {
     private final Aggregator aggregator;
     private final JvmHistory jvmHistory = new JvmHistory();
     private final JvmSampler sampler;
+    private final HeapDumper heapDumper;
+    private final SpikeDetector spikes;
 
     private AgentRuntime(Config config, RunInfo run) {
         this.config = config;
@@ -43,6 +47,10 @@ public final class AgentRuntime {
         this.registry = new OperationRegistry(config.operationsMax());
         this.sink = config.jdbcUrl() != null ? new PostgresWriter(config, run) : new InMemorySink(IN_MEMORY_ROWS_PER_TABLE);
         this.aggregator = new Aggregator(config, registry, sink, System::currentTimeMillis);
+        this.heapDumper = new HeapDumper(config.heapdumpDir(), config.heapdumpIntervalMs(), run.serviceName(),
+                System::currentTimeMillis);
+        this.spikes = new SpikeDetector(config, sink, heapDumper);
+        aggregator.addObserver(spikes);
         this.sampler = new JvmSampler(config, jvmHistory, sink, new Recommender(sink, aggregator::summaries));
     }
 
@@ -103,6 +111,7 @@ public final class AgentRuntime {
             Recorder.setEnabled(false);
             sampler.stop();
             aggregator.stop();
+            spikes.stop(Math.min(2_000, config.shutdownTimeoutMs()));
             sink.close(config.shutdownTimeoutMs());
             String header = "service " + run.serviceName() + ", pid " + run.processId() + ", "
                     + (System.currentTimeMillis() - run.startedAtMs()) / 100 / 10.0 + " s";
