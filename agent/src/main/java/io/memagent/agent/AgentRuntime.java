@@ -3,7 +3,9 @@ package io.memagent.agent;
 import io.memagent.agent.aggregate.Aggregator;
 import io.memagent.agent.config.Config;
 import io.memagent.agent.config.ConfigException;
+import io.memagent.agent.detect.ClassHistogram;
 import io.memagent.agent.detect.HeapDumper;
+import io.memagent.agent.detect.LeakDetector;
 import io.memagent.agent.detect.Recommender;
 import io.memagent.agent.detect.SpikeDetector;
 import io.memagent.agent.instrument.Instrumenter;
@@ -40,6 +42,8 @@ public final class AgentRuntime {
     private final JvmSampler sampler;
     private final HeapDumper heapDumper;
     private final SpikeDetector spikes;
+    private final ClassHistogram histogram = new ClassHistogram(System::currentTimeMillis);
+    private final LeakDetector leaks;
 
     private AgentRuntime(Config config, RunInfo run) {
         this.config = config;
@@ -52,6 +56,9 @@ public final class AgentRuntime {
         this.spikes = new SpikeDetector(config, sink, heapDumper);
         aggregator.addObserver(spikes);
         this.sampler = new JvmSampler(config, jvmHistory, sink, new Recommender(sink, aggregator::summaries));
+        this.leaks = new LeakDetector(config, sink, histogram, "old generation (" + String.join(", ",
+                sampler.oldGenerationPools()) + ")", sampler::oldGenerationUsedBytes);
+        sampler.addListener(leaks::onSample);
     }
 
     public static void start(String agentArgs, Instrumentation inst, boolean attached) {
@@ -97,6 +104,9 @@ public final class AgentRuntime {
             Recorder.warmUp();
             Recorder.setEnabled(true);
             sampler.start();
+            if (config.histogramIntervalMs() > 0) {
+                histogram.startPeriodic(config.histogramIntervalMs());
+            }
             if (attached) {
                 instrumenter.retransformLoaded(inst);
             }
@@ -110,6 +120,8 @@ public final class AgentRuntime {
         try {
             Recorder.setEnabled(false);
             sampler.stop();
+            histogram.stop();
+            leaks.flush(System.currentTimeMillis());
             aggregator.stop();
             spikes.stop(Math.min(2_000, config.shutdownTimeoutMs()));
             sink.close(config.shutdownTimeoutMs());
