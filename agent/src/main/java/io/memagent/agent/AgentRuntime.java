@@ -7,6 +7,7 @@ import io.memagent.agent.detect.ClassHistogram;
 import io.memagent.agent.detect.HeapDumper;
 import io.memagent.agent.detect.LeakDetector;
 import io.memagent.agent.detect.Recommender;
+import io.memagent.agent.detect.ResourceLeaks;
 import io.memagent.agent.detect.SpikeDetector;
 import io.memagent.agent.instrument.Instrumenter;
 import io.memagent.agent.instrument.OperationRegistry;
@@ -44,6 +45,7 @@ public final class AgentRuntime {
     private final SpikeDetector spikes;
     private final ClassHistogram histogram = new ClassHistogram(System::currentTimeMillis);
     private final LeakDetector leaks;
+    private final ResourceLeaks resourceLeaks;
 
     private AgentRuntime(Config config, RunInfo run) {
         this.config = config;
@@ -59,6 +61,8 @@ public final class AgentRuntime {
         this.leaks = new LeakDetector(config, sink, histogram, "old generation (" + String.join(", ",
                 sampler.oldGenerationPools()) + ")", sampler::oldGenerationUsedBytes);
         sampler.addListener(leaks::onSample);
+        this.resourceLeaks = new ResourceLeaks(config, sink);
+        sampler.addListener(resourceLeaks::onSample);
     }
 
     public static void start(String agentArgs, Instrumentation inst, boolean attached) {
@@ -122,6 +126,7 @@ public final class AgentRuntime {
             sampler.stop();
             histogram.stop();
             leaks.flush(System.currentTimeMillis());
+            resourceLeaks.flush(System.currentTimeMillis());
             aggregator.stop();
             spikes.stop(Math.min(2_000, config.shutdownTimeoutMs()));
             sink.close(config.shutdownTimeoutMs());

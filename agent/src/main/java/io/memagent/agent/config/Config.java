@@ -66,6 +66,10 @@ public final class Config {
                 "at most one automatic heap dump per this many minutes (`0` = no limit)"));
         p.add(Property.longRange("memagent.leak.window.ms", 1_800_000L, 1_000, 86_400_000,
                 "sliding window of old-generation-after-GC samples the leak slope is fitted over"));
+        p.add(Property.longRange("memagent.leak.threads.growth", 100L, 1, 1_000_000,
+                "live threads above the baseline (the fewest seen in the first minute) that count as a thread leak"));
+        p.add(Property.longRange("memagent.leak.classes.growth", 10_000L, 1, 100_000_000,
+                "loaded classes above the baseline, still rising, that count as a class-loader leak"));
         p.add(Property.longRange("memagent.histogram.interval.ms", 0L, 0, 86_400_000,
                 "class histogram snapshot period (forces a full GC each time); `0` = only on demand"));
         p.add(Property.longRange("memagent.http.port", null, 0, 65_535, "HTTP API and dashboard port; unset = off; `0` = any free port (logged)"));
@@ -350,6 +354,14 @@ public final class Config {
 
     public long leakWindowMs() {
         return longValue("memagent.leak.window.ms");
+    }
+
+    public int leakThreadsGrowth() {
+        return (int) longValue("memagent.leak.threads.growth");
+    }
+
+    public long leakClassesGrowth() {
+        return longValue("memagent.leak.classes.growth");
     }
 
     /** 0 when periodic class histograms are off. */
