@@ -36,7 +36,9 @@ class SpikesIT {
     @Test
     void severitiesAlertListenersStacksAndAHeapDump(@TempDir Path tmp) throws Exception {
         Path dumps = tmp.resolve("dumps");
+        // One sample only (at start): this test is about calls, not heap-level spikes.
         AppRun.Result r = AppRun.main(SpikeApp.class).database(db, schema, "spikes").jvmArg("-Xmx512m")
+                .prop("memagent.sample.interval.ms", 3_600_000)
                 .prop("memagent.heapdump.on.critical", true).prop("memagent.heapdump.dir", dumps)
                 .run().assertOk();
         long mib30 = r.value("truth30");
@@ -104,6 +106,7 @@ class SpikesIT {
     void noHeapDumpWhenNotAskedFor(@TempDir Path tmp) throws Exception {
         Path dumps = tmp.resolve("dumps");
         AppRun.Result r = AppRun.main(SpikeApp.class).jvmArg("-Xmx512m").prop("memagent.heapdump.dir", dumps)
+                .prop("memagent.sample.interval.ms", 3_600_000)
                 .args("critical").run().assertOk();
         assertEquals(1, r.value("heard"));
         assertTrue(r.stdout().contains("spike=SpikeApp.alloc critical "), r.stdout());

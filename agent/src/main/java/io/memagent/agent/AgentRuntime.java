@@ -3,7 +3,10 @@ package io.memagent.agent;
 import io.memagent.agent.aggregate.Aggregator;
 import io.memagent.agent.config.Config;
 import io.memagent.agent.config.ConfigException;
+import io.memagent.agent.detect.AllocationAnomalies;
 import io.memagent.agent.detect.ClassHistogram;
+import io.memagent.agent.detect.HeapSpikes;
+import io.memagent.agent.detect.OperationDeltas;
 import io.memagent.agent.detect.HeapDumper;
 import io.memagent.agent.detect.LeakDetector;
 import io.memagent.agent.detect.Recommender;
@@ -63,6 +66,9 @@ public final class AgentRuntime {
         sampler.addListener(leaks::onSample);
         this.resourceLeaks = new ResourceLeaks(config, sink);
         sampler.addListener(resourceLeaks::onSample);
+        OperationDeltas deltas = new OperationDeltas(aggregator::summaries);
+        sampler.addListener(new HeapSpikes(config, spikes, deltas)::onSample);
+        sampler.addListener(new AllocationAnomalies(sink, config.anomalyK(), deltas)::onSample);
     }
 
     public static void start(String agentArgs, Instrumentation inst, boolean attached) {

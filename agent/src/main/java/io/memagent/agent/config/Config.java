@@ -70,6 +70,8 @@ public final class Config {
                 "live threads above the baseline (the fewest seen in the first minute) that count as a thread leak"));
         p.add(Property.longRange("memagent.leak.classes.growth", 10_000L, 1, 100_000_000,
                 "loaded classes above the baseline, still rising, that count as a class-loader leak"));
+        p.add(Property.longRange("memagent.anomaly.k", 4L, 1, 100,
+                "standard deviations from an operation's baseline bytes per call that make an `allocation_anomaly` alert"));
         p.add(Property.longRange("memagent.histogram.interval.ms", 0L, 0, 86_400_000,
                 "class histogram snapshot period (forces a full GC each time); `0` = only on demand"));
         p.add(Property.longRange("memagent.http.port", null, 0, 65_535, "HTTP API and dashboard port; unset = off; `0` = any free port (logged)"));
@@ -362,6 +364,10 @@ public final class Config {
 
     public long leakClassesGrowth() {
         return longValue("memagent.leak.classes.growth");
+    }
+
+    public int anomalyK() {
+        return (int) longValue("memagent.anomaly.k");
     }
 
     /** 0 when periodic class histograms are off. */

@@ -132,6 +132,26 @@ public final class SpikeDetector implements Aggregator.CallObserver {
         }
     }
 
+    /**
+     * A heap-level spike (see {@link HeapSpikes}): the same row, listeners and counts as a call's,
+     * with operation and method {@code (heap)}, no thread of its own and no heap dump.
+     */
+    void recordHeapSpike(String severity, long bytes, long threshold, String topOperations, long nowMs) {
+        worker.execute(() -> {
+            try {
+                SpikeRow row = new SpikeRow(UUID.randomUUID(), HeapSpikes.OPERATION, HeapSpikes.OPERATION, severity, bytes,
+                        threshold, "(all threads)", topOperations, null, nowMs);
+                sink.offer(row);
+                recent.add(row);
+                bySeverity["critical".equals(severity) ? 2 : "high".equals(severity) ? 1 : 0].incrementAndGet();
+                notifyListeners(new Object[] {row.operationType(), row.method(), severity, bytes, threshold,
+                        row.threadName(), topOperations, null, nowMs});
+            } catch (Throwable e) {
+                AgentLog.errorAtMostEvery("spikes", 60_000, "recording a spike failed: " + e);
+            }
+        });
+    }
+
     private void notifyListeners(Object[] spike) {
         for (Consumer<Object[]> l : SpikeListeners.all()) {
             try {
