@@ -11,6 +11,8 @@ import io.memagent.agent.detect.HeapDumper;
 import io.memagent.agent.detect.LeakDetector;
 import io.memagent.agent.detect.Recommender;
 import io.memagent.agent.detect.ResourceLeaks;
+import io.memagent.agent.detect.RiskScore;
+import io.memagent.agent.report.DetectionReport;
 import io.memagent.agent.detect.SpikeDetector;
 import io.memagent.agent.instrument.Instrumenter;
 import io.memagent.agent.instrument.OperationRegistry;
@@ -49,6 +51,7 @@ public final class AgentRuntime {
     private final ClassHistogram histogram = new ClassHistogram(System::currentTimeMillis);
     private final LeakDetector leaks;
     private final ResourceLeaks resourceLeaks;
+    private final RiskScore risk;
 
     private AgentRuntime(Config config, RunInfo run) {
         this.config = config;
@@ -66,6 +69,7 @@ public final class AgentRuntime {
         sampler.addListener(leaks::onSample);
         this.resourceLeaks = new ResourceLeaks(config, sink);
         sampler.addListener(resourceLeaks::onSample);
+        this.risk = new RiskScore(jvmHistory, this::leaks, spikes, System::currentTimeMillis);
         OperationDeltas deltas = new OperationDeltas(aggregator::summaries);
         sampler.addListener(new HeapSpikes(config, spikes, deltas)::onSample);
         sampler.addListener(new AllocationAnomalies(sink, config.anomalyK(), deltas)::onSample);
@@ -140,7 +144,9 @@ public final class AgentRuntime {
                     + (System.currentTimeMillis() - run.startedAtMs()) / 100 / 10.0 + " s";
             if (sink instanceof InMemorySink) {
                 System.err.print(TextReport.render(header, aggregator.summaries(), sink.stats(),
-                        aggregator.callsWithoutDetail()) + JvmReport.render(jvmHistory, sampler.oldGenerationPools()));
+                        aggregator.callsWithoutDetail()) + JvmReport.render(jvmHistory, sampler.oldGenerationPools())
+                        + DetectionReport.render(spikes.countsBySeverity(), spikes.recent(), leaks(), histogram.latestDiff(),
+                        risk.current()));
                 System.err.flush();
             } else {
                 AgentLog.info("stopped: " + sink.stats().rowsOffered() + " rows made, " + sink.stats().rowsWritten()
@@ -150,6 +156,30 @@ public final class AgentRuntime {
         } catch (Throwable t) {
             AgentLog.error("error while stopping: " + t);
         }
+    }
+
+    /** Every leak of this run, old generation first, latest version of each. */
+    public java.util.List<io.memagent.agent.detect.LeakRow> leaks() {
+        java.util.List<io.memagent.agent.detect.LeakRow> all = new java.util.ArrayList<>(leaks.leaks());
+        all.addAll(resourceLeaks.leaks());
+        return all;
+    }
+
+    /** For the HTTP API: the spike detector (recent spikes), heap dumper, class histograms and risk score. */
+    public SpikeDetector spikeDetector() {
+        return spikes;
+    }
+
+    public HeapDumper heapDumper() {
+        return heapDumper;
+    }
+
+    public ClassHistogram classHistogram() {
+        return histogram;
+    }
+
+    public RiskScore riskScore() {
+        return risk;
     }
 
     static String serviceName(Config config) {
