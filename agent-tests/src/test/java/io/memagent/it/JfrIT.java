@@ -63,6 +63,26 @@ class JfrIT {
     }
 
     @Test
+    void aSpikeIsAMemagentSpikeEventWithExactBytes(@TempDir Path dir) throws Exception {
+        Path jfr = dir.resolve("spike.jfr");
+        AppRun.Result r = AppRun.main(io.memagent.testapps.SpikeApp.class).jvmArg("-Xmx512m")
+                .jvmArg("-XX:StartFlightRecording=filename=" + jfr + ",dumponexit=true")
+                .args("critical")
+                .run()
+                .assertOk();
+        assertEquals(1, r.value("heard"), r.toString());
+        String json = jfrPrint("--json", "--events", "memagent.Spike", jfr.toString());
+        String[] events = json.split("\"type\": \"memagent.Spike\"");
+        assertEquals(2, events.length, "exactly one spike event: " + json);
+        String e = events[1];
+        assertTrue(e.contains("\"operation\": \"SpikeApp.alloc\""), e);
+        assertTrue(e.contains("\"severity\": \"critical\""), e);
+        assertTrue(e.contains("\"allocatedBytes\": " + ((120L << 20) + 16) + ","), "120 MiB and the array header: " + e);
+        assertTrue(e.contains("\"thresholdBytes\": " + (100L << 20) + ","), e);
+        assertTrue(e.contains("\"threadName\": \"main\""), e);
+    }
+
+    @Test
     void withoutARecordingTheEventClassesAreNeverLoaded(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("classes.log");
         AppRun.Result r = AppRun.main(JfrApp.class)

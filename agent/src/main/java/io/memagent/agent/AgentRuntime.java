@@ -3,15 +3,24 @@ package io.memagent.agent;
 import io.memagent.agent.aggregate.Aggregator;
 import io.memagent.agent.config.Config;
 import io.memagent.agent.config.ConfigException;
+import io.memagent.agent.detect.AllocationAnomalies;
+import io.memagent.agent.detect.ClassHistogram;
+import io.memagent.agent.detect.HeapSpikes;
+import io.memagent.agent.detect.OperationDeltas;
+import io.memagent.agent.detect.HeapDumper;
+import io.memagent.agent.detect.LeakDetector;
 import io.memagent.agent.detect.Recommender;
+import io.memagent.agent.detect.ResourceLeaks;
+import io.memagent.agent.detect.RiskScore;
+import io.memagent.agent.detect.SpikeDetector;
 import io.memagent.agent.http.ApiSources;
-import io.memagent.agent.http.ClassHistogram;
-import io.memagent.agent.http.HotSpotHeapDumper;
 import io.memagent.agent.http.HttpApi;
+import io.memagent.agent.report.DetectionReport;
 import io.memagent.agent.instrument.Instrumenter;
 import io.memagent.agent.instrument.NamedOperations;
 import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.jfr.JfrEvents;
+import io.memagent.agent.jfr.JfrRows;
 import io.memagent.agent.jvm.JvmHistory;
 import io.memagent.agent.jvm.JvmSampler;
 import io.memagent.agent.jvm.MemoryPressure;
@@ -20,6 +29,7 @@ import io.memagent.agent.report.TextReport;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.PostgresWriter;
 import io.memagent.agent.store.RecentRows;
+import io.memagent.agent.store.RowSink;
 import io.memagent.agent.store.RunInfo;
 import io.memagent.bootstrap.Recorder;
 import java.lang.instrument.Instrumentation;
@@ -46,6 +56,12 @@ public final class AgentRuntime {
     private final JvmSampler sampler;
     private final MemoryPressure memoryPressure;
     private volatile HttpApi http;
+    private final HeapDumper heapDumper;
+    private final SpikeDetector spikes;
+    private final ClassHistogram histogram = new ClassHistogram(System::currentTimeMillis);
+    private final LeakDetector leaks;
+    private final ResourceLeaks resourceLeaks;
+    private final RiskScore risk;
 
     private AgentRuntime(Config config, RunInfo run) {
         this.config = config;
@@ -54,11 +70,27 @@ public final class AgentRuntime {
         this.sink = new RecentRows(config.jdbcUrl() != null ? new PostgresWriter(config, run)
                 : new InMemorySink(IN_MEMORY_ROWS_PER_TABLE), RecentRows.PER_TABLE);
         this.aggregator = new Aggregator(config, registry, sink, System::currentTimeMillis);
+        // Spikes and leaks reach the sink through JfrRows, which makes memagent.Spike/Leak events of them.
+        RowSink detections = sink;
         if (ModuleLayer.boot().findModule("jdk.jfr").isPresent()) { // absent from some jlink'd runtimes
             aggregator.addObserver(new JfrEvents(config.callsMinBytes())); // memagent.Call, only while recording
+            detections = new JfrRows(sink);
         }
-        this.sampler = new JvmSampler(config, jvmHistory, sink, new Recommender(sink, aggregator::summaries));
         this.memoryPressure = new MemoryPressure(aggregator::shed);
+        this.heapDumper = new HeapDumper(config.heapdumpDir(), config.heapdumpIntervalMs(), run.serviceName(),
+                System::currentTimeMillis);
+        this.spikes = new SpikeDetector(config, detections, heapDumper);
+        aggregator.addObserver(spikes);
+        this.sampler = new JvmSampler(config, jvmHistory, sink, new Recommender(sink, aggregator::summaries));
+        this.leaks = new LeakDetector(config, detections, histogram, "old generation (" + String.join(", ",
+                sampler.oldGenerationPools()) + ")", sampler::oldGenerationUsedBytes);
+        sampler.addListener(leaks::onSample);
+        this.resourceLeaks = new ResourceLeaks(config, detections);
+        sampler.addListener(resourceLeaks::onSample);
+        this.risk = new RiskScore(jvmHistory, this::leaks, spikes, System::currentTimeMillis);
+        OperationDeltas deltas = new OperationDeltas(aggregator::summaries);
+        sampler.addListener(new HeapSpikes(config, spikes, deltas)::onSample);
+        sampler.addListener(new AllocationAnomalies(sink, config.anomalyK(), deltas)::onSample);
     }
 
     public static void start(String agentArgs, Instrumentation inst, boolean attached) {
@@ -108,6 +140,9 @@ public final class AgentRuntime {
             instrumenter.build(inst, registry);
             sampler.start();
             memoryPressure.install();
+            if (config.histogramIntervalMs() > 0) {
+                histogram.startPeriodic(config.histogramIntervalMs());
+            }
             if (config.httpPort() >= 0) {
                 startHttp();
             }
@@ -124,8 +159,7 @@ public final class AgentRuntime {
     private void startHttp() {
         try {
             http = HttpApi.start(new ApiSources(config, run, aggregator::summaries, jvmHistory, sink,
-                    new HotSpotHeapDumper(config.heapdumpDir(), run.serviceName(), run.processId()),
-                    ClassHistogram.ofThisJvm()));
+                    () -> heapDumper.dump("snapshot"), histogram, risk));
         } catch (Throwable t) {
             AgentLog.error("the HTTP API could not start (" + t + "); the application and the rest of the agent run"
                     + " on without it");
@@ -136,7 +170,11 @@ public final class AgentRuntime {
         try {
             Recorder.setEnabled(false);
             sampler.stop();
+            histogram.stop();
+            leaks.flush(System.currentTimeMillis());
+            resourceLeaks.flush(System.currentTimeMillis());
             aggregator.stop();
+            spikes.stop(Math.min(2_000, config.shutdownTimeoutMs()));
             sink.close(config.shutdownTimeoutMs());
             String header = "service " + run.serviceName() + ", pid " + run.processId() + ", "
                     + (System.currentTimeMillis() - run.startedAtMs()) / 100 / 10.0 + " s";
@@ -147,7 +185,8 @@ public final class AgentRuntime {
             if (sink.delegate() instanceof InMemorySink) {
                 System.err.print(TextReport.render(header, aggregator.summaries(), sink.stats(),
                         aggregator.callsWithoutDetail()) + JvmReport.render(jvmHistory, sampler.oldGenerationPools())
-                        + (memoryPressure.episodes() > 0 ? pressureNote() + ".\n" : ""));
+                        + DetectionReport.render(spikes.countsBySeverity(), spikes.recent(), leaks(), histogram.latestDiff(),
+                        risk.current()) + (memoryPressure.episodes() > 0 ? pressureNote() + ".\n" : ""));
                 System.err.flush();
             } else {
                 AgentLog.info("stopped: " + sink.stats().rowsOffered() + " rows made, " + sink.stats().rowsWritten()
@@ -161,6 +200,13 @@ public final class AgentRuntime {
 
     private String pressureNote() {
         return "memory pressure made the agent shed its own work " + memoryPressure.episodes() + " time(s)";
+    }
+
+    /** Every leak of this run, old generation first, latest version of each. */
+    private java.util.List<io.memagent.agent.detect.LeakRow> leaks() {
+        java.util.List<io.memagent.agent.detect.LeakRow> all = new java.util.ArrayList<>(leaks.leaks());
+        all.addAll(resourceLeaks.leaks());
+        return all;
     }
 
     static String serviceName(Config config) {

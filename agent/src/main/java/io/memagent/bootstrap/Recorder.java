@@ -26,6 +26,8 @@ public final class Recorder {
 
     public static final int FLAG_THREW = 1;
     public static final int FLAG_UNMEASURED = 2;
+    /** The record has a stack captured at its exit, see {@link ThreadState#takeStack}. */
+    public static final int FLAG_STACK = 4;
 
     /** Overflow totals per operation: calls, errors, unmeasured, bytes, self bytes, duration. */
     public static final int OVF_STRIDE = 6;
@@ -43,6 +45,14 @@ public final class Recorder {
 
     /** Flipped by the agent once it is ready, and off again if it disables itself. */
     private static volatile boolean enabled;
+
+    /**
+     * A measured call whose inclusive bytes reach this gets its stack captured at its exit (the
+     * lowest spike threshold of any operation). Every other call pays one compare. Plain field:
+     * written at start and when an annotation with a lower threshold is woven, before the
+     * woven code runs.
+     */
+    private static long stackMinBytes = Long.MAX_VALUE;
 
     /** Incremented by the agent on every GC notification, read at entry and exit. */
     private static volatile long gcEpoch;
@@ -297,6 +307,17 @@ public final class Recorder {
         return operationId < 0 ? 0 : enter();
     }
 
+    /** Lowers (never raises) the bytes at which a call's stack is captured at its exit. */
+    public static synchronized void captureStacksFrom(long bytes) {
+        if (bytes > 0 && bytes < stackMinBytes) {
+            stackMinBytes = bytes;
+        }
+    }
+
+    public static long stackMinBytes() {
+        return stackMinBytes;
+    }
+
     public static void gcHappened() {
         gcEpoch++; // single writer: the agent's GC listener thread
     }
@@ -398,8 +419,34 @@ public final class Recorder {
         if (d > 0) {
             s.childBytes[d - 1] += inclusive;
         }
+        if (inclusive >= stackMinBytes) {
+            flags |= captureStack(s); // a spike: rare, and after this call's counter was read
+        }
         long gcs = gcEpoch - s.startGc[d];
         s.publish(operationId, flags, gcs, inclusive, self, endNanos - s.startNanos[d]);
+    }
+
+    /**
+     * Captures the calling thread's stack for the call that is exiting, for the drainer. Runs on
+     * the app thread only for calls that already allocated at least the lowest spike threshold,
+     * after their own counter was read; what the capture allocates is taken off the enclosing
+     * open calls ({@link ThreadState#compensate}), so every measured figure stays exact.
+     */
+    private static int captureStack(ThreadState s) {
+        if (s.ringRecords == 0) {
+            return 0;
+        }
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        try {
+            if (s.stacks == null) {
+                s.stacks = new Object[s.ringRecords];
+            }
+            s.pendingStack = new Throwable().getStackTrace();
+        } catch (Throwable t) {
+            s.pendingStack = null;
+        }
+        s.compensate(before);
+        return s.pendingStack != null ? FLAG_STACK : 0;
     }
 
     private static ThreadState newState() {
@@ -464,6 +511,14 @@ public final class Recorder {
         private long tail;
         /** The owner's last view of {@link #tail}, so it reads the shared field only when full. */
         private long cachedTail;
+        /**
+         * Stacks captured at the exit of spiking calls, one slot per ring slot, made on the
+         * thread's first spike. The owner writes a slot before publishing its record (release)
+         * and the drainer takes it after reading the record (acquire): no lock, and a slot is
+         * never reused before the drainer has released it.
+         */
+        private Object[] stacks;
+        private Object pendingStack;
 
         /**
          * Totals of calls that found the ring full, per operation id, cumulative. Written by
@@ -518,9 +573,14 @@ public final class Recorder {
             if (h - cachedTail >= ringRecords) {
                 cachedTail = (long) TAIL.getAcquire(this);
                 if (h - cachedTail >= ringRecords) {
+                    pendingStack = null; // its record goes to the totals only: no detail, no spike
                     addOverflow(op, flags, inclusive, self, nanos);
                     return;
                 }
+            }
+            if ((flags & FLAG_STACK) != 0) {
+                stacks[(int) (h & (ringRecords - 1))] = pendingStack;
+                pendingStack = null;
             }
             int i = (int) (h & (ringRecords - 1)) * RECORD_LONGS;
             long[] r = ring;
@@ -578,6 +638,21 @@ public final class Recorder {
         /** Frees ring slots up to {@code newTail}. */
         public void release(long newTail) {
             TAIL.setRelease(this, newTail);
+        }
+
+        /**
+         * The stack captured for record {@code n} (flagged {@link #FLAG_STACK}), as
+         * {@code StackTraceElement[]}; clears the slot. Drainer only, before {@link #release}.
+         */
+        public StackTraceElement[] takeStack(long n) {
+            Object[] st = stacks;
+            if (st == null) {
+                return null;
+            }
+            int slot = (int) (n & (ringRecords - 1));
+            Object o = st[slot];
+            st[slot] = null;
+            return (StackTraceElement[]) o;
         }
 
         public long[] overflowTotals() {

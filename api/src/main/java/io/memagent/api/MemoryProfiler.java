@@ -3,8 +3,9 @@ package io.memagent.api;
 import java.util.function.Supplier;
 
 /**
- * Measures code that is not a whole method. Without the memagent agent every method here only
- * runs the work given to it (no recording, no cost beyond a null check).
+ * The facade applications call: measure code that is not a whole method, and hear about
+ * allocation spikes. Without the memagent agent every method here only runs the work given to it
+ * (no recording, no cost beyond a null check) and registers nothing.
  *
  * <p>With the agent, the bytes the calling thread allocates inside the region are recorded
  * exactly: the block object is made, and the name looked up (allocation-free once the name is
@@ -68,5 +69,17 @@ public final class MemoryProfiler {
         } finally {
             AgentBridge.exit(id, token, !returned);
         }
+    }
+
+    /**
+     * Registers a listener for allocation spikes. It is called on the agent's thread for every
+     * spike detected from then on; one that throws is logged once and the others still run.
+     * Without the agent nothing is registered and nothing is called.
+     */
+    public static void onSpike(SpikeListener listener) {
+        if (listener == null) {
+            throw new NullPointerException("listener");
+        }
+        SpikeBridge.register(listener);
     }
 }

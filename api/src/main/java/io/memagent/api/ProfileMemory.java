@@ -24,4 +24,14 @@ public @interface ProfileMemory {
      * A method's own annotation wins over its type's.
      */
     String name() default "";
+
+    /**
+     * This operation's own spike threshold, in MiB: a call allocating at least this much is a
+     * {@code medium} spike, twice as much {@code high}, four times {@code critical}. {@code -1}
+     * (the default) uses {@code memagent.spike.medium.mb}, {@code .high.mb} and
+     * {@code .critical.mb}. On a type it applies to the type's methods; a method's own value
+     * wins. Use it to quiet an operation that is meant to allocate much (a bigger value), or to
+     * watch a small one closely (a smaller value).
+     */
+    long spikeMb() default -1;
 }

@@ -43,6 +43,8 @@ public final class Aggregator {
 
     private Figures[] bucket = new Figures[64];
     private Figures[] total = new Figures[64];
+    /** Per operation, calls drained with detail (for "consecutive" spikes). */
+    private long[] callSeq = new long[64];
     private long bucketStartMs = Long.MIN_VALUE;
     private long callsWithoutDetail;
     /** Reused to merge a run's and the open bucket's figures when summaries are asked for. */
@@ -68,8 +70,14 @@ public final class Aggregator {
     public interface CallObserver {
         long minBytes();
 
+        /**
+         * @param callSeq        the operation's drained calls so far, this one included: consecutive
+         *                       calls of one operation have consecutive numbers
+         * @param stackAtExit    the app thread's stack at the call's exit, when its bytes reached
+         *                       the capture threshold ({@link Recorder#captureStacksFrom}); else null
+         */
         void onCall(Operation operation, Thread thread, long inclusiveBytes, long selfBytes, long durationNs,
-                    boolean threw, long nowMs);
+                    boolean threw, long nowMs, long callSeq, StackTraceElement[] stackAtExit);
     }
 
     /**
@@ -166,6 +174,8 @@ public final class Aggregator {
             boolean threw = (flags & Recorder.FLAG_THREW) != 0;
             boolean measured = (flags & Recorder.FLAG_UNMEASURED) == 0;
             figures(op).record(threw, measured, inclusive, self, nanos, !shed);
+            long seq = ++callSeq[Math.max(op, 0)];
+            StackTraceElement[] stack = (flags & Recorder.FLAG_STACK) != 0 ? s.takeStack(n) : null;
             if (!measured) {
                 sayUnmeasuredOnce();
             }
@@ -183,7 +193,7 @@ public final class Aggregator {
                         if (o == null) {
                             o = operation(op);
                         }
-                        obs.onCall(o, s.owner(), inclusive, self, nanos, threw, now);
+                        obs.onCall(o, s.owner(), inclusive, self, nanos, threw, now, seq, stack);
                     }
                 }
             }
@@ -252,6 +262,7 @@ public final class Aggregator {
             int n = Math.max(op + 1, bucket.length * 2);
             bucket = Arrays.copyOf(bucket, n);
             total = Arrays.copyOf(total, n);
+            callSeq = Arrays.copyOf(callSeq, n);
         }
         Figures f = bucket[op];
         if (f == null) {

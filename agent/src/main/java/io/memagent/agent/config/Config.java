@@ -62,6 +62,18 @@ public final class Config {
         p.add(Property.longRange("memagent.leak.growth.mb.per.hour", 50L, 1, 1_048_576, "old-generation growth after GC (MiB/hour) that counts as a leak"));
         p.add(Property.text("memagent.heapdump.dir", "memagent-dumps", "where heap dumps go (files mode 0600)", false));
         p.add(Property.bool("memagent.heapdump.on.critical", false, "dump the heap on a critical spike (rate-limited)"));
+        p.add(Property.longRange("memagent.heapdump.interval.minutes", 30L, 0, 10_080,
+                "at most one automatic heap dump per this many minutes (`0` = no limit)"));
+        p.add(Property.longRange("memagent.leak.window.ms", 1_800_000L, 1_000, 86_400_000,
+                "sliding window of old-generation-after-GC samples the leak slope is fitted over"));
+        p.add(Property.longRange("memagent.leak.threads.growth", 100L, 1, 1_000_000,
+                "live threads above the baseline (the fewest seen in the first minute) that count as a thread leak"));
+        p.add(Property.longRange("memagent.leak.classes.growth", 10_000L, 1, 100_000_000,
+                "loaded classes above the baseline, still rising, that count as a class-loader leak"));
+        p.add(Property.longRange("memagent.anomaly.k", 4L, 1, 100,
+                "standard deviations from an operation's baseline bytes per call that make an `allocation_anomaly` alert"));
+        p.add(Property.longRange("memagent.histogram.interval.ms", 0L, 0, 86_400_000,
+                "class histogram snapshot period (forces a full GC each time); `0` = only on demand"));
         p.add(Property.longRange("memagent.http.port", null, 0, 65_535, "HTTP API and dashboard port; unset = off; `0` = any free port (logged)"));
         p.add(Property.text("memagent.http.host", "127.0.0.1", "HTTP bind address; a non-loopback host requires a token", false));
         p.add(Property.text("memagent.http.token", null,
@@ -340,6 +352,31 @@ public final class Config {
 
     public boolean heapdumpOnCritical() {
         return bool("memagent.heapdump.on.critical");
+    }
+
+    public long heapdumpIntervalMs() {
+        return longValue("memagent.heapdump.interval.minutes") * 60_000L;
+    }
+
+    public long leakWindowMs() {
+        return longValue("memagent.leak.window.ms");
+    }
+
+    public int leakThreadsGrowth() {
+        return (int) longValue("memagent.leak.threads.growth");
+    }
+
+    public long leakClassesGrowth() {
+        return longValue("memagent.leak.classes.growth");
+    }
+
+    public int anomalyK() {
+        return (int) longValue("memagent.anomaly.k");
+    }
+
+    /** 0 when periodic class histograms are off. */
+    public long histogramIntervalMs() {
+        return longValue("memagent.histogram.interval.ms");
     }
 
     /** -1 when the HTTP server is off. */

@@ -1,5 +1,7 @@
 package io.memagent.agent.http;
 
+import io.memagent.agent.detect.ClassHistogram;
+import io.memagent.agent.detect.RiskScore;
 import io.memagent.agent.aggregate.OperationSummary;
 import io.memagent.agent.config.Config;
 import io.memagent.agent.jvm.JvmHistory;
@@ -14,5 +16,5 @@ import java.util.function.Supplier;
  * counters. Nothing here touches the database.
  */
 public record ApiSources(Config config, RunInfo run, Supplier<List<OperationSummary>> operations, JvmHistory jvm,
-                         RecentRows rows, HeapDumper heapDumper, ClassHistogram classHistogram) {
+                         RecentRows rows, HeapDumper heapDumper, ClassHistogram classHistogram, RiskScore risk) {
 }

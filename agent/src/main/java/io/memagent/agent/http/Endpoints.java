@@ -1,5 +1,6 @@
 package io.memagent.agent.http;
 
+import io.memagent.agent.detect.ClassHistogram;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.memagent.agent.aggregate.OperationSummary;
@@ -119,6 +120,7 @@ final class Endpoints {
         m.put("spikes_detected", src.rows().made(Table.MEMORY_SPIKES));
         m.put("open_leaks", openLeaks(src.rows()));
         m.put("alerts_raised", src.rows().made(Table.SYSTEM_ALERTS));
+        m.put("risk", src.risk().current());
         WriterStats w = src.rows().stats();
         m.put("writer", Map.of("queue_depth", w.queueDepth(), "rows_dropped", w.droppedTotal()));
         return m;
@@ -263,15 +265,12 @@ final class Endpoints {
 
     synchronized Map<String, Object> heapAnalysis(int limit) throws Exception {
         long now = System.currentTimeMillis();
-        List<ClassHistogram.Entry> entries = src.classHistogram().take();
+        ClassHistogram.Snapshot snapshot = src.classHistogram().take();
+        List<ClassHistogram.Entry> entries = snapshot.entries();
         Map<String, ClassHistogram.Entry> before = previousHistogram;
         Map<String, ClassHistogram.Entry> byName = new HashMap<>();
-        long instances = 0;
-        long bytes = 0;
         for (ClassHistogram.Entry e : entries) {
             byName.put(e.className(), e);
-            instances += e.instances();
-            bytes += e.bytes();
         }
         List<Object> classes = new ArrayList<>();
         for (int i = 0; i < Math.min(limit, entries.size()); i++) {
@@ -288,10 +287,12 @@ final class Endpoints {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("taken_at", Instant.ofEpochMilli(now).toString());
         m.put("previous_taken_at", before == null ? null : Instant.ofEpochMilli(previousHistogramAtMs).toString());
-        m.put("classes_total", entries.size());
-        m.put("instances_total", instances);
-        m.put("bytes_total", bytes);
+        m.put("classes_listed", entries.size());
+        m.put("instances_total", snapshot.totalInstances());
+        m.put("bytes_total", snapshot.totalBytes());
         m.put("classes", classes);
+        // The growth between the first snapshot of the run and the latest (periodic ones included).
+        m.put("growth_since_first_snapshot", src.classHistogram().latestDiff());
         previousHistogram = byName;
         previousHistogramAtMs = now;
         return m;
@@ -389,6 +390,8 @@ final class Endpoints {
             m.put("size_bytes", Files.size(file));
             m.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
             return m;
+        } catch (io.memagent.agent.detect.HeapDumper.DumpRefused e) {
+            throw new BadRequest(429, e.getMessage());
         } finally {
             dumping.set(false);
         }

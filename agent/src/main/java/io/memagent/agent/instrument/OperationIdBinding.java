@@ -35,8 +35,12 @@ final class OperationIdBinding implements Advice.OffsetMapping.Factory<Operation
             @Override
             public Target resolve(TypeDescription instrumentedType, MethodDescription instrumentedMethod,
                                   Assigner assigner, Advice.ArgumentHandler argumentHandler, Sort sort) {
+                long spikeBytes = naming.spikeBytes(instrumentedType, instrumentedMethod);
                 int id = registry.register(naming.name(instrumentedType, instrumentedMethod),
-                        OperationNaming.methodSignature(instrumentedType, instrumentedMethod), "method");
+                        OperationNaming.methodSignature(instrumentedType, instrumentedMethod), "method", spikeBytes);
+                if (spikeBytes > 0) {
+                    io.memagent.bootstrap.Recorder.captureStacksFrom(spikeBytes); // before the woven code runs
+                }
                 return new Target.ForStackManipulation(IntegerConstant.forValue(id));
             }
         };

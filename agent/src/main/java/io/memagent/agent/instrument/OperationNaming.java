@@ -24,6 +24,27 @@ final class OperationNaming {
         return prefix + "." + method.getName();
     }
 
+    /** {@code @ProfileMemory(spikeMb)} in bytes, the method's own value first, else its type's; -1 if unset. */
+    long spikeBytes(TypeDescription type, MethodDescription method) {
+        long own = annotationLong(method.getDeclaredAnnotations(), "spikeMb");
+        long mb = own > 0 ? own : annotationLong(type.getDeclaredAnnotations(), "spikeMb");
+        return mb > 0 ? mb << 20 : -1;
+    }
+
+    private static long annotationLong(AnnotationList annotations, String attribute) {
+        for (AnnotationDescription a : annotations) {
+            if (a.getAnnotationType().getName().equals(ANNOTATION)) {
+                try {
+                    Object resolved = a.getValue(attribute).resolve();
+                    return resolved instanceof Long ? Math.min((Long) resolved, 1L << 40) : -1;
+                } catch (RuntimeException e) {
+                    return -1; // an older API without the attribute, or unresolvable: the configured thresholds
+                }
+            }
+        }
+        return -1;
+    }
+
     static String methodSignature(TypeDescription type, MethodDescription method) {
         return type.getName() + "#" + method.getInternalName() + method.getDescriptor();
     }

@@ -30,6 +30,14 @@ public final class OperationRegistry {
 
     /** The id for this operation, assigning one on first sight. Called from class-loading threads. */
     public int register(String name, String method, String kind) {
+        return register(name, method, kind, -1);
+    }
+
+    /**
+     * As {@link #register(String, String, String)}, with the operation's own medium spike
+     * threshold in bytes (-1: the configured ones). The first registration of a name decides.
+     */
+    public int register(String name, String method, String kind, long spikeMediumBytes) {
         String key = kind + '\u0000' + name + '\u0000' + method;
         Integer id = byKey.get(key);
         if (id != null) {
@@ -53,7 +61,7 @@ public final class OperationRegistry {
             if (next == ops.length) {
                 ops = Arrays.copyOf(ops, ops.length * 2);
             }
-            ops[next] = new Operation(next, name, method, kind);
+            ops[next] = new Operation(next, name, method, kind, spikeMediumBytes);
             operations = ops; // volatile write publishes the slot
             size = next + 1;
             byKey.put(key, next);

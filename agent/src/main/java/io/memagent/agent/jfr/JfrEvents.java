@@ -26,7 +26,7 @@ public final class JfrEvents implements Aggregator.CallObserver {
 
     @Override
     public void onCall(Operation operation, Thread thread, long inclusiveBytes, long selfBytes, long durationNs,
-                       boolean threw, long nowMs) {
+                       boolean threw, long nowMs, long callSeq, StackTraceElement[] stackAtExit) {
         if (!FlightRecorder.isInitialized()) {
             return;
         }
@@ -46,8 +46,8 @@ public final class JfrEvents implements Aggregator.CallObserver {
     }
 
     /** A {@code memagent.Spike} event, when a recording wants one. Call on an agent thread. */
-    public static void spike(Operation operation, String severity, long allocatedBytes, long thresholdBytes,
-                             long durationNs, Thread thread) {
+    static void spike(String operation, String method, String severity, long allocatedBytes, long thresholdBytes,
+                      String threadName) {
         if (!FlightRecorder.isInitialized()) {
             return;
         }
@@ -55,18 +55,17 @@ public final class JfrEvents implements Aggregator.CallObserver {
         if (!e.isEnabled()) {
             return;
         }
-        e.operation = operation.name();
-        e.method = operation.method();
+        e.operation = operation;
+        e.method = method;
         e.severity = severity;
         e.allocatedBytes = allocatedBytes;
         e.thresholdBytes = thresholdBytes;
-        e.callDuration = durationNs;
-        e.callThread = thread;
+        e.threadName = threadName;
         e.commit();
     }
 
     /** A {@code memagent.Leak} event, when a recording wants one. Call on an agent thread. */
-    public static void leak(String leakType, String leakSource, String detectionMethod, String severity,
+    static void leak(String leakType, String leakSource, String detectionMethod, String severity,
                             long leakedBytes) {
         if (!FlightRecorder.isInitialized()) {
             return;

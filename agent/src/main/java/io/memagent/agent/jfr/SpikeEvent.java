@@ -6,13 +6,12 @@ import jdk.jfr.Description;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
-import jdk.jfr.Timespan;
 
 /** A call whose bytes reached a spike threshold (a {@code memory_spikes} row). */
 @Name("memagent.Spike")
 @Label("Allocation Spike")
 @Category({"memagent"})
-@Description("A profiled call allocating at least memagent.spike.medium.mb")
+@Description("A profiled call allocating at least memagent.spike.medium.mb, or the heap jumping by as much")
 @StackTrace(false)
 final class SpikeEvent extends jdk.jfr.Event {
     @Label("Operation")
@@ -33,10 +32,7 @@ final class SpikeEvent extends jdk.jfr.Event {
     @DataAmount(DataAmount.BYTES)
     long thresholdBytes;
 
-    @Label("Call Duration")
-    @Timespan(Timespan.NANOSECONDS)
-    long callDuration;
-
-    @Label("Call Thread")
-    Thread callThread;
+    @Label("Thread Name")
+    @Description("the thread that made the call; (all threads) for a heap-level spike")
+    String threadName;
 }

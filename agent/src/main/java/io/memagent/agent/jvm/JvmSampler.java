@@ -54,6 +54,7 @@ public final class JvmSampler {
     private BufferPoolMXBean direct;
     private BufferPoolMXBean mapped;
     private ScheduledExecutorService executor;
+    private final List<java.util.function.Consumer<JvmSample>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long lastUsed = -1;
     private long lastFreed;
     private long lastAtNanos;
@@ -81,6 +82,11 @@ public final class JvmSampler {
         }
     }
 
+    /** Called with every sample on the sampler's thread (the leak detector). Register before {@link #start}. */
+    public void addListener(java.util.function.Consumer<JvmSample> listener) {
+        listeners.add(listener);
+    }
+
     public void start() {
         gcListener.install();
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -95,6 +101,15 @@ public final class JvmSampler {
         if (executor != null) {
             executor.shutdownNow();
         }
+    }
+
+    /** The old generation's usage now (the pools' current usage, not after their last collection). */
+    public long oldGenerationUsedBytes() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : oldPools) {
+            sum += p.getUsage().getUsed();
+        }
+        return sum;
     }
 
     /** The names of the pools taken as the old generation. */
@@ -114,6 +129,13 @@ public final class JvmSampler {
             history.addSample(s, cpu);
             sink.offer(s);
             recommender.onSample(s);
+            for (java.util.function.Consumer<JvmSample> l : listeners) {
+                try {
+                    l.accept(s);
+                } catch (Throwable t) {
+                    AgentLog.errorAtMostEvery("sample-listener", 60_000, "a detector failed on a sample and will retry: " + t);
+                }
+            }
         } catch (Throwable t) {
             AgentLog.errorAtMostEvery("sampler", 60_000, "the JVM sampler failed and will retry: " + t);
         }

@@ -428,8 +428,13 @@ public final class PostgresWriter implements RowSink {
             }
             copy.copyIn("COPY " + stage + " (" + columns + ") FROM STDIN", new StringReader(data.toString()));
             try (Statement st = c.createStatement()) {
-                st.execute("INSERT INTO " + schema + "." + table.tableName() + " (" + columns + ") SELECT " + columns
-                        + " FROM " + stage + " " + table.conflictClause());
+                // An updated row (a leak) may come twice in one batch: only its latest version, or
+                // ON CONFLICT DO UPDATE would refuse to touch the same row twice.
+                String select = table == Table.MEMORY_LEAK_DETECTION
+                        ? "SELECT DISTINCT ON (leak_id) " + columns + " FROM " + stage + " ORDER BY leak_id, updated_at DESC"
+                        : "SELECT " + columns + " FROM " + stage;
+                st.execute("INSERT INTO " + schema + "." + table.tableName() + " (" + columns + ") " + select + " "
+                        + table.conflictClause());
             }
         } catch (java.io.IOException e) {
             throw new SQLException("COPY into " + table.tableName() + " failed: " + e.getMessage(), "08006", e);

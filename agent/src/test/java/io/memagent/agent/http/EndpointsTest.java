@@ -57,7 +57,7 @@ class EndpointsTest {
 
     private static Endpoints endpoints(RecentRows rows) {
         RunInfo run = new RunInfo(UUID.randomUUID(), "svc", 42, "host", "jvm", "dev", "{}", 1_000);
-        return new Endpoints(new ApiSources(Config.defaults(), run, List::of, new JvmHistory(), rows, null, null), JSON);
+        return new Endpoints(new ApiSources(Config.defaults(), run, List::of, new JvmHistory(), rows, null, null, null), JSON);
     }
 
     @Test
@@ -143,16 +143,5 @@ class EndpointsTest {
         assertEquals("operation=\"a\\\\b\\\"c\\nd\"", PrometheusText.label("operation", "a\\b\"c\nd"));
         assertEquals("20", PrometheusText.number(20));
         assertEquals("0.5", PrometheusText.number(0.5));
-    }
-
-    @Test
-    void theClassHistogramTextIsParsed() {
-        List<ClassHistogram.Entry> e = DiagnosticCommands.parseHistogram(" num     #instances         #bytes  class name (module)\n"
-                + "-------------------------------------------------------\n"
-                + "   1:         26114        2120688  [B (java.base@17.0.15)\n"
-                + "   2:            50           1200  io.memagent.testapps.HttpApp$Retained\n"
-                + "Total        121016        6130448\n");
-        assertEquals(List.of(new ClassHistogram.Entry("[B", 26114, 2120688),
-                new ClassHistogram.Entry("io.memagent.testapps.HttpApp$Retained", 50, 1200)), e);
     }
 }

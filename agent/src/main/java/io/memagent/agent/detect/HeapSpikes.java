@@ -1,0 +1,57 @@
+package io.memagent.agent.detect;
+
+import io.memagent.agent.config.Config;
+import io.memagent.agent.jvm.JvmSample;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Heap-level spikes: heap used at a sample more than {@code memagent.spike.medium.mb} above the
+ * previous sample's (medium / high / critical by the same thresholds as calls). The row, with
+ * operation {@code (heap)}, names in its stack text the profiled operations that allocated most
+ * in that interval. Sampler thread only.
+ */
+public final class HeapSpikes {
+    public static final String OPERATION = "(heap)";
+    static final int TOP = 5;
+    static final long DRAIN_WAIT_NS = 25_000_000L;
+
+    private final Config config;
+    private final SpikeDetector spikes;
+    private final OperationDeltas deltas;
+    private long lastUsed = -1;
+
+    public HeapSpikes(Config config, SpikeDetector spikes, OperationDeltas deltas) {
+        this.config = config;
+        this.spikes = spikes;
+        this.deltas = deltas;
+    }
+
+    public void onSample(JvmSample s) {
+        long used = s.heapUsedBytes();
+        long jump = lastUsed < 0 ? 0 : used - lastUsed;
+        lastUsed = used;
+        long[] t = {config.spikeMediumBytes(), config.spikeHighBytes(), config.spikeCriticalBytes()};
+        if (jump < t[0]) {
+            deltas.at(s.recordedAtMs());
+            return;
+        }
+        // A call that ended just before the sample reaches the aggregator within its drain period:
+        // wait two of them (on the sampler's own thread) so the interval's figures include it.
+        java.util.concurrent.locks.LockSupport.parkNanos(DRAIN_WAIT_NS);
+        List<OperationDeltas.Delta> interval = deltas.at(s.recordedAtMs());
+        int level = jump >= t[2] ? 2 : jump >= t[1] ? 1 : 0;
+        StringBuilder top = new StringBuilder(String.format(Locale.ROOT,
+                "heap used rose by %d bytes since the previous sample (to %d); operations that allocated most in the interval:%n",
+                jump, used));
+        for (int i = 0; i < Math.min(TOP, interval.size()); i++) {
+            OperationDeltas.Delta d = interval.get(i);
+            top.append(String.format(Locale.ROOT, "\t%s: %d bytes in %d calls%n", d.name(), d.bytes(), d.calls()));
+        }
+        if (interval.isEmpty()) {
+            top.append("\t(no profiled operation ran in the interval)\n");
+        }
+        spikes.recordHeapSpike(level == 2 ? "critical" : level == 1 ? "high" : "medium", jump, t[level], top.toString(),
+                s.recordedAtMs());
+    }
+}

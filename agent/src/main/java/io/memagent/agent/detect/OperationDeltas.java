@@ -1,0 +1,53 @@
+package io.memagent.agent.detect;
+
+import io.memagent.agent.aggregate.OperationSummary;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * What each operation did between two samples: calls and bytes, from the difference of the run's
+ * totals. Shared by the heap-level spikes and the anomaly detector; sampler thread only.
+ */
+public final class OperationDeltas {
+    /** One operation's calls and measured bytes in one interval. */
+    record Delta(String name, long calls, long measuredCalls, long bytes) {
+        double bytesPerCall() {
+            return measuredCalls == 0 ? 0 : (double) bytes / measuredCalls;
+        }
+    }
+
+    private final Supplier<List<OperationSummary>> operations;
+    private Map<String, long[]> last = new HashMap<>();
+    private long lastAtMs = Long.MIN_VALUE;
+    private List<Delta> current = List.of();
+
+    public OperationDeltas(Supplier<List<OperationSummary>> operations) {
+        this.operations = operations;
+    }
+
+    /** Advances to the sample at {@code atMs} (once per sample, however many detectors ask). */
+    List<Delta> at(long atMs) {
+        if (atMs == lastAtMs) {
+            return current;
+        }
+        Map<String, long[]> now = new HashMap<>();
+        List<Delta> out = new java.util.ArrayList<>();
+        for (OperationSummary s : operations.get()) {
+            String key = s.name() + '\u0000' + s.method() + '\u0000' + s.kind();
+            long[] v = {s.calls(), s.measuredCalls(), s.totalBytes()};
+            now.put(key, v);
+            long[] before = last.getOrDefault(key, new long[3]);
+            if (v[0] > before[0]) {
+                out.add(new Delta(s.name(), v[0] - before[0], v[1] - before[1], v[2] - before[2]));
+            }
+        }
+        boolean first = lastAtMs == Long.MIN_VALUE;
+        last = now;
+        lastAtMs = atMs;
+        out.sort((a, b) -> Long.compare(b.bytes(), a.bytes()));
+        current = first ? List.of() : out; // the first interval is everything since start, not one interval
+        return current;
+    }
+}

@@ -1,0 +1,85 @@
+package io.memagent.agent.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.memagent.agent.config.Config;
+import io.memagent.agent.jvm.JvmSample;
+import io.memagent.agent.store.InMemorySink;
+import io.memagent.agent.store.Table;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** Thread, class-loader and direct-buffer leaks on synthetic samples. */
+class ResourceLeaksTest {
+    static final long MB = 1L << 20;
+    final InMemorySink rows = new InMemorySink(10_000);
+
+    ResourceLeaks detector() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("memagent.leak.window.ms", "60000");
+        p.setProperty("memagent.leak.threads.growth", "50");
+        p.setProperty("memagent.leak.classes.growth", "1000");
+        return new ResourceLeaks(Config.load(null, p, Map.of()), rows);
+    }
+
+    static JvmSample sample(long atMs, int threads, int classes, long metaspace, long direct, long oldGen) {
+        return new JvmSample(atMs, 512 * MB, 100 * MB, 1024 * MB, 10 * MB, metaspace, oldGen, direct, 0L, 1, 10, threads,
+                classes, null, 10, "normal");
+    }
+
+    List<String> summary() {
+        return rows.rows(Table.MEMORY_LEAK_DETECTION).stream().map(r -> (LeakRow) r)
+                .map(r -> r.leakType() + " " + r.severity() + " " + r.leakedBytes() + (r.resolved() ? " resolved" : ""))
+                .toList();
+    }
+
+    @Test
+    void threadsPastTheThresholdOverTheBaselineThenBack() throws Exception {
+        ResourceLeaks d = detector();
+        long t = 0;
+        for (int i = 0; i < 60; i++, t += 1000) {
+            d.onSample(sample(t, 20, 5000, 30 * MB, 0, 40 * MB)); // baseline: 20 threads
+        }
+        for (int i = 0; i <= 60; i++, t += 1000) {
+            d.onSample(sample(t, 20 + i, 5000, 30 * MB, 0, 40 * MB)); // one more thread a second
+        }
+        d.onSample(sample(t, 40, 5000, 30 * MB, 0, 40 * MB)); // pool shrank back: 20 over, within half the threshold
+        // Opened at 51 extra threads; the resolved row keeps the last figures seen while it was open (60 extra).
+        assertEquals(List.of("thread_growth high " + 51 * MB, "thread_growth high " + 60 * MB + " resolved"), summary());
+    }
+
+    @Test
+    void classesRisingPastTheThresholdWithoutUnloading() throws Exception {
+        ResourceLeaks d = detector();
+        long t = 0;
+        for (int i = 0; i < 100; i++, t += 1000) {
+            d.onSample(sample(t, 20, 5000 + i * 20, 30 * MB + i * 100_000L, 0, 40 * MB));
+        }
+        // 1,000 over the baseline is crossed at i = 51 (6,020 classes), metaspace then 5.1 MB above the baseline's.
+        assertEquals(List.of("class_growth medium 5100000", "class_growth medium 8100000"), summary().subList(0, 2),
+                "then updated 30 s later");
+        assertEquals(1, d.openLeaks());
+    }
+
+    @Test
+    void directBuffersGrowingFasterThanTheHeap() throws Exception {
+        ResourceLeaks d = detector();
+        long t = 0;
+        for (int i = 0; i < 40; i++, t += 1000) {
+            d.onSample(sample(t, 20, 5000, 30 * MB, i * MB, 40 * MB)); // 1 MiB/s of direct buffers, a flat heap
+        }
+        assertEquals(List.of("direct_buffer_growth high " + 30 * MB), summary());
+    }
+
+    @Test
+    void directBuffersGrowingWithTheHeapAreNotSingledOut() throws Exception {
+        ResourceLeaks d = detector();
+        long t = 0;
+        for (int i = 0; i < 40; i++, t += 1000) {
+            d.onSample(sample(t, 20, 5000, 30 * MB, i * MB, 40 * MB + 2 * i * MB));
+        }
+        assertEquals(List.of(), summary());
+    }
+}
