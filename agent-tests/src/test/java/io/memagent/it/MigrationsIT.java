@@ -21,7 +21,10 @@ class MigrationsIT {
         try {
             List<Process> jvms = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                jvms.add(AppRun.main(ExactBytesApp.class).database(db, schema, "together").args("5").start());
+                // The JVMs migrate one at a time and the app is over in a moment: give each exit room to
+                // wait for its turn, since what is tested here is the migration, not the exit deadline.
+                jvms.add(AppRun.main(ExactBytesApp.class).database(db, schema, "together")
+                        .prop("memagent.shutdown.timeout.ms", 60_000).args("5").start());
             }
             for (Process p : jvms) {
                 p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
