@@ -126,6 +126,18 @@ public final class Recorder {
         return ((long) operationId << 32) | token;
     }
 
+    /**
+     * Whether {@link #enterScoped} could record a call of this scope now (recording, and none open
+     * on this thread), so nested advice can skip naming the request. Allocation-free.
+     */
+    public static boolean canEnterScoped(int scope) {
+        if (!enabled) {
+            return false;
+        }
+        ThreadState s = STATE.get();
+        return s == null || (s.openScopes & scope) == 0;
+    }
+
     public static void exitScoped(long entered, int scope, boolean threw) {
         if (entered == 0) {
             return;

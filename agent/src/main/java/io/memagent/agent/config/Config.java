@@ -83,7 +83,7 @@ public final class Config {
         p.add(Property.bool("memagent.attribute.jdbc", false,
                 "profile the app's JDBC statements (any driver) as operations named by their SQL, e.g. `DB.SELECT.users`"));
         p.add(Property.bool("memagent.attribute.http", false,
-                "profile requests to the app's JDK HTTP server handlers as `HTTP GET /path` (identifier segments as `{id}`)"));
+                "profile requests to the app's JDK HTTP server handlers and servlet containers (`jakarta`/`javax` servlets and filters) as `HTTP GET /path` (identifier segments as `{id}`)"));
         p.add(Property.longRange("memagent.retention.days", 7L, 1, 36_500, "rows older than this are deleted"));
         p.add(Property.longRange("memagent.operations.max", 20_000L, 10, 1_000_000,
                 "distinct operations tracked; later ones are counted together under `(other operations)`, and the agent says so"));

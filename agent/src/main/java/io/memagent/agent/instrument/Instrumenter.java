@@ -62,6 +62,11 @@ public final class Instrumenter {
     private static final byte[] JDBC_MENTION = "java/sql/".getBytes(StandardCharsets.UTF_8);
     /** With memagent.attribute.http: classes that may implement the JDK HTTP server's handler. */
     private static final byte[] HTTP_MENTION = "com/sun/net/httpserver/HttpHandler".getBytes(StandardCharsets.UTF_8);
+    /** With memagent.attribute.http: classes that may implement a servlet or filter of either API. */
+    private static final byte[] JAKARTA_SERVLET_MENTION = "jakarta/servlet/".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] JAVAX_SERVLET_MENTION = "javax/servlet/".getBytes(StandardCharsets.UTF_8);
+    /** The servlet APIs' packages, each with its advice; matched by name, the agent never loads them. */
+    private static final String[] SERVLET_PACKAGES = {"jakarta.servlet.", "javax.servlet."};
 
     private final List<MethodPattern> includes;
     private final boolean jdbc;
@@ -150,8 +155,33 @@ public final class Instrumenter {
                     .transform(visiting(Advice.to(HttpAdvice.class).on(not(isAbstract()).and(named("handle"))
                             .and(takesArguments(1))
                             .and(takesArgument(0, named("com.sun.net.httpserver.HttpExchange"))))));
+            builder = weaveServlets(builder, "jakarta.servlet.", ServletAdvice.Jakarta.class);
+            builder = weaveServlets(builder, "javax.servlet.", ServletAdvice.Javax.class);
         }
         return builder.makeRaw();
+    }
+
+    /**
+     * A servlet's {@code service(ServletRequest, ServletResponse)} and a filter's
+     * {@code doFilter(ServletRequest, ServletResponse, FilterChain)}, of one servlet API. Only
+     * these exact signatures: {@code HttpServlet}'s protected {@code service(HttpServletRequest, ...)}
+     * and {@code doGet} run inside the public {@code service}, and the advice records only the
+     * outermost call anyway.
+     */
+    private static AgentBuilder weaveServlets(AgentBuilder builder,
+                                              String pkg, Class<?> adviceClass) {
+        ElementMatcher.Junction<MethodDescription> concrete = not(isAbstract()).and(not(isBridge()));
+        Advice advice = Advice.to(adviceClass);
+        return builder
+                .type(not(isInterface()).and(hasSuperType(named(pkg + "Servlet"))))
+                .transform(visiting(advice.on(concrete.and(named("service")).and(takesArguments(2))
+                        .and(takesArgument(0, named(pkg + "ServletRequest")))
+                        .and(takesArgument(1, named(pkg + "ServletResponse"))))))
+                .type(not(isInterface()).and(hasSuperType(named(pkg + "Filter"))))
+                .transform(visiting(advice.on(concrete.and(named("doFilter")).and(takesArguments(3))
+                        .and(takesArgument(0, named(pkg + "ServletRequest")))
+                        .and(takesArgument(1, named(pkg + "ServletResponse")))
+                        .and(takesArgument(2, named(pkg + "FilterChain"))))));
     }
 
     private static AgentBuilder.Transformer visiting(net.bytebuddy.asm.AsmVisitorWrapper visitor) {
@@ -193,7 +223,7 @@ public final class Instrumenter {
             return true;
         }
         if (!c.isInterface() && ((jdbc && (java.sql.Statement.class.isAssignableFrom(c) || java.sql.Connection.class.isAssignableFrom(c)))
-                || (http && com.sun.net.httpserver.HttpHandler.class.isAssignableFrom(c)))) {
+                || (http && (com.sun.net.httpserver.HttpHandler.class.isAssignableFrom(c) || isServletOrFilter(c))))) {
             return true;
         }
         try {
@@ -207,6 +237,30 @@ public final class Instrumenter {
             }
         } catch (Throwable t) {
             return false; // a class whose members cannot be resolved is not ours to touch
+        }
+        return false;
+    }
+
+    /** By name, through the loaded hierarchy: the agent has no servlet API of its own. */
+    private static boolean isServletOrFilter(Class<?> c) {
+        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+            if (implementsServletType(k.getInterfaces())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean implementsServletType(Class<?>[] interfaces) {
+        for (Class<?> i : interfaces) {
+            for (String pkg : SERVLET_PACKAGES) {
+                if (i.getName().equals(pkg + "Servlet") || i.getName().equals(pkg + "Filter")) {
+                    return true;
+                }
+            }
+            if (implementsServletType(i.getInterfaces())) {
+                return true;
+            }
         }
         return false;
     }
@@ -242,6 +296,12 @@ public final class Instrumenter {
         return mentions(classFile, ANNOTATION_DESCRIPTOR);
     }
 
+    /** A JDK HTTP server handler, or anything of either servlet API (a servlet, a filter, a container). */
+    static boolean mentionsHttpType(byte[] classFile) {
+        return mentions(classFile, HTTP_MENTION) || mentions(classFile, JAKARTA_SERVLET_MENTION)
+                || mentions(classFile, JAVAX_SERVLET_MENTION);
+    }
+
     static boolean mentions(byte[] classFile, byte[] needle) {
         byte first = needle[0];
         int last = classFile.length - needle.length;
@@ -270,7 +330,7 @@ public final class Instrumenter {
                     return null;
                 }
                 if (!mentionsAnnotation(classFile) && (includes.isEmpty() || !matchesInclude(className.replace('/', '.')))
-                        && !(jdbc && mentions(classFile, JDBC_MENTION)) && !(http && mentions(classFile, HTTP_MENTION))) {
+                        && !(jdbc && mentions(classFile, JDBC_MENTION)) && !(http && mentionsHttpType(classFile))) {
                     return null;
                 }
                 ClassFileTransformer ready = delegate.get(READY_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);

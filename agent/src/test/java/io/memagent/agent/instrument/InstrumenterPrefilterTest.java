@@ -1,0 +1,37 @@
+package io.memagent.agent.instrument;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The raw-bytes gate for {@code memagent.attribute.http}: JDK HTTP server handlers and classes of
+ * either servlet API get through to Byte Buddy, other classes do not. (The servlet APIs are on this
+ * test's class path only because the agent module has them as {@code provided}.)
+ */
+class InstrumenterPrefilterTest {
+    @Test
+    void servletClassesOfBothApisPassTheHttpGate() throws IOException {
+        assertTrue(Instrumenter.mentionsHttpType(classFile("jakarta/servlet/http/HttpServlet")));
+        assertTrue(Instrumenter.mentionsHttpType(classFile("javax/servlet/http/HttpServlet")));
+        assertTrue(Instrumenter.mentionsHttpType(classFile("jakarta/servlet/GenericFilter")));
+    }
+
+    @Test
+    void otherClassesDoNot() throws IOException {
+        assertFalse(Instrumenter.mentionsHttpType(classFile("java/lang/String")));
+        assertFalse(Instrumenter.mentionsHttpType(classFile("io/memagent/agent/instrument/HttpOperationName")));
+    }
+
+    private static byte[] classFile(String internalName) throws IOException {
+        try (InputStream in = ClassLoader.getSystemResourceAsStream(internalName + ".class")) {
+            if (in == null) {
+                throw new IOException(internalName + " not found");
+            }
+            return in.readAllBytes();
+        }
+    }
+}
