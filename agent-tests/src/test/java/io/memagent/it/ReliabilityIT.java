@@ -110,8 +110,9 @@ class ReliabilityIT {
                 .args(String.valueOf(calls), "1"))) {
             // Wait until the writer has connected and migrated, then keep killing its connections.
             long deadline = System.nanoTime() + 60_000_000_000L;
-            while (db.queryLong("SELECT count(*) FROM pg_tables WHERE schemaname = ? AND tablename = 'memagent_batches'",
-                    schema) == 0) {
+            // (agent_runs gets its row only after the last migration: killing a migration is another test's matter)
+            while (db.queryLong("SELECT count(*) FROM pg_tables WHERE schemaname = ? AND tablename = 'agent_runs'", schema) == 0
+                    || db.queryLong("SELECT count(*) FROM " + schema + ".agent_runs") == 0) {
                 assertTrue(System.nanoTime() < deadline, "the agent never created its tables");
                 Thread.sleep(50);
             }
