@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Start-up cost of -javaagent on a trivial app (one profiled call, one line): runs with and without
+# the agent alternate, so a change in the machine's load hits both alike; prints each side's median.
+# Usage: benchmarks/startup.sh [runs per side, default 11]   (JAVA_HOME picks the JDK)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-11}
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+CP=benchmarks/target/classes:api/target/classes
+AGENT=agent/target/memagent.jar
+
+ms() { # wall time of one run, in ms
+  local t0 t1
+  t0=$(date +%s%N)
+  "$@" >/dev/null 2>&1
+  t1=$(date +%s%N)
+  echo $(( (t1 - t0) / 1000000 ))
+}
+median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+
+# One of each first, not counted: it warms the page cache for both.
+ms "$JAVA" -cp "$CP" io.memagent.bench.StartupApp >/dev/null
+ms "$JAVA" -javaagent:"$AGENT" -cp "$CP" io.memagent.bench.StartupApp >/dev/null
+without=(); with=()
+for ((i = 0; i < RUNS; i++)); do
+  without+=("$(ms "$JAVA" -cp "$CP" io.memagent.bench.StartupApp)")
+  with+=("$(ms "$JAVA" -javaagent:"$AGENT" -cp "$CP" io.memagent.bench.StartupApp)")
+done
+m0=$(printf '%s\n' "${without[@]}" | median)
+m1=$(printf '%s\n' "${with[@]}" | median)
+added=$(awk -v a="$m1" -v b="$m0" 'BEGIN {print a - b}')
+jdk=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.version =/ {print $2}')
+echo "Start-up, JDK $jdk, $RUNS alternating runs each: without the agent ${without[*]} ms; with it ${with[*]} ms"
+echo "Start-up, JDK $jdk: median without $m0 ms, with $m1 ms: +$added ms"
+status=$(awk -v a="$added" 'BEGIN {print (a <= 300) ? "met" : "MISSED"}')
+echo "SUMMARY|start-up: -javaagent added to a trivial app, JDK $jdk|+$added ms ($m0 -> $m1 ms, median of $RUNS)|<= 300 ms|$status"
