@@ -49,7 +49,7 @@ public final class WriterRun {
         int trials = Integer.parseInt(args[3]);
         long pid = ProcessHandle.current().pid();
         String schema = "bench_writer_" + pid;
-        List<AllocationRow> data = rows(rows);
+        List<AllocationRow> data = rows(rows, 42);
         double[] writer = new double[trials];
         double[] bare = new double[trials];
         try {
@@ -76,8 +76,8 @@ public final class WriterRun {
     }
 
     /** Rows as the aggregator makes them: 1 MiB-plus calls of a few operations from a few threads. */
-    static List<AllocationRow> rows(int n) {
-        SplittableRandom r = new SplittableRandom(42);
+    static List<AllocationRow> rows(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
         String[] ops = {"CampaignService.generate", "ReportBuilder.export", "ClickAggregator.naive"};
         String[] threads = {"main", "http-nio-8080-exec-1", "worker-7"};
         long now = System.currentTimeMillis();
@@ -106,7 +106,7 @@ public final class WriterRun {
         PostgresWriter w = new PostgresWriter(config, run);
         w.start();
         // Warm up: connect, migrate, the agent_runs row, one batch of one row.
-        w.offer(data.get(0));
+        w.offer(rows(1, 7).get(0));
         while (w.stats().rowsWritten() < 1) {
             failIfStuck(w);
             Thread.sleep(5);
@@ -141,8 +141,9 @@ public final class WriterRun {
     }
 
     private static void failIfStuck(PostgresWriter w) {
-        if (w.stats().failures() > 0) {
-            throw new IllegalStateException("the writer failed: " + w.stats().lastError());
+        if (w.stats().failures() > 0 || w.stats().droppedTotal() > 0) {
+            throw new IllegalStateException("the writer failed: " + w.stats().lastError() + ", dropped "
+                    + w.stats().dropsByReason());
         }
     }
 
