@@ -41,7 +41,7 @@ public final class FootprintRun {
         }
         java.util.Arrays.sort(heap);
         long agentHeap = heap[pairs / 2];
-        System.out.printf(Locale.ROOT, "SUMMARY|footprint: agent heap, %,d profiled methods|%.1f MB (%,d B, median of %d)|<= 10 MB|%s%n",
+        System.out.printf(Locale.ROOT, "SUMMARY|footprint: agent heap, %,d profiled methods, JDK " + System.getProperty("java.version") + "|%.1f MB (%,d B, median of %d)|<= 10 MB|%s%n",
                 METHODS, agentHeap / 1e6, agentHeap, pairs, agentHeap <= 10_000_000 ? "met" : "MISSED");
 
         String out = run(cp, agentJar, samplerSeconds * 1000L);
@@ -51,7 +51,7 @@ public final class FootprintRun {
         }
         double us = Double.parseDouble(m.group(2));
         double pctOfCore = us / 1_000_000 * 100; // one sample per second
-        System.out.printf(Locale.ROOT, "SUMMARY|footprint: sampler CPU at 1 s (%s samples)|%.1f us/sample = %.4f%% of a core|< 0.2%%|%s%n",
+        System.out.printf(Locale.ROOT, "SUMMARY|footprint: sampler CPU at 1 s (%s samples), JDK " + System.getProperty("java.version") + "|%.1f us/sample = %.4f%% of a core|< 0.2%%|%s%n",
                 m.group(1), us, pctOfCore, pctOfCore < 0.2 ? "met" : "MISSED");
         long jar = Files.size(Path.of(agentJar));
         System.out.printf(Locale.ROOT, "SUMMARY|footprint: agent jar size|%,d B = %.2f MiB|<= 10 MiB|%s%n", jar,

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -67,17 +69,24 @@ public final class HotPathRun {
                     alloc = e.getValue().getScore();
                 }
             }
-            byName.put(name, new double[] {primary.getScore(), primary.getScoreError(), alloc});
+            // The fastest measurement iteration: the one the machine's other load disturbed least.
+            double best = Double.MAX_VALUE;
+            for (BenchmarkResult b : r.getBenchmarkResults()) {
+                for (IterationResult i : b.getIterationResults()) {
+                    best = Math.min(best, i.getPrimaryResult().getScore());
+                }
+            }
+            byName.put(name, new double[] {primary.getScore(), primary.getScoreError(), alloc, best});
         }
         return byName;
     }
 
-    /** Per benchmark, the median over rounds of {@code [ns, error, bytes]}, component by component. */
+    /** Per benchmark, the median over rounds of {@code [ns, error, bytes, best iteration ns]}, component by component. */
     private static Map<String, double[]> medians(List<Map<String, double[]>> all) {
         Map<String, double[]> m = new LinkedHashMap<>();
         for (String name : all.get(0).keySet()) {
-            double[] v = new double[3];
-            for (int k = 0; k < 3; k++) {
+            double[] v = new double[4];
+            for (int k = 0; k < 4; k++) {
                 double[] xs = new double[all.size()];
                 for (int i = 0; i < xs.length; i++) {
                     xs[i] = all.get(i).get(name)[k];
@@ -121,6 +130,13 @@ public final class HotPathRun {
         }
         double ratio = median(ratios);
         System.out.println("empty profiled / floor, each round: " + each);
+        double[] best = new double[all.size()];
+        for (int i = 0; i < best.length; i++) {
+            best[i] = all.get(i).get("emptyProfiled")[3] / all.get(i).get("floor")[3];
+        }
+        double bestRatio = median(best);
+        System.out.printf(Locale.ROOT, "empty profiled / floor, fastest iterations: %.1f / %.1f ns = %.2fx%n",
+                r.get("emptyProfiled")[3], floor[3], bestRatio);
         double added = r.get("emptyProfiled")[2] - r.get("emptyPlain")[2];
         System.out.printf(Locale.ROOT, "empty profiled / floor: median ratio %.2fx of rounds (medians %.1f / %.1f ns) (target <= 1.30x); "
                 + "bytes added per call: empty %.1f, small %.1f, 1 MB %.1f%n", ratio, empty[0], floor[0], added,
@@ -128,12 +144,17 @@ public final class HotPathRun {
         if (empty[0] - r.get("emptyPlain")[0] < floor[0] / 2) {
             System.out.println("WARNING: the profiled method costs about what its twin does: was the agent attached?");
         }
-        System.out.printf(Locale.ROOT, "SUMMARY|hot path: empty profiled / floor, JDK %s, %d thr|%.2fx (%.1f / %.1f ns; rounds: %s)|<= 1.30x|%s%n",
-                jdk, threads, ratio, empty[0], floor[0], each, ratio <= 1.30 ? "met" : "MISSED");
-        // -prof gc divides all of a thread's allocation by the calls made: exact for the empty and small
-        // methods, but with ~1 MB per call a few hundred bytes of JMH's own per iteration show as noise.
-        double smallAdded = r.get("smallProfiled")[2] - r.get("smallPlain")[2];
-        System.out.printf(Locale.ROOT, "SUMMARY|hot path: bytes added per call, JDK %s, %d thr|empty %.2f B, 64-byte %.2f B|0 B|%s%n",
-                jdk, threads, added, smallAdded, Math.abs(added) < 0.5 && Math.abs(smallAdded) < 0.5 ? "met" : "MISSED");
+        System.out.printf(Locale.ROOT, "SUMMARY|hot path: empty profiled / floor, JDK %s, %d thr|%.2fx (%.1f / %.1f ns); fastest "
+                        + "iterations %.2fx (%.1f / %.1f ns)|<= 1.30x|%s%n", jdk, threads, ratio, empty[0], floor[0], bestRatio,
+                r.get("emptyProfiled")[3], floor[3], ratio <= 1.30 ? "met" : "MISSED");
+        // -prof gc divides all of a thread's allocation by the calls made: within a fraction of a byte for
+        // the empty and small methods (JMH's own few bytes per iteration spread over millions of calls), but
+        // with ~1 MB per call and few calls, JMH's and the GC's own allocations show as noise. So the check is
+        // absolute: the empty profiled method allocates nothing, the small one exactly its byte[64] (80 B).
+        double emptyBytes = r.get("emptyProfiled")[2];
+        double smallBytes = r.get("smallProfiled")[2];
+        System.out.printf(Locale.ROOT, "SUMMARY|hot path: bytes per profiled call, JDK %s, %d thr|empty %.2f B, byte[64] %.2f B"
+                        + "|0 B, 80 B|%s%n", jdk, threads, emptyBytes, smallBytes,
+                emptyBytes < 0.5 && Math.abs(smallBytes - 80) < 0.5 ? "met" : "MISSED");
     }
 }

@@ -127,7 +127,8 @@ public final class WriterRun {
                 break;
             }
             failIfStuck(w);
-            Thread.onSpinWait();
+            // Poll gently: a spinning thread here would take a core from the writer on a 2-core machine.
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
         }
         long t1 = System.nanoTime();
         w.close(10_000);
