@@ -19,6 +19,8 @@ import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Wires the agent together after {@link MemAgent} has put the bootstrap classes in place:
@@ -28,8 +30,6 @@ import java.util.UUID;
  */
 public final class AgentRuntime {
     static final int IN_MEMORY_ROWS_PER_TABLE = 10_000;
-    /** Set by the shutdown hook: a runtime still being built then is never started. */
-    private static final java.util.concurrent.atomic.AtomicBoolean SHUTTING_DOWN = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final Config config;
     private final RunInfo run;
@@ -67,7 +67,8 @@ public final class AgentRuntime {
         Instrumenter instrumenter = new Instrumenter(config.includes());
         instrumenter.installFilter(inst);
         String service = serviceName(config);
-        java.util.concurrent.atomic.AtomicReference<AgentRuntime> built = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<AgentRuntime> built = new AtomicReference<>();
+        AtomicBoolean exiting = new AtomicBoolean(); // set by the hook: a runtime still being built is then never started
         Thread init = new Thread(() -> {
             AgentRuntime runtime;
             try {
@@ -81,7 +82,7 @@ public final class AgentRuntime {
                 return;
             }
             synchronized (built) {
-                if (SHUTTING_DOWN.get()) {
+                if (exiting.get()) {
                     instrumenter.abandon(new IllegalStateException("the JVM is exiting"));
                     return;
                 }
@@ -94,7 +95,7 @@ public final class AgentRuntime {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             AgentRuntime runtime;
             synchronized (built) {
-                SHUTTING_DOWN.set(true);
+                exiting.set(true);
                 runtime = built.get();
             }
             if (runtime != null) {

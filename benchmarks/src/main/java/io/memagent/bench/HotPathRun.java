@@ -52,9 +52,9 @@ public final class HotPathRun {
                 .jvmArgsAppend("-javaagent:" + agentJar, "-Xms1g", "-Xmx1g")
                 .threads(threads)
                 .forks(1)
-                .warmupIterations(quick ? 2 : 3)
+                .warmupIterations(quick ? 1 : 3)
                 .warmupTime(TimeValue.seconds(1))
-                .measurementIterations(quick ? 3 : 5)
+                .measurementIterations(quick ? 2 : 5)
                 .measurementTime(TimeValue.seconds(1))
                 .addProfiler(GCProfiler.class)
                 .shouldFailOnError(true);
