@@ -68,11 +68,18 @@ public final class WriterRun {
         }
         double w = median(writer);
         double b = median(bare);
+        // The verdict pairs each writer trial with the bare COPY right after it: the machine's load changes
+        // between trials, far less within one pair.
+        double[] paired = new double[trials];
+        for (int t = 0; t < trials; t++) {
+            paired[t] = writer[t] / bare[t];
+        }
+        double ratio = median(paired);
         System.out.printf(Locale.ROOT, "Writer, %,d per-call rows, median of %d alternating trials: writer %,.0f rows/s, "
-                + "bare COPY %,.0f rows/s = %.0f%% (target >= 90%%); writer trials %s, bare trials %s%n", rows, trials, w, b,
-                100 * w / b, Arrays.toString(round(writer)), Arrays.toString(round(bare)));
-        System.out.printf(Locale.ROOT, "SUMMARY|writer: per-call rows vs bare COPY (%,d rows)|%,.0f / %,.0f rows/s = %.0f%%|>= 90%%|%s%n",
-                rows, w, b, 100 * w / b, w >= 0.9 * b ? "met" : "MISSED");
+                + "bare COPY %,.0f rows/s; median of the paired ratios %.0f%% (target >= 90%%); writer trials %s, bare trials %s%n",
+                rows, trials, w, b, 100 * ratio, Arrays.toString(round(writer)), Arrays.toString(round(bare)));
+        System.out.printf(Locale.ROOT, "SUMMARY|writer: per-call rows vs bare COPY (%,d rows)|%.0f%% (median of paired trials; medians %,.0f / %,.0f rows/s)"
+                + "|>= 90%%|%s%n", rows, 100 * ratio, w, b, ratio >= 0.9 ? "met" : "MISSED");
     }
 
     /** Rows as the aggregator makes them: 1 MiB-plus calls of a few operations from a few threads. */
