@@ -36,6 +36,8 @@ import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Wires the agent together after {@link MemAgent} has put the bootstrap classes in place:
@@ -105,19 +107,53 @@ public final class AgentRuntime {
             AgentLog.info("disabled (memagent.enabled=false)");
             return;
         }
-        RunInfo run = new RunInfo(UUID.randomUUID(), serviceName(config), ProcessHandle.current().pid(), hostName(),
-                System.getProperty("java.vm.vendor", "?") + " " + Runtime.version(), version(),
-                Json.object(config.masked()), System.currentTimeMillis());
-        AgentRuntime runtime = new AgentRuntime(config, run);
-        // Only the cheap raw-bytes filter is installed on the app's thread; Byte Buddy, the MXBeans
-        // and the threads start on memagent-init, so the app's start does not wait for them.
+        // Only reading the configuration and installing the cheap raw-bytes filter happen on the app's
+        // thread. The rest (the run's id from SecureRandom, the MXBeans, the sink, Byte Buddy, the
+        // threads) is built on memagent-init: done here it held a trivial app's main thread for
+        // 0.3-0.9 s on a loaded 2-core machine (benchmarks/startup.sh).
         Instrumenter instrumenter = new Instrumenter(config.includes(), config.attributeJdbc(), config.attributeHttp());
         instrumenter.installFilter(inst);
-        Thread init = new Thread(() -> runtime.initialize(inst, instrumenter, attached), "memagent-init");
+        String service = serviceName(config);
+        AtomicReference<AgentRuntime> built = new AtomicReference<>();
+        AtomicBoolean exiting = new AtomicBoolean(); // set by the hook: a runtime still being built is then never started
+        Thread init = new Thread(() -> {
+            AgentRuntime runtime;
+            try {
+                RunInfo run = new RunInfo(UUID.randomUUID(), service, ProcessHandle.current().pid(), hostName(),
+                        System.getProperty("java.vm.vendor", "?") + " " + Runtime.version(), version(),
+                        Json.object(config.masked()), System.currentTimeMillis());
+                runtime = new AgentRuntime(config, run);
+            } catch (Throwable t) {
+                instrumenter.abandon(t);
+                AgentLog.error("memagent could not start and is disabled; the application runs without it: " + t);
+                return;
+            }
+            synchronized (built) {
+                if (exiting.get()) {
+                    instrumenter.abandon(new IllegalStateException("the JVM is exiting"));
+                    return;
+                }
+                built.set(runtime);
+            }
+            runtime.initialize(inst, instrumenter, attached);
+        }, "memagent-init");
         init.setDaemon(true);
         init.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(runtime::shutdown, "memagent-shutdown"));
-        AgentLog.info("memagent " + run.agentVersion() + " started for service '" + run.serviceName() + "': "
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            AgentRuntime runtime;
+            synchronized (built) {
+                exiting.set(true);
+                runtime = built.get();
+            }
+            if (runtime != null) {
+                runtime.shutdown();
+            } else {
+                // The JVM ends before the agent finished starting: no profiled call can have run yet
+                // (they wait for the agent's Byte Buddy, which comes after), so there is nothing to report.
+                AgentLog.info("the JVM exited before memagent finished starting: nothing was recorded");
+            }
+        }, "memagent-shutdown"));
+        AgentLog.info("memagent " + version() + " started for service '" + service + "': "
                 + (config.jdbcUrl() != null ? "writing to " + Config.maskUrl(config.jdbcUrl()) + " (schema "
                 + config.dbSchema() + ")" : "in-memory mode, report at exit"));
     }

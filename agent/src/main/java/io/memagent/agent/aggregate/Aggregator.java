@@ -32,6 +32,14 @@ import java.util.function.LongSupplier;
  */
 public final class Aggregator {
     static final long DRAIN_INTERVAL_MS = 10;
+    /**
+     * The pause after a drain that found a ring at least a quarter full or calls that missed the
+     * ring. A ring holds {@link Recorder#RING_RECORDS} calls: at 5M calls/s a thread fills it in
+     * 0.2 ms, so draining every 10 ms would leave almost every call without detail. Draining
+     * sooner only while threads are that busy keeps the ring, the hot path and the idle cost as
+     * they are (benchmarks/AggregationRun measures it).
+     */
+    static final long BUSY_DRAIN_INTERVAL_NS = 50_000;
 
     private final Config config;
     private final OperationRegistry registry;
@@ -47,6 +55,8 @@ public final class Aggregator {
     private long[] callSeq = new long[64];
     private long bucketStartMs = Long.MIN_VALUE;
     private long callsWithoutDetail;
+    /** The last drain found a ring a quarter full or calls that missed their ring: drain again soon. */
+    private boolean busy;
     /** Reused to merge a run's and the open bucket's figures when summaries are asked for. */
     private final Figures scratch = new Figures();
     private volatile boolean running;
@@ -107,7 +117,8 @@ public final class Aggregator {
             } catch (Throwable t) {
                 AgentLog.errorAtMostEvery("aggregator", 60_000, "the aggregator failed and will retry: " + t);
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(DRAIN_INTERVAL_MS));
+            java.util.concurrent.locks.LockSupport.parkNanos(busy ? BUSY_DRAIN_INTERVAL_NS
+                    : TimeUnit.MILLISECONDS.toNanos(DRAIN_INTERVAL_MS));
         }
     }
 
@@ -140,6 +151,7 @@ public final class Aggregator {
             closeBucket(bucketStartMs + intervalMs);
             bucketStartMs = now - Math.floorMod(now, intervalMs);
         }
+        busy = false;
         Iterator<ThreadState> it = Recorder.states().iterator();
         while (it.hasNext()) {
             ThreadState s = it.next();
@@ -158,6 +170,9 @@ public final class Aggregator {
         long head = s.publishedHead();
         if (head == tail) {
             return;
+        }
+        if ((head - tail) * 4 >= s.ringRecords()) {
+            busy = true;
         }
         long[] ring = s.ring();
         int mask = s.ringRecords() - 1;
@@ -229,6 +244,7 @@ public final class Aggregator {
                 sayUnmeasuredOnce();
             }
             callsWithoutDetail += calls;
+            busy = true;
             System.arraycopy(now, 0, seen, base, Recorder.OVF_STRIDE);
         }
     }

@@ -99,6 +99,11 @@ public final class Instrumenter {
         }
     }
 
+    /** The agent will not start after all: classes waiting for Byte Buddy load unchanged, at once. */
+    public void abandon(Throwable why) {
+        delegate.completeExceptionally(why);
+    }
+
     private ClassFileTransformer makeTransformer(Instrumentation inst, OperationRegistry registry) {
         OperationNaming naming = new OperationNaming();
         ElementMatcher.Junction<MethodDescription> profiled = isAnnotatedWith(named(OperationNaming.ANNOTATION))
