@@ -144,4 +144,34 @@ class EndpointsTest {
         assertEquals("20", PrometheusText.number(20));
         assertEquals("0.5", PrometheusText.number(0.5));
     }
+
+    /**
+     * Seeded fuzz of the query parser: any query either parses, or is a 400 whose message names
+     * what is wrong; never another exception (which would be a 500 from the server).
+     */
+    @Test
+    void fuzzedQueriesAreEitherValuesOrClearBadRequests() {
+        java.util.Random random = new java.util.Random(20261123);
+        String alphabet = "limit=sort&since%+-_.:/T Z0123456789abcxyz\u00e9\u4e2d%zz%2%41=&&==";
+        int bad = 0;
+        for (int n = 0; n < 5_000; n++) {
+            StringBuilder q = new StringBuilder();
+            int len = random.nextInt(40);
+            for (int k = 0; k < len; k++) {
+                q.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            try {
+                Params p = new Params(q.toString(), Set.of("limit", "sort", "since"));
+                p.integer("limit", 10, 1, 10_000);
+                p.text("sort", "total_bytes", Set.of("total_bytes", "calls"));
+                p.since("since", 1_700_000_000_000L);
+            } catch (BadRequest e) {
+                bad++;
+                assertEquals(400, e.status, q.toString());
+                assertTrue(e.getMessage() != null && !e.getMessage().isBlank() && e.getMessage().length() < 400,
+                        q + " -> " + e.getMessage());
+            }
+        }
+        assertTrue(bad > 1_000 && bad < 5_000, "the fuzz reached both outcomes: " + bad + " of 5,000 refused");
+    }
 }
