@@ -31,6 +31,7 @@ import io.memagent.agent.store.PostgresWriter;
 import io.memagent.agent.store.RecentRows;
 import io.memagent.agent.store.RowSink;
 import io.memagent.agent.store.RunInfo;
+import io.memagent.bootstrap.NamedCalls;
 import io.memagent.bootstrap.Recorder;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
@@ -170,7 +171,7 @@ public final class AgentRuntime {
             aggregator.start();
             // Enabled before Byte Buddy is built (the slow part), so MemoryProfiler blocks and tracks
             // are recorded from here on; woven methods start recording as their classes are woven.
-            Recorder.setOperationNames(new NamedOperations(registry));
+            NamedCalls.setOperationNames(new NamedOperations(registry));
             Recorder.warmUp();
             Recorder.setEnabled(true);
             instrumenter.build(inst, registry);

@@ -15,6 +15,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * that publishes the record to the agent's drain thread. It allocates nothing after the thread's
  * first call, takes no lock and never waits. Everything else (names, histograms, buckets,
  * storage) happens on the agent's threads.
+ *
+ * <p>Only the path every profiled call takes lives here: {@link #enter()}/{@link #exit}, the
+ * thread's state and ring, the overflow totals and the stack capture for spikes. Calls whose
+ * operation is named at run time ({@code MemoryProfiler} blocks, JDBC statements, HTTP requests)
+ * enter through {@link NamedCalls}; memagent-junit reads a thread's finished calls through
+ * {@link ThreadCalls}. Both end up in {@link #enter()} and {@link #exit}.
  */
 public final class Recorder {
     /** Record layout in {@link ThreadState#ring}: 4 longs per call. */
@@ -32,19 +38,23 @@ public final class Recorder {
     /** Overflow totals per operation: calls, errors, unmeasured, bytes, self bytes, duration. */
     public static final int OVF_STRIDE = 6;
 
-    private static final com.sun.management.ThreadMXBean THREADS =
+    /**
+     * Package-private, like {@link #STATE}, {@link #enabled} and some of {@link ThreadState}'s
+     * members: {@link NamedCalls} and {@link ThreadCalls} use them.
+     */
+    static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     /** Every thread that ever recorded a call and has not yet been retired by the drainer. */
     private static final ConcurrentLinkedQueue<ThreadState> STATES = new ConcurrentLinkedQueue<>();
 
-    private static final ThreadLocal<ThreadState> STATE = new ThreadLocal<>();
+    static final ThreadLocal<ThreadState> STATE = new ThreadLocal<>();
 
     /** {@code Thread::isVirtual} on JDK 21+, null before. */
     private static final java.lang.invoke.MethodHandle IS_VIRTUAL = findIsVirtual();
 
     /** Flipped by the agent once it is ready, and off again if it disables itself. */
-    private static volatile boolean enabled;
+    static volatile boolean enabled;
 
     /**
      * A measured call whose inclusive bytes reach this gets its stack captured at its exit (the
@@ -57,9 +67,6 @@ public final class Recorder {
     /** Incremented by the agent on every GC notification, read at entry and exit. */
     private static volatile long gcEpoch;
 
-    /** Resolves run-time operation names (the API's blocks and tracks); set by the agent before it enables. */
-    private static volatile OperationNames names;
-
     private Recorder() {
     }
 
@@ -69,254 +76,6 @@ public final class Recorder {
 
     public static boolean isEnabled() {
         return enabled;
-    }
-
-    public static void setOperationNames(OperationNames resolver) {
-        names = resolver;
-    }
-
-    /**
-     * Operation ids for names known only at run time: {@code MemoryProfiler.block/track}. The API
-     * calls this through a method handle (it cannot link against the agent).
-     */
-    public interface OperationNames {
-        /** The id of a name already registered under this kind, or -1. Must not allocate. */
-        int known(String name, String kind);
-
-        /** The id for the name, registering it on first sight (may allocate). */
-        int register(String name, String kind);
-
-        /** The operation name of an id (any kind), or null. */
-        String nameOf(int id);
-
-        /** The id for a SQL statement's operation ({@code DB.SELECT.users}), -1 for none. May allocate. */
-        int sql(String sql);
-
-        /** The id for an HTTP request's operation ({@code HTTP GET /path}), -1 for none. May allocate. */
-        int http(String method, String path);
-    }
-
-    /** A JDBC statement: the outermost one on a thread is recorded (a pool's proxy, not also its driver's). */
-    public static final int SCOPE_DB = 1;
-    /** An HTTP request: the outermost handler on a thread is recorded (a filter chain, not every servlet). */
-    public static final int SCOPE_HTTP = 2;
-
-    /** Prepared statements' operation ids by identity hash: {@code hash << 32 | id}; bounded, lock-free. */
-    private static final java.util.concurrent.atomic.AtomicLongArray PREPARED =
-            new java.util.concurrent.atomic.AtomicLongArray(1 << 13);
-
-    /**
-     * Enter for a call whose operation is known only now (a SQL statement, an HTTP request),
-     * recorded only if no call of the same scope is open on this thread. Returns
-     * {@code operationId << 32 | token} for {@link #exitScoped}, or 0 when not recorded.
-     */
-    public static long enterScoped(int operationId, int scope) {
-        if (operationId < 0 || !enabled) {
-            return 0;
-        }
-        ThreadState s = STATE.get();
-        if (s != null && (s.openScopes & scope) != 0) {
-            return 0;
-        }
-        int token = enter();
-        if (token == 0) {
-            return 0;
-        }
-        STATE.get().openScopes |= scope; // a field store: nothing allocated inside the window
-        return ((long) operationId << 32) | token;
-    }
-
-    /**
-     * Whether {@link #enterScoped} could record a call of this scope now (recording, and none open
-     * on this thread), so nested advice can skip naming the request. Allocation-free.
-     */
-    public static boolean canEnterScoped(int scope) {
-        if (!enabled) {
-            return false;
-        }
-        ThreadState s = STATE.get();
-        return s == null || (s.openScopes & scope) == 0;
-    }
-
-    public static void exitScoped(long entered, int scope, boolean threw) {
-        if (entered == 0) {
-            return;
-        }
-        ThreadState s = STATE.get();
-        if (s != null) {
-            s.openScopes &= ~scope;
-        }
-        exit((int) (entered >>> 32), (int) entered, threw);
-    }
-
-    /** The operation id of a SQL text (allocation-free once cached); -1 when not recording. */
-    public static int sqlOperationId(String sql) {
-        OperationNames n = names;
-        if (!enabled || n == null || sql == null) {
-            return -1;
-        }
-        long before = THREADS.getCurrentThreadAllocatedBytes();
-        int id = n.sql(sql);
-        compensateOpenCalls(before);
-        return id;
-    }
-
-    /** The operation id of an HTTP request; -1 when not recording. */
-    public static int httpOperationId(String method, String path) {
-        OperationNames n = names;
-        if (!enabled || n == null || method == null || path == null) {
-            return -1;
-        }
-        long before = THREADS.getCurrentThreadAllocatedBytes();
-        int id = n.http(method, path);
-        compensateOpenCalls(before);
-        return id;
-    }
-
-    /** Remembers a prepared statement's SQL operation (advice on {@code Connection.prepareStatement}). */
-    public static void statementPrepared(Object statement, String sql) {
-        if (statement == null) {
-            return;
-        }
-        int id = sqlOperationId(sql);
-        if (id >= 0) {
-            int h = System.identityHashCode(statement);
-            PREPARED.set(h & (PREPARED.length() - 1), ((long) h << 32) | id);
-        }
-    }
-
-    /** A prepared statement's operation id, or the generic {@code DB.EXECUTE} one if it was not seen prepared. */
-    public static int statementOperationId(Object statement) {
-        if (!enabled || statement == null) {
-            return -1;
-        }
-        int h = System.identityHashCode(statement);
-        long e = PREPARED.get(h & (PREPARED.length() - 1));
-        if ((int) (e >>> 32) == h && e != 0) {
-            return (int) e;
-        }
-        return sqlOperationId("");
-    }
-
-    /** The agent's bookkeeping allocated {@code since} the counter read {@code before}: not the app's calls'. */
-    private static void compensateOpenCalls(long before) {
-        ThreadState s = STATE.get();
-        if (s != null) {
-            s.compensate(before);
-        }
-    }
-
-    /**
-     * How many calls this thread has published to its ring so far (-1 before its first): a mark
-     * for {@link #biggestOperationsSince}. For test tooling (memagent-junit's failure messages).
-     */
-    public static long callsFinishedOnThisThread() {
-        ThreadState s = STATE.get();
-        return s == null ? (enabled ? 0 : -1) : s.head;
-    }
-
-    /**
-     * The operations this thread finished since {@code mark}, by self bytes, biggest first: up to
-     * {@code limit} triples (operation id, calls, self bytes). Reads the thread's own ring, whose
-     * last {@link #RING_RECORDS} records stay intact until this thread overwrites them; calls
-     * beyond those, or that found the ring full, are not listed. Allocates: call it outside any
-     * measured window.
-     */
-    public static long[] biggestOperationsSince(long mark, int limit) {
-        ThreadState s = STATE.get();
-        if (s == null || mark < 0 || s.ringRecords == 0) {
-            return new long[0];
-        }
-        long head = s.head;
-        long from = Math.max(mark, head - s.ringRecords);
-        // Few distinct operations in a test's window: parallel arrays, no lambdas (this class is
-        // defined straight into the boot loader).
-        int[] ops = new int[16];
-        long[] calls = new long[16];
-        long[] self = new long[16];
-        int size = 0;
-        for (long n = from; n < head; n++) {
-            int i = (int) (n & (s.ringRecords - 1)) * RECORD_LONGS;
-            long word = s.ring[i];
-            if ((word & FLAG_UNMEASURED) != 0) {
-                continue;
-            }
-            int op = (int) (word >>> 32);
-            int k = 0;
-            while (k < size && ops[k] != op) {
-                k++;
-            }
-            if (k == size) {
-                if (size == ops.length) {
-                    ops = java.util.Arrays.copyOf(ops, size * 2);
-                    calls = java.util.Arrays.copyOf(calls, size * 2);
-                    self = java.util.Arrays.copyOf(self, size * 2);
-                }
-                ops[k] = op;
-                size++;
-            }
-            calls[k]++;
-            self[k] += s.ring[i + 2];
-        }
-        int n = Math.min(Math.max(limit, 0), size);
-        long[] out = new long[n * 3];
-        for (int k = 0; k < n; k++) { // selection of the n biggest
-            int best = k;
-            for (int m = k + 1; m < size; m++) {
-                if (self[m] > self[best]) {
-                    best = m;
-                }
-            }
-            int o = ops[best];
-            long c = calls[best];
-            long b = self[best];
-            ops[best] = ops[k];
-            calls[best] = calls[k];
-            self[best] = self[k];
-            ops[k] = o;
-            calls[k] = c;
-            self[k] = b;
-            out[k * 3] = o;
-            out[k * 3 + 1] = c;
-            out[k * 3 + 2] = b;
-        }
-        return out;
-    }
-
-    /** The name of an operation id, for {@link #biggestOperationsSince}'s callers. */
-    public static String operationName(int id) {
-        OperationNames n = names;
-        String name = n == null ? null : n.nameOf(id);
-        return name != null ? name : "operation #" + id;
-    }
-
-    /**
-     * The operation id for {@code name} of {@code kind}, or -1 when the agent is not recording.
-     * Called before the measured window opens. A known name costs a hash lookup and allocates
-     * nothing; a new name is registered, and what that allocates is taken off any profiled calls
-     * open on this thread, so an enclosing call is not charged for the agent's bookkeeping.
-     */
-    public static int operationId(String name, String kind) {
-        OperationNames n = names;
-        if (!enabled || n == null || name == null || kind == null) {
-            return -1;
-        }
-        int id = n.known(name, kind);
-        if (id >= 0) {
-            return id;
-        }
-        long before = THREADS.getCurrentThreadAllocatedBytes();
-        id = n.register(name, kind);
-        ThreadState s = STATE.get();
-        if (s != null) {
-            s.compensate(before);
-        }
-        return id;
-    }
-
-    /** {@link #enter()} for an id from {@link #operationId}: -1 means "not recorded" (token 0). */
-    public static int enter(int operationId) {
-        return operationId < 0 ? 0 : enter();
     }
 
     /** Lowers (never raises) the bytes at which a call's stack is captured at its exit. */
@@ -337,7 +96,9 @@ public final class Recorder {
     /**
      * Runs the publishing paths once on throw-away state, so the JVM links their
      * {@code VarHandle} call sites now. Linking allocates; done lazily it would land inside the
-     * measured window of the first nested call ever made. Call before {@link #setEnabled}.
+     * measured window of the first nested call ever made. It warms {@link NamedCalls} too, so that
+     * class's initialization (its prepared-statement table) is not paid inside the window of a
+     * profiled call that makes the first JDBC call. Call before {@link #setEnabled}.
      */
     public static void warmUp() {
         ThreadState ring = new ThreadState(Thread.currentThread(), 2);
@@ -347,7 +108,7 @@ public final class Recorder {
         ring.release(ring.publishedHead());
         ring.publish(0, 0, 0, 0, 0, 0);
         new ThreadState(Thread.currentThread(), 0).publish(0, FLAG_THREW | FLAG_UNMEASURED, 0, 0, 0, 0);
-        PREPARED.set(0, PREPARED.get(0)); // its VarHandle call sites too (nothing is prepared before enabling)
+        NamedCalls.warmUp(); // initialized now too, and its own VarHandle call sites linked
     }
 
     /** The thread states to drain. Only the agent's drain thread iterates or removes. */
@@ -508,17 +269,17 @@ public final class Recorder {
 
         private final Thread owner;
         private int depth;
-        /** {@link #SCOPE_DB} / {@link #SCOPE_HTTP} bits of the scoped calls open on this thread. */
-        private int openScopes;
+        /** {@link NamedCalls#SCOPE_DB} / {@link NamedCalls#SCOPE_HTTP} bits of the scoped calls open on this thread. */
+        int openScopes;
         private long[] startBytes = new long[16];
         private long[] startNanos = new long[16];
         private long[] startGc = new long[16];
         private long[] childBytes = new long[16];
 
-        private final long[] ring;
-        private final int ringRecords;
+        final long[] ring;
+        final int ringRecords;
         /** Next record the owner writes; published with release semantics. */
-        private long head;
+        long head;
         /** Next record the drainer reads; published with release semantics. */
         private long tail;
         /** The owner's last view of {@link #tail}, so it reads the shared field only when full. */
@@ -570,7 +331,7 @@ public final class Recorder {
          * The agent just allocated (rarely: a deeper stack, a bigger totals table) while calls
          * are open on this thread; move their start marks so none of them is charged for it.
          */
-        private void compensate(long counterBefore) {
+        void compensate(long counterBefore) {
             long spent = THREADS.getCurrentThreadAllocatedBytes() - counterBefore;
             if (counterBefore < 0 || spent <= 0) {
                 return;

@@ -5,10 +5,11 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * The API's one link to the agent: {@code io.memagent.bootstrap.Recorder}, which the agent
- * defines in the boot loader, found once by name and called through method handles (the API
- * cannot link against the agent: it must load and run without it). When the class is absent,
- * no agent is attached (or it is disabled) and every call here is a cheap no-op.
+ * The API's one link to the agent: {@code io.memagent.bootstrap.NamedCalls} (the name's id, the
+ * window's entry) and {@code io.memagent.bootstrap.Recorder} (its exit), which the agent defines
+ * in the boot loader, found once by name and called through method handles (the API cannot link
+ * against the agent: it must load and run without it). When the classes are absent, no agent is
+ * attached (or it is disabled) and every call here is a cheap no-op.
  *
  * <p>Each {@code invokeExact} call site is run once in the static initializer: linking a call
  * site allocates, and done on first real use it would land inside the first measured block.
@@ -29,11 +30,12 @@ final class AgentBridge {
         MethodHandle enter = null;
         MethodHandle exit = null;
         try {
+            Class<?> named = Class.forName("io.memagent.bootstrap.NamedCalls", false, null);
             Class<?> recorder = Class.forName("io.memagent.bootstrap.Recorder", false, null);
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            id = lookup.findStatic(recorder, "operationId",
+            id = lookup.findStatic(named, "operationId",
                     MethodType.methodType(int.class, String.class, String.class));
-            enter = lookup.findStatic(recorder, "enter", MethodType.methodType(int.class, int.class));
+            enter = lookup.findStatic(named, "enter", MethodType.methodType(int.class, int.class));
             exit = lookup.findStatic(recorder, "exit",
                     MethodType.methodType(void.class, int.class, int.class, boolean.class));
         } catch (Throwable noAgent) {

@@ -8,8 +8,9 @@ import java.util.Locale;
 /**
  * With the memagent agent attached: which profiled operations this thread finished inside a
  * window, by self bytes, for a failure message. Read from the agent's per-thread record of
- * finished calls ({@code io.memagent.bootstrap.Recorder}, found by name; absent without the
- * agent). Everything here runs after the window's last counter read, so none of it is counted.
+ * finished calls ({@code io.memagent.bootstrap.ThreadCalls}, operation names from
+ * {@code io.memagent.bootstrap.NamedCalls}, both found by name; absent without the agent).
+ * Everything here runs after the window's last counter read, so none of it is counted.
  */
 final class AgentCalls {
     private static final MethodHandle MARK;
@@ -21,12 +22,13 @@ final class AgentCalls {
         MethodHandle since = null;
         MethodHandle name = null;
         try {
-            Class<?> recorder = Class.forName("io.memagent.bootstrap.Recorder", false, null);
+            Class<?> calls = Class.forName("io.memagent.bootstrap.ThreadCalls", false, null);
+            Class<?> named = Class.forName("io.memagent.bootstrap.NamedCalls", false, null);
             MethodHandles.Lookup l = MethodHandles.publicLookup();
-            mark = l.findStatic(recorder, "callsFinishedOnThisThread", MethodType.methodType(long.class));
-            since = l.findStatic(recorder, "biggestOperationsSince",
+            mark = l.findStatic(calls, "callsFinishedOnThisThread", MethodType.methodType(long.class));
+            since = l.findStatic(calls, "biggestOperationsSince",
                     MethodType.methodType(long[].class, long.class, int.class));
-            name = l.findStatic(recorder, "operationName", MethodType.methodType(String.class, int.class));
+            name = l.findStatic(named, "operationName", MethodType.methodType(String.class, int.class));
         } catch (Throwable noAgent) {
             mark = null;
             since = null;

@@ -1,6 +1,6 @@
 package io.memagent.agent.instrument;
 
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.NamedCalls;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -15,13 +15,13 @@ final class HttpAdvice {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static long enter(@Advice.Argument(0) com.sun.net.httpserver.HttpExchange exchange) {
-        return Recorder.enterScoped(
-                Recorder.httpOperationId(exchange.getRequestMethod(), exchange.getRequestURI().getPath()),
-                Recorder.SCOPE_HTTP);
+        return NamedCalls.enterScoped(
+                NamedCalls.httpOperationId(exchange.getRequestMethod(), exchange.getRequestURI().getPath()),
+                NamedCalls.SCOPE_HTTP);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.Enter long entered, @Advice.Thrown Throwable thrown) {
-        Recorder.exitScoped(entered, Recorder.SCOPE_HTTP, thrown != null);
+        NamedCalls.exitScoped(entered, NamedCalls.SCOPE_HTTP, thrown != null);
     }
 }

@@ -1,6 +1,6 @@
 package io.memagent.agent.instrument;
 
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.NamedCalls;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -20,12 +20,12 @@ final class JdbcAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static long enter(@Advice.Argument(0) String sql) {
-            return Recorder.enterScoped(Recorder.sqlOperationId(sql), Recorder.SCOPE_DB);
+            return NamedCalls.enterScoped(NamedCalls.sqlOperationId(sql), NamedCalls.SCOPE_DB);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long entered, @Advice.Thrown Throwable thrown) {
-            Recorder.exitScoped(entered, Recorder.SCOPE_DB, thrown != null);
+            NamedCalls.exitScoped(entered, NamedCalls.SCOPE_DB, thrown != null);
         }
     }
 
@@ -36,12 +36,12 @@ final class JdbcAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static long enter(@Advice.This Object statement) {
-            return Recorder.enterScoped(Recorder.statementOperationId(statement), Recorder.SCOPE_DB);
+            return NamedCalls.enterScoped(NamedCalls.statementOperationId(statement), NamedCalls.SCOPE_DB);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long entered, @Advice.Thrown Throwable thrown) {
-            Recorder.exitScoped(entered, Recorder.SCOPE_DB, thrown != null);
+            NamedCalls.exitScoped(entered, NamedCalls.SCOPE_DB, thrown != null);
         }
     }
 
@@ -52,7 +52,7 @@ final class JdbcAdvice {
 
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.Argument(0) String sql, @Advice.Return Object statement) {
-            Recorder.statementPrepared(statement, sql);
+            NamedCalls.statementPrepared(statement, sql);
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.memagent.agent.instrument;
 
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.NamedCalls;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -27,18 +27,18 @@ final class ServletAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static long enter(@Advice.Argument(0) Object request) {
             // Nested filters/servlets skip the naming work: only the outermost call is recorded.
-            if (!Recorder.canEnterScoped(Recorder.SCOPE_HTTP)
+            if (!NamedCalls.canEnterScoped(NamedCalls.SCOPE_HTTP)
                     || !(request instanceof jakarta.servlet.http.HttpServletRequest)) {
                 return 0;
             }
             jakarta.servlet.http.HttpServletRequest http = (jakarta.servlet.http.HttpServletRequest) request;
-            return Recorder.enterScoped(Recorder.httpOperationId(http.getMethod(), http.getRequestURI()),
-                    Recorder.SCOPE_HTTP);
+            return NamedCalls.enterScoped(NamedCalls.httpOperationId(http.getMethod(), http.getRequestURI()),
+                    NamedCalls.SCOPE_HTTP);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long entered, @Advice.Thrown Throwable thrown) {
-            Recorder.exitScoped(entered, Recorder.SCOPE_HTTP, thrown != null);
+            NamedCalls.exitScoped(entered, NamedCalls.SCOPE_HTTP, thrown != null);
         }
     }
 
@@ -49,18 +49,18 @@ final class ServletAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static long enter(@Advice.Argument(0) Object request) {
-            if (!Recorder.canEnterScoped(Recorder.SCOPE_HTTP)
+            if (!NamedCalls.canEnterScoped(NamedCalls.SCOPE_HTTP)
                     || !(request instanceof javax.servlet.http.HttpServletRequest)) {
                 return 0;
             }
             javax.servlet.http.HttpServletRequest http = (javax.servlet.http.HttpServletRequest) request;
-            return Recorder.enterScoped(Recorder.httpOperationId(http.getMethod(), http.getRequestURI()),
-                    Recorder.SCOPE_HTTP);
+            return NamedCalls.enterScoped(NamedCalls.httpOperationId(http.getMethod(), http.getRequestURI()),
+                    NamedCalls.SCOPE_HTTP);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long entered, @Advice.Thrown Throwable thrown) {
-            Recorder.exitScoped(entered, Recorder.SCOPE_HTTP, thrown != null);
+            NamedCalls.exitScoped(entered, NamedCalls.SCOPE_HTTP, thrown != null);
         }
     }
 }
