@@ -92,4 +92,14 @@ class JdbcAttributionIT {
                         "JdbcApp.firstProfiledCallOfTheThread"),
                 ops.stream().map(r -> (String) r.get("operation_type")).collect(Collectors.toSet()), run.toString());
     }
+
+    /**
+     * The agent's own start loads JDBC types too (its pool implements javax.sql.DataSource): they must
+     * not wait for the Byte Buddy that the same start is building, nor hold up the app's classes.
+     */
+    @Test
+    void noClassWaitedInVainForTheInstrumentation() {
+        assertEquals(List.of(), run.agentLines().stream().filter(l -> l.contains("could not instrument")).toList(),
+                run.toString());
+    }
 }

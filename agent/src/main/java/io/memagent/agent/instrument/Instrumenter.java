@@ -55,6 +55,10 @@ public final class Instrumenter {
         "java/", "javax/management/", "jdk/", "sun/", "com/sun/",
     };
 
+    /** Every thread the agent starts is named so (memagent-init, -writer, -aggregator, -sampler, ...). */
+    private static final String AGENT_THREAD_PREFIX = "memagent-";
+    private static final ClassLoader PLATFORM_LOADER = ClassLoader.getPlatformClassLoader();
+
     /** How long a class that needs weaving may wait for Byte Buddy to be ready. */
     private static final long READY_TIMEOUT_SECONDS = 30;
 
@@ -334,8 +338,17 @@ public final class Instrumenter {
                 if (className == null || ignored(className)) {
                     return null;
                 }
+                // The JDBC and HTTP types of the JDK itself (javax.sql.DataSource, ...) are interfaces the
+                // agent's own start loads too: only the app's classes are attribution candidates.
+                boolean appClass = loader != null && loader != PLATFORM_LOADER;
                 if (!mentionsAnnotation(classFile) && (includes.isEmpty() || !matchesInclude(className.replace('/', '.')))
-                        && !(jdbc && mentions(classFile, JDBC_MENTION)) && !(http && mentionsHttpType(classFile))) {
+                        && !(appClass && jdbc && mentions(classFile, JDBC_MENTION))
+                        && !(appClass && http && mentionsHttpType(classFile))) {
+                    return null;
+                }
+                if (!delegate.isDone() && Thread.currentThread().getName().startsWith(AGENT_THREAD_PREFIX)) {
+                    // An agent thread (memagent-init among them, which builds Byte Buddy) must never wait
+                    // for Byte Buddy: it would wait for itself. Agent threads run no app code before then.
                     return null;
                 }
                 ClassFileTransformer ready = delegate.get(READY_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
