@@ -6,26 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.memagent.testapps.AnomalyApp;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Per-operation anomalies and heap-level spikes, in a forked JVM. */
-class AnomaliesIT {
-    TestDatabase db;
-    String schema;
-
-    @BeforeEach
-    void schema() {
-        db = TestDatabase.get();
-        schema = db.newSchema();
-    }
-
-    @AfterEach
-    void drop() {
-        db.dropSchema(schema);
-    }
-
+class AnomaliesIT extends SchemaPerTest {
     @Test
     void doublingTheBytesPerCallIsOneAnomalyAndAFortyMegabyteJumpIsAHeapSpike() throws Exception {
         AppRun.Result r = AppRun.main(AnomalyApp.class).database(db, schema, "anomaly").jvmArg("-Xmx512m")

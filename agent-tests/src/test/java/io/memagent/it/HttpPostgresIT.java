@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.memagent.testapps.HttpApp;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,21 +14,7 @@ import org.junit.jupiter.api.Test;
  * after the run, {@code java -jar memagent.jar report} prints the run's operations from the
  * database, and the Grafana views show them.
  */
-class HttpPostgresIT {
-    TestDatabase db;
-    String schema;
-
-    @BeforeEach
-    void schema() {
-        db = TestDatabase.get();
-        schema = db.newSchema();
-    }
-
-    @AfterEach
-    void drop() {
-        db.dropSchema(schema);
-    }
-
+class HttpPostgresIT extends SchemaPerTest {
     private AppRun.Result report(String... args) throws Exception {
         AppRun r = AppRun.jar(AppRun.AGENT_JAR).withoutAgent().args("report", "--jdbc-url", db.url, "--schema", schema);
         if (db.user != null) {

@@ -9,28 +9,12 @@ import io.memagent.testapps.GcApp;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The JVM-wide half: samples, GC events, heap states and alerts, retention. */
-class JvmSamplerIT {
-    TestDatabase db;
-    String schema;
-
-    @BeforeEach
-    void schema() {
-        db = TestDatabase.get();
-        schema = db.newSchema();
-    }
-
-    @AfterEach
-    void drop() {
-        db.dropSchema(schema);
-    }
-
+class JvmSamplerIT extends SchemaPerTest {
     private static long n(Map<String, Object> row, String col) {
         return ((Number) row.get(col)).longValue();
     }
@@ -67,16 +51,6 @@ class JvmSamplerIT {
     }
 
     /** One row per System.gc(): a major collection on G1, Parallel and Serial, a GC cycle on ZGC. */
-    /** Waits until the agent's sampler has written a row: its GC listener is installed by then. */
-    private void awaitSampler() throws Exception {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (db.queryLong("SELECT count(*) FROM pg_tables WHERE schemaname = ? AND tablename = 'memory_metrics'", schema) == 0
-                || db.queryLong("SELECT count(*) FROM " + schema + ".memory_metrics") == 0) {
-            assertTrue(System.nanoTime() < deadline, "the agent's sampler never wrote");
-            Thread.sleep(50);
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"-XX:+UseG1GC", "-XX:+UseParallelGC", "-XX:+UseSerialGC", "-XX:+UseZGC"})
     void everyCollectorGivesOneEventPerSystemGcAndOldGenerationFigures(String collector,
@@ -87,7 +61,7 @@ class JvmSamplerIT {
                 .args("3", "1500", go.toString()))) {
             // System.gc() while the agent is still starting could land before its GC listener, or
             // be skipped by the JVM while a starting thread holds a JNI critical section.
-            awaitSampler();
+            awaitFirstRow("memory_metrics"); // the GC listener is installed by then
             java.nio.file.Files.createFile(go);
             app.awaitLine("gcs=");
             assertEquals(0, app.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) ? app.process.exitValue() : -1);
@@ -111,12 +85,7 @@ class JvmSamplerIT {
                 .prop("memagent.sample.interval.ms", 200)
                 .args("0.78", "2000", go.toString()))) {
             // Fill only once the agent has migrated: this test is about the alert, not start-up under pressure.
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (db.queryLong("SELECT count(*) FROM pg_tables WHERE schemaname = ? AND tablename = 'agent_runs'", schema) == 0
-                    || db.queryLong("SELECT count(*) FROM " + schema + ".agent_runs") == 0) {
-                assertTrue(System.nanoTime() < deadline, "the agent never migrated");
-                Thread.sleep(50);
-            }
+            awaitFirstRow("agent_runs");
             java.nio.file.Files.createFile(go);
             app.awaitLine("done=");
             assertEquals(0, app.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) ? app.process.exitValue() : -1);

@@ -7,8 +7,6 @@ import io.memagent.testapps.PressureApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,21 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * When the app's old generation stays above 95% after GC, the agent sheds its per-call rows
  * (counted as dropped, memory_pressure) and keeps its counters; below 75% it resumes.
  */
-class MemoryPressureIT {
-    TestDatabase db;
-    String schema;
-
-    @BeforeEach
-    void schema() {
-        db = TestDatabase.get();
-        schema = db.newSchema();
-    }
-
-    @AfterEach
-    void drop() {
-        db.dropSchema(schema);
-    }
-
+class MemoryPressureIT extends SchemaPerTest {
     @Test
     void shedsPerCallRowsUnderPressureKeepsCountersAndResumes(@TempDir Path tmp) throws Exception {
         Path go = tmp.resolve("go");
@@ -40,12 +24,7 @@ class MemoryPressureIT {
                 .prop("memagent.calls.min.bytes", 4000).prop("memagent.flush.interval.ms", 100)
                 .args("20", "30", "40", go.toString()))) {
             // Start once the agent writes: its GC listeners are installed by then.
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (db.queryLong("SELECT count(*) FROM pg_tables WHERE schemaname = ? AND tablename = 'memory_metrics'", schema) == 0
-                    || db.queryLong("SELECT count(*) FROM " + schema + ".memory_metrics") == 0) {
-                assertTrue(System.nanoTime() < deadline, "the agent never wrote");
-                Thread.sleep(50);
-            }
+            awaitFirstRow("memory_metrics");
             Files.createFile(go);
             app.awaitLine("done=");
             assertEquals(0, app.process.waitFor(60, TimeUnit.SECONDS) ? app.process.exitValue() : -1);

@@ -12,26 +12,10 @@ import io.memagent.testapps.UntilKilledApp;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Load, deep nesting, and the ways a JVM ends: nothing is lost, nothing is counted twice. */
-class ReliabilityIT {
-    TestDatabase db;
-    String schema;
-
-    @BeforeEach
-    void schema() {
-        db = TestDatabase.get();
-        schema = db.newSchema();
-    }
-
-    @AfterEach
-    void drop() {
-        db.dropSchema(schema);
-    }
-
+class ReliabilityIT extends SchemaPerTest {
     private long sum(String column, String operation) {
         return db.queryLong("SELECT coalesce(sum(" + column + "), 0) FROM " + schema
                 + ".method_allocation_stats WHERE operation_type = ?", operation);
@@ -108,14 +92,9 @@ class ReliabilityIT {
                 .prop("memagent.calls.min.bytes", 0)
                 .prop("memagent.flush.interval.ms", 20)
                 .args(String.valueOf(calls), "1"))) {
-            // Wait until the writer has connected and migrated, then keep killing its connections.
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            // (agent_runs gets its row only after the last migration: killing a migration is another test's matter)
-            while (db.queryLong("SELECT count(*) FROM pg_tables WHERE schemaname = ? AND tablename = 'agent_runs'", schema) == 0
-                    || db.queryLong("SELECT count(*) FROM " + schema + ".agent_runs") == 0) {
-                assertTrue(System.nanoTime() < deadline, "the agent never created its tables");
-                Thread.sleep(50);
-            }
+            // Wait until the writer has connected and migrated (killing a migration is another matter),
+            // then keep killing its connections.
+            awaitFirstRow("agent_runs");
             try (Connection c = db.connect();
                  PreparedStatement kill = c.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                          + " WHERE application_name = 'memagent' AND pid <> pg_backend_pid() AND query LIKE ?")) {

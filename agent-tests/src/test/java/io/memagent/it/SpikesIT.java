@@ -12,27 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Per-call spikes in a forked JVM: severities, the consecutive alert, listeners, stacks, heap dumps. */
-class SpikesIT {
-    TestDatabase db;
-    String schema;
-
-    @BeforeEach
-    void schema() {
-        db = TestDatabase.get();
-        schema = db.newSchema();
-    }
-
-    @AfterEach
-    void drop() {
-        db.dropSchema(schema);
-    }
-
+class SpikesIT extends SchemaPerTest {
     @Test
     void severitiesAlertListenersStacksAndAHeapDump(@TempDir Path tmp) throws Exception {
         Path dumps = tmp.resolve("dumps");
