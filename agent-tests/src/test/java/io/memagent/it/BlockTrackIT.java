@@ -1,10 +1,8 @@
 package io.memagent.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.memagent.testapps.BlockTrackApp;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,14 +35,7 @@ class BlockTrackIT {
     }
 
     private static Map<String, Object> stats(String operation) {
-        List<Map<String, Object>> rows = db.query("SELECT sum(calls) AS calls, sum(errors) AS errors,"
-                + " sum(unmeasured_calls) AS unmeasured, sum(total_bytes) AS total, sum(self_bytes) AS self,"
-                + " min(min_bytes) AS min, max(max_bytes) AS max, string_agg(DISTINCT kind, ',') AS kind,"
-                + " string_agg(DISTINCT method, ',') AS method"
-                + " FROM " + schema + ".method_allocation_stats WHERE operation_type = ?", operation);
-        assertEquals(1, rows.size());
-        assertFalse(rows.get(0).get("calls") == null, "no stats rows for " + operation + "\n" + run);
-        return rows.get(0);
+        return db.operationFigures(schema, operation, run);
     }
 
     private static long n(Map<String, Object> row, String col) {

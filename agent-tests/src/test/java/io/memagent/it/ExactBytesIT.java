@@ -42,14 +42,7 @@ class ExactBytesIT {
 
     /** The run's figures for one operation, summed over its buckets. */
     private static Map<String, Object> stats(String operation) {
-        List<Map<String, Object>> rows = db.query("SELECT sum(calls) AS calls, sum(errors) AS errors,"
-                + " sum(unmeasured_calls) AS unmeasured, sum(total_bytes) AS total, sum(self_bytes) AS self,"
-                + " min(min_bytes) AS min, max(max_bytes) AS max, min(p50_bytes) AS p50_low, max(p99_bytes) AS p99_high,"
-                + " count(*) AS buckets, bool_and(bucket_end > bucket_start) AS ordered"
-                + " FROM " + schema + ".method_allocation_stats WHERE operation_type = ?", operation);
-        assertEquals(1, rows.size());
-        assertNotNull(rows.get(0).get("calls"), "no stats rows for " + operation + "\n" + run);
-        return rows.get(0);
+        return db.operationFigures(schema, operation, run);
     }
 
     private static long n(Map<String, Object> row, String col) {

@@ -2,7 +2,6 @@ package io.memagent.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.memagent.testapps.IncludePatternsApp;
 import java.nio.file.Path;
@@ -47,12 +46,7 @@ class IncludePatternsIT {
     }
 
     private static Map<String, Object> stats(String operation) {
-        List<Map<String, Object>> rows = db.query("SELECT sum(calls) AS calls, sum(total_bytes) AS total,"
-                + " min(min_bytes) AS min, max(max_bytes) AS max, string_agg(DISTINCT kind, ',') AS kind,"
-                + " string_agg(DISTINCT method, ',') AS method"
-                + " FROM " + schema + ".method_allocation_stats WHERE operation_type = ?", operation);
-        assertNotNull(rows.get(0).get("calls"), "no stats rows for " + operation + "\n" + run);
-        return rows.get(0);
+        return db.operationFigures(schema, operation, run);
     }
 
     private static long n(Map<String, Object> row, String col) {

@@ -1,7 +1,6 @@
 package io.memagent.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.memagent.testapps.JdbcApp;
 import java.nio.file.Path;
@@ -54,11 +53,7 @@ class JdbcAttributionIT {
     }
 
     private static Map<String, Object> stats(String operation) {
-        List<Map<String, Object>> rows = db.query("SELECT sum(calls) AS calls, sum(errors) AS errors,"
-                + " sum(total_bytes) AS total, string_agg(DISTINCT kind, ',') AS kind"
-                + " FROM " + agentSchema + ".method_allocation_stats WHERE operation_type = ?", operation);
-        assertNotNull(rows.get(0).get("calls"), "no stats rows for " + operation + "\n" + run);
-        return rows.get(0);
+        return db.operationFigures(agentSchema, operation, run);
     }
 
     private static long n(Map<String, Object> row, String col) {

@@ -1,7 +1,6 @@
 package io.memagent.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.memagent.testapps.TomcatJakartaApp;
 import io.memagent.testapps.TomcatJavaxApp;
@@ -97,11 +96,6 @@ class ServletAttributionIT {
     }
 
     private static Map<String, Object> stats(String schema, String operation) {
-        List<Map<String, Object>> rows = db.query("SELECT sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,"
-                + " sum(total_bytes)::bigint AS total, string_agg(DISTINCT kind, ',') AS kind"
-                + " FROM " + schema + ".method_allocation_stats WHERE operation_type = '" + operation + "'");
-        Map<String, Object> s = rows.get(0);
-        assertNotNull(s.get("calls"), operation + " was not recorded");
-        return s;
+        return db.operationFigures(schema, operation, operation + " was not recorded");
     }
 }

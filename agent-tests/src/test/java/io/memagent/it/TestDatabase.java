@@ -103,6 +103,26 @@ public final class TestDatabase {
     }
 
     /** The single value of a one-row, one-column query, as a long. */
+    /**
+     * One operation's figures over a run, summed over its statistics buckets (sums as bigint):
+     * calls, errors, unmeasured, total, self, min, max, p50_low, p99_high, buckets, ordered (every
+     * bucket ends after it starts), kind and method (distinct values, comma-separated). Fails,
+     * showing {@code context}, when the operation has no rows.
+     */
+    public Map<String, Object> operationFigures(String schema, String operation, Object context) {
+        List<Map<String, Object>> rows = query("SELECT sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,"
+                + " sum(unmeasured_calls)::bigint AS unmeasured, sum(total_bytes)::bigint AS total,"
+                + " sum(self_bytes)::bigint AS self, min(min_bytes) AS min, max(max_bytes) AS max,"
+                + " min(p50_bytes) AS p50_low, max(p99_bytes) AS p99_high, count(*) AS buckets,"
+                + " bool_and(bucket_end > bucket_start) AS ordered, string_agg(DISTINCT kind, ',') AS kind,"
+                + " string_agg(DISTINCT method, ',') AS method"
+                + " FROM " + schema + ".method_allocation_stats WHERE operation_type = ?", operation);
+        if (rows.get(0).get("calls") == null) {
+            throw new AssertionError("no stats rows for " + operation + "\n" + context);
+        }
+        return rows.get(0);
+    }
+
     public long queryLong(String sql, Object... params) {
         List<Map<String, Object>> rows = query(sql, params);
         if (rows.size() != 1) {
