@@ -1,5 +1,6 @@
 package io.memagent.it;
 
+import static io.memagent.it.TestDatabase.n;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.memagent.testapps.BlockTrackApp;
@@ -36,10 +37,6 @@ class BlockTrackIT {
 
     private static Map<String, Object> stats(String operation) {
         return db.operationFigures(schema, operation, run);
-    }
-
-    private static long n(Map<String, Object> row, String col) {
-        return ((Number) row.get(col)).longValue();
     }
 
     private static void assertExact(String operation, String kind, long perCall, long calls) {

@@ -1,5 +1,6 @@
 package io.memagent.it;
 
+import static io.memagent.it.TestDatabase.n;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,10 +44,6 @@ class ExactBytesIT {
     /** The run's figures for one operation, summed over its buckets. */
     private static Map<String, Object> stats(String operation) {
         return db.operationFigures(schema, operation, run);
-    }
-
-    private static long n(Map<String, Object> row, String col) {
-        return ((Number) row.get(col)).longValue();
     }
 
     private static void assertExact(String operation, String truthKey) {

@@ -1,5 +1,6 @@
 package io.memagent.it;
 
+import static io.memagent.it.TestDatabase.n;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -47,10 +48,6 @@ class IncludePatternsIT {
 
     private static Map<String, Object> stats(String operation) {
         return db.operationFigures(schema, operation, run);
-    }
-
-    private static long n(Map<String, Object> row, String col) {
-        return ((Number) row.get(col)).longValue();
     }
 
     @Test

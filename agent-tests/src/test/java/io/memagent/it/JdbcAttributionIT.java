@@ -1,5 +1,6 @@
 package io.memagent.it;
 
+import static io.memagent.it.TestDatabase.n;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.memagent.testapps.JdbcApp;
@@ -54,10 +55,6 @@ class JdbcAttributionIT {
 
     private static Map<String, Object> stats(String operation) {
         return db.operationFigures(agentSchema, operation, run);
-    }
-
-    private static long n(Map<String, Object> row, String col) {
-        return ((Number) row.get(col)).longValue();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.memagent.it;
 
+import static io.memagent.it.TestDatabase.n;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,10 +16,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The JVM-wide half: samples, GC events, heap states and alerts, retention. */
 class JvmSamplerIT extends SchemaPerTest {
-    private static long n(Map<String, Object> row, String col) {
-        return ((Number) row.get(col)).longValue();
-    }
-
     @Test
     void samplesComeEveryPeriodAndHoldTogether() throws Exception {
         AppRun.main(GcApp.class).database(db, schema, "sampler")

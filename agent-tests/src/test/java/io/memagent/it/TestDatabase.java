@@ -102,6 +102,11 @@ public final class TestDatabase {
         }
     }
 
+    /** A numeric column of a row from {@link #query}, as a long. */
+    public static long n(Map<String, Object> row, String column) {
+        return ((Number) row.get(column)).longValue();
+    }
+
     /** The single value of a one-row, one-column query, as a long. */
     /**
      * One operation's figures over a run, summed over its statistics buckets (sums as bigint):
