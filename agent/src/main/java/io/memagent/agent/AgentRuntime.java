@@ -66,10 +66,10 @@ public final class AgentRuntime {
     private final ResourceLeaks resourceLeaks;
     private final RiskScore risk;
 
-    private AgentRuntime(Config config, RunInfo run) {
+    private AgentRuntime(Config config, RunInfo run, OperationRegistry registry) {
         this.config = config;
         this.run = run;
-        this.registry = new OperationRegistry(config.operationsMax());
+        this.registry = registry;
         this.sink = new RecentRows(config.jdbcUrl() != null ? new PostgresWriter(config, run)
                 : new InMemorySink(IN_MEMORY_ROWS_PER_TABLE), RecentRows.PER_TABLE);
         this.aggregator = new Aggregator(config, registry, sink, System::currentTimeMillis);
@@ -108,50 +108,60 @@ public final class AgentRuntime {
             AgentLog.info("disabled (memagent.enabled=false)");
             return;
         }
-        // Only reading the configuration and installing the cheap raw-bytes filter happen on the app's
-        // thread. The rest (the run's id from SecureRandom, the MXBeans, the sink, Byte Buddy, the
-        // threads) is built on memagent-init: done here it held a trivial app's main thread for
-        // 0.3-0.9 s on a loaded 2-core machine (benchmarks/startup.sh).
+        // Recording starts here, before premain returns, so no call of the app is missed: the
+        // registry, the names and the per-thread figures need nothing else. The rest (the run's id
+        // from SecureRandom, the MXBeans, the sink, Byte Buddy, the drain and writer threads) is
+        // built on memagent-init, and finds every call made meanwhile in the threads' figures.
+        OperationRegistry registry = new OperationRegistry(config.operationsMax());
+        NamedCalls.setOperationNames(new NamedOperations(registry));
+        Recorder.detailFrom(config.callsMinBytes());
+        Recorder.captureStacksFrom(config.spikeMediumBytes());
+        Recorder.warmUp();
+        Recorder.setEnabled(true);
         Instrumenter instrumenter = new Instrumenter(config.includes(), config.attributeJdbc(), config.attributeHttp());
         instrumenter.installFilter(inst);
         String service = serviceName(config);
         AtomicReference<AgentRuntime> built = new AtomicReference<>();
-        AtomicBoolean exiting = new AtomicBoolean(); // set by the hook: a runtime still being built is then never started
+        AtomicBoolean exiting = new AtomicBoolean(); // set by the hook: the start then skips what only a running app needs
         Thread init = new Thread(() -> {
             AgentRuntime runtime;
             try {
                 RunInfo run = new RunInfo(UUID.randomUUID(), service, ProcessHandle.current().pid(), hostName(),
                         System.getProperty("java.vm.vendor", "?") + " " + Runtime.version(), version(),
                         Json.object(config.masked()), System.currentTimeMillis());
-                runtime = new AgentRuntime(config, run);
+                runtime = new AgentRuntime(config, run, registry);
             } catch (Throwable t) {
+                Recorder.setEnabled(false);
                 instrumenter.abandon(t);
                 AgentLog.error("memagent could not start and is disabled; the application runs without it: " + t);
                 return;
             }
             synchronized (built) {
-                if (exiting.get()) {
-                    instrumenter.abandon(new IllegalStateException("the JVM is exiting"));
-                    return;
-                }
                 built.set(runtime);
             }
-            runtime.initialize(inst, instrumenter, attached);
+            runtime.initialize(inst, instrumenter, attached, exiting);
         }, "memagent-init");
         init.setDaemon(true);
         init.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // A JVM that exits at once still reports every call: let the agent's start finish what
+            // the report and the flush need (not Byte Buddy), bounded, then flush what the threads
+            // recorded meanwhile.
+            exiting.set(true);
+            try {
+                init.join(config.shutdownTimeoutMs());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             AgentRuntime runtime;
             synchronized (built) {
-                exiting.set(true);
                 runtime = built.get();
             }
             if (runtime != null) {
                 runtime.shutdown();
-            } else {
-                // The JVM ends before the agent finished starting: no profiled call can have run yet
-                // (they wait for the agent's Byte Buddy, which comes after), so there is nothing to report.
-                AgentLog.info("the JVM exited before memagent finished starting: nothing was recorded");
+            } else if (init.isAlive()) {
+                AgentLog.error("memagent did not finish starting within memagent.shutdown.timeout.ms = "
+                        + config.shutdownTimeoutMs() + " ms of the JVM's exit: the calls it counted are not reported");
             }
         }, "memagent-shutdown"));
         AgentLog.info("memagent " + version() + " started for service '" + service + "': "
@@ -159,7 +169,11 @@ public final class AgentRuntime {
                 + config.dbSchema() + ")" : "in-memory mode, report at exit"));
     }
 
-    private void initialize(Instrumentation inst, Instrumenter instrumenter, boolean attached) {
+    /**
+     * Starts the drain, writer, sampler and HTTP threads and builds Byte Buddy. When the JVM is
+     * already exiting, only what the exit report and the final flush need is started.
+     */
+    private void initialize(Instrumentation inst, Instrumenter instrumenter, boolean attached, AtomicBoolean exiting) {
         try {
             if (!Recorder.allocationCountingSupported()) {
                 AgentLog.warn("this JVM does not count allocated bytes per thread: calls are counted as unmeasured,"
@@ -169,11 +183,10 @@ public final class AgentRuntime {
                 w.start();
             }
             aggregator.start();
-            // Enabled before Byte Buddy is built (the slow part), so MemoryProfiler blocks and tracks
-            // are recorded from here on; woven methods start recording as their classes are woven.
-            NamedCalls.setOperationNames(new NamedOperations(registry));
-            Recorder.warmUp();
-            Recorder.setEnabled(true);
+            if (exiting.get()) {
+                instrumenter.abandon(new IllegalStateException("the JVM is exiting"));
+                return;
+            }
             instrumenter.build(inst, registry);
             sampler.start();
             memoryPressure.install();
@@ -221,7 +234,7 @@ public final class AgentRuntime {
             }
             if (sink.delegate() instanceof InMemorySink) {
                 System.err.print(TextReport.render(header, aggregator.summaries(), sink.stats(),
-                        aggregator.callsWithoutDetail()) + JvmReport.render(jvmHistory, sampler.oldGenerationPools())
+                        aggregator.detailsLost()) + JvmReport.render(jvmHistory, sampler.oldGenerationPools())
                         + DetectionReport.render(spikes.countsBySeverity(), spikes.recent(), leaks(), histogram.latestDiff(),
                         risk.current()) + (memoryPressure.episodes() > 0 ? pressureNote() + ".\n" : ""));
                 System.err.flush();

@@ -70,10 +70,7 @@ public final class NamedCalls {
         }
         long before = Recorder.THREADS.getCurrentThreadAllocatedBytes();
         id = n.register(name, kind);
-        Recorder.ThreadState s = Recorder.STATE.get();
-        if (s != null) {
-            s.compensate(before);
-        }
+        compensateOpenCalls(before);
         return id;
     }
 
@@ -95,19 +92,15 @@ public final class NamedCalls {
      * {@code operationId << 32 | token} for {@link #exitScoped}, or 0 when not recorded.
      */
     public static long enterScoped(int operationId, int scope) {
-        if (operationId < 0 || !Recorder.enabled) {
-            return 0;
-        }
-        Recorder.ThreadState s = Recorder.STATE.get();
-        if (s != null && (s.openScopes & scope) != 0) {
+        if (operationId < 0 || !Recorder.enabled || scopeOpen(scope)) {
             return 0;
         }
         int token = Recorder.enter();
         if (token == 0) {
             return 0;
         }
-        Recorder.STATE.get().openScopes |= scope; // a field store: nothing allocated inside the window
-        return ((long) operationId << 32) | token;
+        setScope(scope, true); // after the window opened on a platform thread: a field store, nothing allocated
+        return ((long) operationId << 32) | (token & 0xFFFFFFFFL);
     }
 
     /**
@@ -115,22 +108,47 @@ public final class NamedCalls {
      * on this thread), so nested advice can skip naming the request. Allocation-free.
      */
     public static boolean canEnterScoped(int scope) {
-        if (!Recorder.enabled) {
-            return false;
-        }
-        Recorder.ThreadState s = Recorder.STATE.get();
-        return s == null || (s.openScopes & scope) == 0;
+        return Recorder.enabled && !scopeOpen(scope);
     }
 
     public static void exitScoped(long entered, int scope, boolean threw) {
         if (entered == 0) {
             return;
         }
-        Recorder.ThreadState s = Recorder.STATE.get();
-        if (s != null) {
-            s.openScopes &= ~scope;
-        }
+        setScope(scope, false);
         Recorder.exit((int) (entered >>> 32), (int) entered, threw);
+    }
+
+    /**
+     * Virtual threads have no {@link ThreadState}; their open scopes live in a one-int
+     * thread-local, made on a virtual thread's first scoped call and gone with the thread.
+     */
+    private static final ThreadLocal<int[]> VIRTUAL_SCOPES = new ThreadLocal<>();
+
+    private static boolean scopeOpen(int scope) {
+        ThreadState s = Recorder.STATE.get();
+        if (s != null) {
+            return (s.openScopes & scope) != 0;
+        }
+        int[] v = VIRTUAL_SCOPES.get();
+        return v != null && (v[0] & scope) != 0;
+    }
+
+    private static void setScope(int scope, boolean open) {
+        ThreadState s = Recorder.STATE.get();
+        if (s != null) {
+            s.openScopes = open ? s.openScopes | scope : s.openScopes & ~scope;
+            return;
+        }
+        int[] v = VIRTUAL_SCOPES.get();
+        if (v == null) {
+            if (!open) {
+                return;
+            }
+            v = new int[1];
+            VIRTUAL_SCOPES.set(v);
+        }
+        v[0] = open ? v[0] | scope : v[0] & ~scope;
     }
 
     /** The operation id of a SQL text (allocation-free once cached); -1 when not recording. */
@@ -184,7 +202,7 @@ public final class NamedCalls {
 
     /** The agent's bookkeeping allocated {@code since} the counter read {@code before}: not the app's calls'. */
     private static void compensateOpenCalls(long before) {
-        Recorder.ThreadState s = Recorder.STATE.get();
+        ThreadState s = Recorder.STATE.get();
         if (s != null) {
             s.compensate(before);
         }

@@ -25,9 +25,9 @@ final class AgentCalls {
             Class<?> calls = Class.forName("io.memagent.bootstrap.ThreadCalls", false, null);
             Class<?> named = Class.forName("io.memagent.bootstrap.NamedCalls", false, null);
             MethodHandles.Lookup l = MethodHandles.publicLookup();
-            mark = l.findStatic(calls, "callsFinishedOnThisThread", MethodType.methodType(long.class));
+            mark = l.findStatic(calls, "markThisThread", MethodType.methodType(long[].class));
             since = l.findStatic(calls, "biggestOperationsSince",
-                    MethodType.methodType(long[].class, long.class, int.class));
+                    MethodType.methodType(long[].class, long[].class, int.class));
             name = l.findStatic(named, "operationName", MethodType.methodType(String.class, int.class));
         } catch (Throwable noAgent) {
             mark = null;
@@ -47,21 +47,21 @@ final class AgentCalls {
         return MARK != null;
     }
 
-    /** This thread's count of finished profiled calls; -1 without the agent. */
-    static long mark() {
+    /** This thread's running totals per profiled operation; null without the agent. */
+    static long[] mark() {
         if (MARK == null) {
-            return -1;
+            return null;
         }
         try {
-            return (long) MARK.invokeExact();
+            return (long[]) MARK.invokeExact();
         } catch (Throwable t) {
-            return -1;
+            return null;
         }
     }
 
     /** Lines like {@code "  Parser.parse: 3 calls, 12,048 bytes (self)"}; empty without the agent. */
-    static String describeSince(long mark, int limit) {
-        if (SINCE == null || mark < 0) {
+    static String describeSince(long[] mark, int limit) {
+        if (SINCE == null || mark == null) {
             return "";
         }
         try {

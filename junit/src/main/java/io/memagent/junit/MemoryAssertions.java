@@ -24,7 +24,7 @@ public final class MemoryAssertions {
      * Returns the bytes it allocated. An exception from {@code work} passes through unchanged.
      */
     public static long assertAllocatesAtMost(long maxBytes, Runnable work) {
-        long mark = AgentCalls.mark();
+        long[] mark = AgentCalls.mark();
         long before = ThreadBytes.now();
         work.run();
         long after = ThreadBytes.now();
@@ -39,7 +39,7 @@ public final class MemoryAssertions {
         return before < 0 || after < 0 ? -1 : after - before;
     }
 
-    static long check(long maxBytes, long before, long after, long mark, String what) {
+    static long check(long maxBytes, long before, long after, long[] mark, String what) {
         if (before < 0 || after < 0) {
             throw new AssertionFailedError("cannot check the memory budget: " + ThreadBytes.unsupported());
         }
@@ -50,7 +50,7 @@ public final class MemoryAssertions {
         return bytes;
     }
 
-    static String message(String what, long bytes, long maxBytes, long mark) {
+    static String message(String what, long bytes, long maxBytes, long[] mark) {
         String msg = String.format(Locale.ROOT, "%s allocated %,d bytes on its thread, over the budget of %,d bytes by %,d",
                 what, bytes, maxBytes, bytes - maxBytes);
         String top = AgentCalls.describeSince(mark, TOP_OPERATIONS);

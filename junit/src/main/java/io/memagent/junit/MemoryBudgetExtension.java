@@ -58,7 +58,7 @@ public final class MemoryBudgetExtension implements InvocationInterceptor {
         }
         String what = "test " + extension.getRequiredTestClass().getSimpleName() + "." + context.getExecutable().getName();
         MethodHandle direct = direct(context);
-        long mark = AgentCalls.mark();
+        long[] mark = AgentCalls.mark();
         long before;
         long after;
         if (direct != null) {

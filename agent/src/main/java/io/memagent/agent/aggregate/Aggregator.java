@@ -9,39 +9,37 @@ import io.memagent.agent.store.RowSink;
 import io.memagent.agent.store.StatsRow;
 import io.memagent.agent.store.Table;
 import io.memagent.agent.store.WriterStats;
+import io.memagent.bootstrap.CallRecord;
+import io.memagent.bootstrap.OpSlot;
+import io.memagent.bootstrap.Period;
 import io.memagent.bootstrap.Recorder;
-import io.memagent.bootstrap.Recorder.ThreadState;
+import io.memagent.bootstrap.ThreadState;
+import io.memagent.bootstrap.UnmeasuredCalls;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The agent's drain thread: every few milliseconds it empties each application thread's ring
- * (see {@link Recorder}) and folds the calls into per-operation figures for the current
- * statistics bucket and for the whole run. When a bucket ends it hands one
- * {@code method_allocation_stats} row per active operation to the sink; a call at or above
- * {@code memagent.calls.min.bytes} becomes a {@code memory_allocations} row as it is drained.
+ * The agent's drain thread. Application threads sum their calls per operation themselves (see
+ * {@link ThreadState}); every few milliseconds this thread takes each thread's finished period,
+ * folds it into per-operation figures for the current statistics bucket and for the whole run,
+ * and reads the few calls that need a row of their own from the threads' detail rings. When a
+ * bucket ends it hands one {@code method_allocation_stats} row per active operation to the sink;
+ * a call at or above {@code memagent.calls.min.bytes} becomes a {@code memory_allocations} row.
  *
- * <p>Calls are put in the bucket in which they are drained (within {@link #DRAIN_INTERVAL_MS}
- * of their end), so no call is split or lost at a bucket boundary.
+ * <p>A thread's calls are put in the bucket in which their period is collected (one or two
+ * drain intervals after they end), so no call is split or lost at a bucket boundary.
  */
 public final class Aggregator {
     static final long DRAIN_INTERVAL_MS = 10;
-    /**
-     * The pause after a drain that found a ring at least a quarter full or calls that missed the
-     * ring. A ring holds {@link Recorder#RING_RECORDS} calls: at 5M calls/s a thread fills it in
-     * 0.2 ms, so draining every 10 ms would leave almost every call without detail. Draining
-     * sooner only while threads are that busy keeps the ring, the hot path and the idle cost as
-     * they are (benchmarks/AggregationRun measures it).
-     */
-    static final long BUSY_DRAIN_INTERVAL_NS = 50_000;
 
-    private final Config config;
     private final OperationRegistry registry;
     private final RowSink sink;
     private final LongSupplier clockMs;
@@ -51,12 +49,13 @@ public final class Aggregator {
 
     private Figures[] bucket = new Figures[64];
     private Figures[] total = new Figures[64];
-    /** Per operation, calls drained with detail (for "consecutive" spikes). */
-    private long[] callSeq = new long[64];
     private long bucketStartMs = Long.MIN_VALUE;
-    private long callsWithoutDetail;
-    /** The last drain found a ring a quarter full or calls that missed their ring: drain again soon. */
-    private boolean busy;
+    /** The drainer's own view of each thread: where its hand-off stands. */
+    private final Map<ThreadState, Cursor> cursors = new HashMap<>();
+    /** Detailed calls of retired threads whose ring was full. */
+    private long detailsLostRetired;
+    /** Per chunk of {@link UnmeasuredCalls}: the totals already folded in. */
+    private final long[][] unmeasuredSeen = new long[UnmeasuredCalls.maxChunks()][];
     /** Reused to merge a run's and the open bucket's figures when summaries are asked for. */
     private final Figures scratch = new Figures();
     private volatile boolean running;
@@ -65,12 +64,12 @@ public final class Aggregator {
     private Thread thread;
 
     public Aggregator(Config config, OperationRegistry registry, RowSink sink, LongSupplier clockMs) {
-        this.config = config;
         this.registry = registry;
         this.sink = sink;
         this.clockMs = clockMs;
         this.intervalMs = config.statsIntervalMs();
         this.minCallBytes = config.callsMinBytes();
+        Recorder.detailFrom(minCallBytes); // the agent's start set it already; tests build this alone
     }
 
     /**
@@ -81,8 +80,8 @@ public final class Aggregator {
         long minBytes();
 
         /**
-         * @param callSeq        the operation's drained calls so far, this one included: consecutive
-         *                       calls of one operation have consecutive numbers
+         * @param callSeq        the operation's call number on {@code thread}: consecutive calls of one
+         *                       operation on one thread have consecutive numbers
          * @param stackAtExit    the app thread's stack at the call's exit, when its bytes reached
          *                       the capture threshold ({@link Recorder#captureStacksFrom}); else null
          */
@@ -101,6 +100,7 @@ public final class Aggregator {
     /** Register before {@link #start}. */
     public void addObserver(CallObserver observer) {
         observers.add(observer);
+        Recorder.detailFrom(observer.minBytes());
     }
 
     public void start() {
@@ -117,8 +117,7 @@ public final class Aggregator {
             } catch (Throwable t) {
                 AgentLog.errorAtMostEvery("aggregator", 60_000, "the aggregator failed and will retry: " + t);
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(busy ? BUSY_DRAIN_INTERVAL_NS
-                    : TimeUnit.MILLISECONDS.toNanos(DRAIN_INTERVAL_MS));
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(DRAIN_INTERVAL_MS));
         }
     }
 
@@ -136,12 +135,28 @@ public final class Aggregator {
         finalDrain();
     }
 
+    /**
+     * Everything recorded so far, whatever the threads are doing: each live thread's epoch is moved
+     * on twice, so both of its periods are collected.
+     */
     private synchronized void finalDrain() {
+        for (int round = 0; round < 3; round++) {
+            drainOnce();
+            for (Map.Entry<ThreadState, Cursor> e : cursors.entrySet()) {
+                Cursor c = e.getValue();
+                if (!c.pending) {
+                    e.getKey().advanceEpoch();
+                    c.pending = true;
+                    c.advancedAtNs = System.nanoTime();
+                }
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(2 * ThreadState.HANDOFF_NANOS);
+        }
         drainOnce();
         closeBucket(bucketStartMs + intervalMs);
     }
 
-    /** Drains every thread's ring once. Runs on the drain thread (or a test's). */
+    /** Drains every thread once. Runs on the drain thread (or a test's). */
     public synchronized void drainOnce() {
         long now = clockMs.getAsLong();
         if (bucketStartMs == Long.MIN_VALUE) {
@@ -151,102 +166,151 @@ public final class Aggregator {
             closeBucket(bucketStartMs + intervalMs);
             bucketStartMs = now - Math.floorMod(now, intervalMs);
         }
-        busy = false;
-        Iterator<ThreadState> it = Recorder.states().iterator();
+        Iterator<ThreadState> it = ThreadState.all().iterator();
         while (it.hasNext()) {
             ThreadState s = it.next();
-            // Read liveness first: a thread seen dead has published everything it ever will.
+            // Read liveness first: a thread seen dead has recorded everything it ever will.
             boolean dead = !s.owner().isAlive();
-            drainRing(s, now);
-            drainOverflow(s);
+            Cursor c = cursors.computeIfAbsent(s, k -> new Cursor());
+            drainDetails(s, now);
             if (dead) {
-                it.remove();
+                fold(s, 0);
+                fold(s, 1);
+                detailsLostRetired += s.detailsLost();
+                cursors.remove(s);
+                ThreadState.retire(s);
+            } else {
+                collect(s, c);
+            }
+        }
+        collectUnmeasured();
+    }
+
+    /** Where the hand-off of one thread's periods stands (drainer only). */
+    private static final class Cursor {
+        /** The epoch was moved on and the old period not collected yet. */
+        boolean pending;
+        long advancedAtNs;
+        /** The thread's record counter when the epoch was last moved on. */
+        long seqAtAdvance;
+    }
+
+    /**
+     * Collects a thread's old period once the hand-off time has passed and the thread is not in
+     * the middle of recording a call; then, if it recorded calls since, moves its epoch on again.
+     */
+    private void collect(ThreadState s, Cursor c) {
+        long q = s.seqAcquire();
+        if (c.pending) {
+            if (System.nanoTime() - c.advancedAtNs < ThreadState.HANDOFF_NANOS || (q & 1) != 0) {
+                return; // next drain
+            }
+            fold(s, s.epoch() - 1);
+            c.pending = false;
+        }
+        if (q != c.seqAtAdvance) {
+            s.advanceEpoch();
+            c.pending = true;
+            c.advancedAtNs = System.nanoTime();
+            c.seqAtAdvance = q;
+        }
+    }
+
+    /** Folds one parity of every slot of a thread into the open bucket and empties it. */
+    private void fold(ThreadState s, int parity) {
+        boolean histogram = !shedding;
+        OpSlot[] slots = s.slots();
+        for (int i = 0; i < slots.length; i++) {
+            OpSlot slot = ThreadState.slotAt(slots, i);
+            if (slot == null) {
+                continue;
+            }
+            Period p = slot.periodOfParity(parity);
+            if (p.calls() == 0) {
+                continue;
+            }
+            if (p.unmeasured() > 0) {
+                sayUnmeasuredOnce();
+            }
+            figures(slot.op()).merge(p, histogram);
+            p.reset();
+        }
+    }
+
+    /** Virtual threads' calls: running totals in shared stripes, folded in by difference. */
+    private void collectUnmeasured() {
+        for (int chunk = 0; chunk < unmeasuredSeen.length; chunk++) {
+            java.util.concurrent.atomic.AtomicLongArray c = UnmeasuredCalls.chunk(chunk);
+            if (c == null) {
+                continue;
+            }
+            long[] seen = unmeasuredSeen[chunk];
+            if (seen == null) {
+                seen = new long[UnmeasuredCalls.CHUNK_OPS * UnmeasuredCalls.FIELDS];
+                unmeasuredSeen[chunk] = seen;
+            }
+            for (int op = 0; op < UnmeasuredCalls.CHUNK_OPS; op++) {
+                long calls = 0;
+                long errors = 0;
+                long nanos = 0;
+                for (int stripe = 0; stripe < UnmeasuredCalls.STRIPES; stripe++) {
+                    int at = UnmeasuredCalls.index(op, stripe);
+                    // errors and time before calls: a call counted here has its error and time in too,
+                    // or they show up next time; calls never run ahead of them
+                    errors += c.get(at + 1);
+                    nanos += c.get(at + 2);
+                    calls += c.get(at);
+                }
+                int base = op * UnmeasuredCalls.FIELDS;
+                if (calls == seen[base]) {
+                    continue;
+                }
+                figures(chunk * UnmeasuredCalls.CHUNK_OPS + op).addUnmeasured(calls - seen[base],
+                        errors - seen[base + 1], nanos - seen[base + 2]);
+                seen[base] = calls;
+                seen[base + 1] = errors;
+                seen[base + 2] = nanos;
+                sayUnmeasuredOnce();
             }
         }
     }
 
-    private void drainRing(ThreadState s, long now) {
+    /** The few calls that need a row of their own (per-call rows, spikes, JFR events). */
+    private void drainDetails(ThreadState s, long now) {
         long tail = s.tail();
         long head = s.publishedHead();
         if (head == tail) {
             return;
         }
-        if ((head - tail) * 4 >= s.ringRecords()) {
-            busy = true;
-        }
         long[] ring = s.ring();
-        int mask = s.ringRecords() - 1;
         boolean shed = shedding;
         for (long n = tail; n < head; n++) {
-            int i = (int) (n & mask) * Recorder.RECORD_LONGS;
-            long word = ring[i];
-            int op = (int) (word >>> 32);
-            int flags = (int) (word & 0xFF);
-            long gcs = (word >>> 8) & 0xFFFFFF;
-            long inclusive = ring[i + 1];
-            long self = ring[i + 2];
-            long nanos = ring[i + 3];
+            int at = ThreadState.offset(n);
+            int op = CallRecord.op(ring, at);
+            int flags = CallRecord.flags(ring, at);
+            long inclusive = CallRecord.inclusive(ring, at);
+            long self = CallRecord.self(ring, at);
+            long nanos = CallRecord.nanos(ring, at);
             boolean threw = (flags & Recorder.FLAG_THREW) != 0;
-            boolean measured = (flags & Recorder.FLAG_UNMEASURED) == 0;
-            figures(op).record(threw, measured, inclusive, self, nanos, !shed);
-            long seq = ++callSeq[Math.max(op, 0)];
             StackTraceElement[] stack = (flags & Recorder.FLAG_STACK) != 0 ? s.takeStack(n) : null;
-            if (!measured) {
-                sayUnmeasuredOnce();
-            }
-            if (measured && inclusive >= minCallBytes) {
+            if (inclusive >= minCallBytes) {
                 if (shed) {
                     sink.stats().notMade(WriterStats.MEMORY_PRESSURE, Table.MEMORY_ALLOCATIONS);
                 } else {
-                    perCallRow(op, s.owner(), inclusive, self, nanos, threw, gcs, now);
+                    perCallRow(op, s.owner(), inclusive, self, nanos, threw, CallRecord.gcs(ring, at), now);
                 }
             }
-            if (measured && !observers.isEmpty()) {
-                Operation o = null;
-                for (CallObserver obs : observers) {
-                    if (inclusive >= obs.minBytes()) {
-                        if (o == null) {
-                            o = operation(op);
-                        }
-                        obs.onCall(o, s.owner(), inclusive, self, nanos, threw, now, seq, stack);
+            Operation o = null;
+            for (CallObserver obs : observers) {
+                if (inclusive >= obs.minBytes()) {
+                    if (o == null) {
+                        o = operation(op);
                     }
+                    obs.onCall(o, s.owner(), inclusive, self, nanos, threw, now, CallRecord.callNumber(ring, at), stack);
                 }
             }
         }
         s.release(head);
-    }
-
-    private void drainOverflow(ThreadState s) {
-        long[] totals = s.overflowTotals();
-        if (totals.length == 0) {
-            return;
-        }
-        long[] seen = s.overflowSeen;
-        if (seen.length < totals.length) {
-            seen = Arrays.copyOf(seen, totals.length);
-            s.overflowSeen = seen;
-        }
-        long[] now = new long[Recorder.OVF_STRIDE];
-        for (int base = 0; base + Recorder.OVF_STRIDE <= totals.length; base += Recorder.OVF_STRIDE) {
-            // The owner thread may be adding to these right now: read each total exactly once, and
-            // remember what was read, so a call counted between two reads is never lost.
-            for (int k = 0; k < Recorder.OVF_STRIDE; k++) {
-                now[k] = totals[base + k];
-            }
-            long calls = now[0] - seen[base];
-            if (calls == 0) {
-                continue;
-            }
-            long unmeasured = now[2] - seen[base + 2];
-            figures(base / Recorder.OVF_STRIDE).addTotals(calls, now[1] - seen[base + 1], unmeasured,
-                    now[3] - seen[base + 3], now[4] - seen[base + 4], now[5] - seen[base + 5]);
-            if (unmeasured > 0) {
-                sayUnmeasuredOnce();
-            }
-            callsWithoutDetail += calls;
-            busy = true;
-            System.arraycopy(now, 0, seen, base, Recorder.OVF_STRIDE);
-        }
     }
 
     private static void sayUnmeasuredOnce() {
@@ -278,7 +342,6 @@ public final class Aggregator {
             int n = Math.max(op + 1, bucket.length * 2);
             bucket = Arrays.copyOf(bucket, n);
             total = Arrays.copyOf(total, n);
-            callSeq = Arrays.copyOf(callSeq, n);
         }
         Figures f = bucket[op];
         if (f == null) {
@@ -334,8 +397,15 @@ public final class Aggregator {
         return Collections.unmodifiableList(out);
     }
 
-    /** Calls whose ring was full: in every total, but not in per-call rows, extremes or percentiles. */
-    public synchronized long callsWithoutDetail() {
-        return callsWithoutDetail;
+    /**
+     * Calls that needed a row of their own but found their thread's detail ring full: in every
+     * figure, but without their {@code memory_allocations} row, spike check or JFR event.
+     */
+    public synchronized long detailsLost() {
+        long n = detailsLostRetired;
+        for (ThreadState s : cursors.keySet()) {
+            n += s.detailsLost();
+        }
+        return n;
     }
 }

@@ -1,13 +1,17 @@
 package io.memagent.agent.aggregate;
 
+import io.memagent.bootstrap.LogHistogram;
+import io.memagent.bootstrap.Period;
 import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.IntCountsHistogram;
 
 /**
  * Running figures of one operation over some period: counts, sums, extremes and a histogram
  * of bytes per call (2 significant digits, auto-resizing, 4-byte counts: a few KB at most).
- * Percentiles are clamped to the exact min and max, so an operation whose calls all allocate
- * the same bytes reports exactly that for every percentile.
+ * Threads hand in their calls already summed ({@link #merge}): each of their histogram cells is
+ * entered by its middle value, so a percentile is within 1/64 (thread cell) plus 1/128 (this
+ * histogram) of the exact one, 2.4% at most. Percentiles are clamped to the exact min and max, so
+ * an operation whose calls all allocate the same bytes reports exactly that for every percentile.
  */
 final class Figures {
     long calls;
@@ -21,44 +25,48 @@ final class Figures {
     long maxDurationNs;
     private AbstractHistogram histogram;
 
-    /** @param withHistogram false while the agent sheds work under memory pressure: no percentile entry */
-    void record(boolean threw, boolean measured, long inclusive, long self, long durationNs, boolean withHistogram) {
-        calls++;
-        if (threw) {
-            errors++;
+    /**
+     * Adds one thread's period of one operation.
+     *
+     * @param withHistogram false while the agent sheds work under memory pressure: no percentile entry
+     */
+    void merge(Period p, boolean withHistogram) {
+        calls += p.calls();
+        errors += p.errors();
+        unmeasured += p.unmeasured();
+        totalBytes += p.bytes();
+        selfBytes += p.selfBytes();
+        totalDurationNs += p.durationNs();
+        maxDurationNs = Math.max(maxDurationNs, p.maxDurationNs());
+        if (p.maxBytes() == Long.MIN_VALUE) {
+            return; // no measured call
         }
-        totalDurationNs += durationNs;
-        if (durationNs > maxDurationNs) {
-            maxDurationNs = durationNs;
-        }
-        if (!measured) {
-            unmeasured++;
-            return;
-        }
-        totalBytes += inclusive;
-        selfBytes += self;
-        if (inclusive < minBytes) {
-            minBytes = inclusive;
-        }
-        if (inclusive > maxBytes) {
-            maxBytes = inclusive;
-        }
+        minBytes = Math.min(minBytes, p.minBytes());
+        maxBytes = Math.max(maxBytes, p.maxBytes());
         if (!withHistogram) {
             return;
         }
-        if (histogram == null) {
-            histogram = new IntCountsHistogram(2);
+        for (int row = 0; row < LogHistogram.ROWS; row++) {
+            if (!p.hasRow(row)) {
+                continue;
+            }
+            for (int col = 0; col < LogHistogram.SUB_BUCKETS; col++) {
+                int n = p.count(row, col);
+                if (n > 0) {
+                    if (histogram == null) {
+                        histogram = new IntCountsHistogram(2);
+                    }
+                    histogram.recordValueWithCount(LogHistogram.middle(row, col), n);
+                }
+            }
         }
-        histogram.recordValue(Math.max(0, inclusive));
     }
 
-    /** Calls known only by their totals (the thread's ring was full): no extremes, no histogram. */
-    void addTotals(long calls, long errors, long unmeasured, long bytes, long self, long durationNs) {
+    /** Calls on virtual threads: counted, never measured. */
+    void addUnmeasured(long calls, long errors, long durationNs) {
         this.calls += calls;
         this.errors += errors;
-        this.unmeasured += unmeasured;
-        this.totalBytes += bytes;
-        this.selfBytes += self;
+        this.unmeasured += calls;
         this.totalDurationNs += durationNs;
     }
 

@@ -88,9 +88,12 @@ public final class SpikeDetector implements Aggregator.CallObserver {
         }
         int level = inclusive >= t[2] ? 2 : inclusive >= t[1] ? 1 : 0;
         String severity = level == 2 ? "critical" : level == 1 ? "high" : "medium";
-        long[] run = runs.computeIfAbsent(op.id(), k -> new long[2]);
-        run[1] = callSeq == run[0] + 1 ? run[1] + 1 : 1;
+        // Consecutive means consecutive calls of the operation on one thread (threads number their own calls).
+        long[] run = runs.computeIfAbsent(op.id(), k -> new long[3]);
+        long threadKey = thread.getId();
+        run[1] = callSeq == run[0] + 1 && threadKey == run[2] ? run[1] + 1 : 1;
         run[0] = callSeq;
+        run[2] = threadKey;
         boolean alert = run[1] == config.spikeConsecutiveLimit();
         long runLength = run[1];
         String threadName = thread.getName();

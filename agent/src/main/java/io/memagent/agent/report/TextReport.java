@@ -17,7 +17,7 @@ public final class TextReport {
      * @param header one line naming the service and run
      */
     public static String render(String header, List<OperationSummary> operations, WriterStats writer,
-                                long callsWithoutDetail) {
+                                long detailsLost) {
         StringBuilder sb = new StringBuilder();
         sb.append('\n').append("==== memagent report: ").append(header).append(" ====\n");
         if (operations.isEmpty()) {
@@ -46,9 +46,9 @@ public final class TextReport {
             sb.append("self = inclusive minus nested profiled calls on the same thread; average and p99 are per"
                     + " measured call.\n");
         }
-        if (callsWithoutDetail > 0) {
-            sb.append(callsWithoutDetail).append(" calls came faster than the agent drained them: they are in every"
-                    + " total, but not in per-call rows, min/max or percentiles.\n");
+        if (detailsLost > 0) {
+            sb.append(detailsLost).append(" calls over memagent.calls.min.bytes came faster than the agent drained"
+                    + " them: they are in every figure, but have no row of their own (nor a spike check).\n");
         }
         if (writer != null) {
             Map<String, Long> drops = writer.dropsByReason();

@@ -11,6 +11,8 @@ import io.memagent.agent.store.Row;
 import io.memagent.agent.store.StatsRow;
 import io.memagent.agent.store.Table;
 import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.ThreadState;
+import java.util.Arrays;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
@@ -144,25 +146,109 @@ class RecorderAndAggregatorTest {
         Recorder.exit(op, token, false);
     }
 
+    /** A drain moves each busy thread's epoch on; the next one, past the hand-off, collects. */
+    void collectNow() {
+        aggregator.drainOnce();
+        java.util.concurrent.locks.LockSupport.parkNanos(2 * ThreadState.HANDOFF_NANOS);
+        aggregator.drainOnce();
+    }
+
     @Test
-    void aFullRingKeepsTotalsExactAndSaysHowManyCallsLostTheirDetail() throws Exception {
+    void everyCallKeepsItsDetailHoweverFastTheyCome() throws Exception {
         int op = registry.register("burst", "T#burst()V", "method");
         long each = truthOf(() -> sink = new byte[64]);
-        int calls = 5 * Recorder.RING_RECORDS;
+        int calls = 200_000;
         Thread t = new Thread(() -> {
             for (int i = 0; i < calls; i++) {
                 profiled(op, () -> sink = new byte[64]);
             }
         });
         t.start();
-        t.join(); // nothing drains meanwhile: the ring fills after RING_RECORDS calls
+        t.join(); // nothing drains meanwhile
         aggregator.stop();
         OperationSummary s = summary("burst");
         assertEquals(calls, s.calls());
         assertEquals((long) calls * each, s.totalBytes());
         assertEquals((long) calls * each, s.selfBytes());
-        assertEquals(calls - Recorder.RING_RECORDS, aggregator.callsWithoutDetail());
-        assertEquals(each, s.maxBytes(), "extremes come from the calls with detail");
+        assertEquals(each, s.minBytes());
+        assertEquals(each, s.maxBytes());
+        assertEquals(each, s.p99Bytes());
+        assertEquals(0, aggregator.detailsLost());
+    }
+
+    @Test
+    void percentilesAreWithinTheStatedPrecisionAndExtremesExact() throws Exception {
+        int op = registry.register("sizes", "T#sizes(I)V", "method");
+        long[] truth = new long[100];
+        for (int k = 0; k < 100; k++) {
+            int n = (k + 1) * 1000;
+            truth[k] = truthOf(() -> sink = new byte[n]);
+        }
+        int calls = 10_000;
+        long[] values = new long[calls];
+        Thread t = new Thread(() -> {
+            for (int i = 0; i < calls; i++) {
+                int n = (i % 100 + 1) * 1000;
+                int token = Recorder.enter();
+                sink = new byte[n];
+                Recorder.exit(op, token, false);
+            }
+        });
+        for (int i = 0; i < calls; i++) {
+            values[i] = truth[i % 100];
+        }
+        t.start();
+        t.join();
+        aggregator.stop();
+        Arrays.sort(values);
+        OperationSummary s = summary("sizes");
+        assertEquals(calls, s.calls());
+        assertEquals(values[0], s.minBytes());
+        assertEquals(values[calls - 1], s.maxBytes());
+        assertEquals(Arrays.stream(values).sum(), s.totalBytes());
+        assertWithin(values[(int) Math.ceil(0.50 * calls) - 1], s.p50Bytes());
+        assertWithin(values[(int) Math.ceil(0.95 * calls) - 1], s.p95Bytes());
+        assertWithin(values[(int) Math.ceil(0.99 * calls) - 1], s.p99Bytes());
+    }
+
+    /** The documented precision of percentiles: 2.4% (1/64 + 1/128). */
+    static void assertWithin(long exact, long reported) {
+        double error = Math.abs(reported - exact) / (double) exact;
+        org.junit.jupiter.api.Assertions.assertTrue(error <= 1.0 / 64 + 1.0 / 128,
+                "exact " + exact + ", reported " + reported + ", error " + error);
+    }
+
+    @Test
+    void theCommonPoolKeepsOneStatePerWorkerThoughItClearsThreadLocals() throws Exception {
+        int op = registry.register("pooled", "T#pooled()V", "method");
+        long each = truthOf(() -> sink = new byte[48]);
+        int bursts = 2_000;
+        for (int b = 0; b < bursts; b++) {
+            java.util.concurrent.CompletableFuture<?>[] f = new java.util.concurrent.CompletableFuture<?>[4];
+            for (int i = 0; i < 4; i++) {
+                f[i] = java.util.concurrent.CompletableFuture.runAsync(() -> profiled(op, () -> sink = new byte[48]));
+            }
+            java.util.concurrent.CompletableFuture.allOf(f).join();
+        }
+        long pooled = ThreadState.all().stream().filter(s -> s.owner().getName().startsWith("ForkJoinPool.commonPool"))
+                .count();
+        aggregator.stop();
+        OperationSummary s = summary("pooled");
+        assertEquals(4L * bursts, s.calls());
+        assertEquals(4L * bursts * each, s.totalBytes());
+        org.junit.jupiter.api.Assertions.assertTrue(pooled <= java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(),
+                pooled + " states for a pool of " + java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
+    }
+
+    @Test
+    void aDeadThreadIsFoldedInAndRetired() throws Exception {
+        int op = registry.register("shortLived", "T#shortLived()V", "method");
+        Thread t = new Thread(() -> profiled(op, () -> sink = new byte[10]));
+        t.start();
+        t.join();
+        aggregator.drainOnce();
+        assertEquals(0, ThreadState.all().stream().filter(s -> s.owner() == t).count());
+        assertEquals(1, summary("shortLived").calls());
     }
 
     @Test
@@ -173,7 +259,7 @@ class RecorderAndAggregatorTest {
             for (int i = 0; i < 7 + bucket; i++) {
                 profiled(op, () -> sink = new byte[100]);
             }
-            aggregator.drainOnce();
+            collectNow();
             clock.addAndGet(1000);
         }
         aggregator.stop();

@@ -1,0 +1,33 @@
+package io.memagent.bootstrap;
+
+/**
+ * One operation on one thread: its two periods (the owner adds to the one the thread's epoch
+ * selects) and two running totals the owner alone keeps, for consecutive-spike detection and for
+ * memagent-junit's "which operations ran inside this window".
+ */
+public final class OpSlot {
+    final int op;
+    final Period even = new Period();
+    final Period odd = new Period();
+    /** Calls of this operation this thread finished, ever: consecutive calls have consecutive numbers. */
+    long totalCalls;
+    /** Self bytes of those calls, ever. */
+    long totalSelfBytes;
+
+    OpSlot(int op) {
+        this.op = op;
+    }
+
+    public int op() {
+        return op;
+    }
+
+    Period period(int epoch) {
+        return (epoch & 1) == 0 ? even : odd;
+    }
+
+    /** The period of this parity: the drainer's to read only once the thread's epoch has moved past it. */
+    public Period periodOfParity(int parity) {
+        return (parity & 1) == 0 ? even : odd;
+    }
+}

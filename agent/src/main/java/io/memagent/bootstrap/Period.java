@@ -1,0 +1,132 @@
+package io.memagent.bootstrap;
+
+/**
+ * One operation's figures on one thread for one collection period: what the thread's calls added
+ * while the thread's epoch had this period's parity (see {@link ThreadState}). The owner thread
+ * adds to it; once the drainer has moved the epoch on and seen the thread leave the call it was
+ * recording, the period is the drainer's to read and {@link #reset}, until the epoch comes back.
+ */
+public final class Period {
+    long calls;
+    long errors;
+    long unmeasured;
+    long bytes;
+    long selfBytes;
+    long durationNs;
+    long minBytes = Long.MAX_VALUE;
+    long maxBytes = Long.MIN_VALUE;
+    long maxDurationNs;
+    /** Bytes per measured call, see {@link LogHistogram}; rows are made on first use. */
+    final int[][] rows = new int[LogHistogram.ROWS][];
+
+    Period() {
+    }
+
+    /** Owner thread only, inside the thread's record section. */
+    void add(int flags, long inclusive, long self, long nanos, ThreadState owner) {
+        calls++;
+        if ((flags & Recorder.FLAG_THREW) != 0) {
+            errors++;
+        }
+        durationNs += nanos;
+        if (nanos > maxDurationNs) {
+            maxDurationNs = nanos;
+        }
+        if ((flags & Recorder.FLAG_UNMEASURED) != 0) {
+            unmeasured++;
+            return;
+        }
+        bytes += inclusive;
+        selfBytes += self;
+        if (inclusive < minBytes) {
+            minBytes = inclusive;
+        }
+        if (inclusive > maxBytes) {
+            maxBytes = inclusive;
+        }
+        int r = LogHistogram.row(inclusive);
+        int[] row = rows[r];
+        if (row == null) {
+            row = newRow(r, owner);
+        }
+        row[LogHistogram.column(inclusive, r)]++;
+    }
+
+    /** The first value of a new power of two for this operation on this thread: 144 bytes, not the app's. */
+    private int[] newRow(int r, ThreadState owner) {
+        long before = Recorder.THREADS.getCurrentThreadAllocatedBytes();
+        int[] row = new int[LogHistogram.SUB_BUCKETS];
+        rows[r] = row;
+        owner.compensate(before);
+        return row;
+    }
+
+    // ---- drainer side: read only while the period is the drainer's ----
+
+    public long calls() {
+        return calls;
+    }
+
+    public long errors() {
+        return errors;
+    }
+
+    public long unmeasured() {
+        return unmeasured;
+    }
+
+    public long bytes() {
+        return bytes;
+    }
+
+    public long selfBytes() {
+        return selfBytes;
+    }
+
+    public long durationNs() {
+        return durationNs;
+    }
+
+    /** Long.MAX_VALUE when no call was measured. */
+    public long minBytes() {
+        return minBytes;
+    }
+
+    /** Long.MIN_VALUE when no call was measured. */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    public long maxDurationNs() {
+        return maxDurationNs;
+    }
+
+    /** Count of sub-bucket {@code column} of row {@code row}, 0 for a row never used. */
+    public int count(int row, int column) {
+        int[] r = rows[row];
+        return r == null ? 0 : r[column];
+    }
+
+    /** Whether row {@code row} has ever been used (its counts may all be 0 again). */
+    public boolean hasRow(int row) {
+        return rows[row] != null;
+    }
+
+    /** Empties the period for its next turn; rows stay, zeroed, so the owner never allocates them again. */
+    public void reset() {
+        calls = 0;
+        errors = 0;
+        unmeasured = 0;
+        bytes = 0;
+        selfBytes = 0;
+        durationNs = 0;
+        minBytes = Long.MAX_VALUE;
+        maxBytes = Long.MIN_VALUE;
+        maxDurationNs = 0;
+        for (int[] row : rows) {
+            if (row != null) {
+                java.util.Arrays.fill(row, 0);
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.memagent.bootstrap;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Calls on virtual threads, whose allocation counter the JVM does not keep: counted as unmeasured
+ * (never as 0 bytes) without any per-thread state, in striped counters shared by all virtual
+ * threads. There may be millions of virtual threads; what this holds grows with the operations
+ * they use (one 24 KB chunk per 256 operation ids touched), never with the threads.
+ *
+ * <p>The token carries the call's start in units of 1,024 ns (31 bits, so durations up to ~36
+ * minutes), with the sign bit set so it never looks like a platform thread's nesting depth.
+ */
+public final class UnmeasuredCalls {
+    public static final int CHUNK_OPS = 256;
+    public static final int STRIPES = 4;
+    /** Per operation and stripe: calls, errors, duration in ns. */
+    public static final int FIELDS = 3;
+    public static final int CHUNK_LONGS = CHUNK_OPS * STRIPES * FIELDS;
+    private static final int MAX_CHUNKS = 1 << 12;
+    private static final int START_MASK = 0x7FFFFFFF;
+
+    private static final AtomicReferenceArray<AtomicLongArray> CHUNKS = new AtomicReferenceArray<>(MAX_CHUNKS);
+
+    private UnmeasuredCalls() {
+    }
+
+    static int enter() {
+        return Integer.MIN_VALUE | (int) ((System.nanoTime() >>> 10) & START_MASK);
+    }
+
+    static void exit(int op, int token, boolean threw) {
+        long nanos = ((System.nanoTime() >>> 10) - (token & START_MASK) & START_MASK) << 10;
+        int chunk = op / CHUNK_OPS;
+        if (op < 0 || chunk >= MAX_CHUNKS) {
+            chunk = 0;
+            op = 0;
+        }
+        AtomicLongArray c = CHUNKS.get(chunk);
+        if (c == null) {
+            CHUNKS.compareAndSet(chunk, null, new AtomicLongArray(CHUNK_LONGS));
+            c = CHUNKS.get(chunk);
+        }
+        int stripe = System.identityHashCode(Thread.currentThread()) & (STRIPES - 1);
+        int at = index(op % CHUNK_OPS, stripe);
+        c.getAndIncrement(at);
+        if (threw) {
+            c.getAndIncrement(at + 1);
+        }
+        c.getAndAdd(at + 2, nanos);
+    }
+
+    /** Where an operation's stripe starts in its chunk (stripes far apart: no false sharing). */
+    public static int index(int opInChunk, int stripe) {
+        return (stripe * CHUNK_OPS + opInChunk) * FIELDS;
+    }
+
+    /** Chunk {@code i} (operations {@code i * CHUNK_OPS ...}), or null if no virtual thread used one yet. */
+    public static AtomicLongArray chunk(int i) {
+        return CHUNKS.get(i);
+    }
+
+    public static int maxChunks() {
+        return MAX_CHUNKS;
+    }
+}
