@@ -13,7 +13,41 @@ public final class Truth {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
+    /** {@code io.memagent.bootstrap.ThreadCalls.agentBytesOnThisThread()} when the agent is attached, else null. */
+    private static final java.lang.invoke.MethodHandle AGENT_BYTES = findAgentBytes();
+
+    static {
+        appBytesNow(); // link the call site before any measurement
+    }
+
     private Truth() {
+    }
+
+    private static java.lang.invoke.MethodHandle findAgentBytes() {
+        try {
+            return java.lang.invoke.MethodHandles.publicLookup().findStatic(
+                    Class.forName("io.memagent.bootstrap.ThreadCalls", false, null), "agentBytesOnThisThread",
+                    java.lang.invoke.MethodType.methodType(long.class));
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+
+    /**
+     * This thread's allocation counter less what the agent itself allocated on it (its per-thread
+     * state, a slot on a thread's first call of an operation): what the app allocated, the figure
+     * the agent's own numbers must equal. Without the agent, the plain counter.
+     */
+    public static long appBytesNow() {
+        long agent = 0;
+        if (AGENT_BYTES != null) {
+            try {
+                agent = (long) AGENT_BYTES.invokeExact();
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
+        return THREADS.getCurrentThreadAllocatedBytes() - agent;
     }
 
     public static long bytesOf(Supplier<Object> plainTwin) {

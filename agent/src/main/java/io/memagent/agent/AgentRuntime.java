@@ -148,6 +148,7 @@ public final class AgentRuntime {
             // the report and the flush need (not Byte Buddy), bounded, then flush what the threads
             // recorded meanwhile.
             exiting.set(true);
+            long deadlineMs = System.currentTimeMillis() + config.shutdownTimeoutMs();
             try {
                 init.join(config.shutdownTimeoutMs());
             } catch (InterruptedException e) {
@@ -158,7 +159,7 @@ public final class AgentRuntime {
                 runtime = built.get();
             }
             if (runtime != null) {
-                runtime.shutdown();
+                runtime.shutdown(deadlineMs);
             } else if (init.isAlive()) {
                 AgentLog.error("memagent did not finish starting within memagent.shutdown.timeout.ms = "
                         + config.shutdownTimeoutMs() + " ms of the JVM's exit: the calls it counted are not reported");
@@ -216,7 +217,8 @@ public final class AgentRuntime {
         }
     }
 
-    private void shutdown() {
+    /** Stops the agent's threads, collects and flushes; everything within one deadline (the shutdown timeout). */
+    private void shutdown(long deadlineMs) {
         try {
             Recorder.setEnabled(false);
             sampler.stop();
@@ -224,8 +226,8 @@ public final class AgentRuntime {
             leaks.flush(System.currentTimeMillis());
             resourceLeaks.flush(System.currentTimeMillis());
             aggregator.stop();
-            spikes.stop(Math.min(2_000, config.shutdownTimeoutMs()));
-            sink.close(config.shutdownTimeoutMs());
+            spikes.stop(Math.min(2_000, Math.max(0, deadlineMs - System.currentTimeMillis())));
+            sink.close(Math.max(0, deadlineMs - System.currentTimeMillis()));
             String header = "service " + run.serviceName() + ", pid " + run.processId() + ", "
                     + (System.currentTimeMillis() - run.startedAtMs()) / 100 / 10.0 + " s";
             HttpApi api = http;

@@ -109,12 +109,20 @@ public final class MemAgent {
         }
     }
 
+    /**
+     * The bootstrap classes' bytes, from wherever {@code io/memagent/bootstrap/} is on this class's
+     * loader: the agent jar (shaded in), or the agent-bootstrap module's classes directory.
+     */
     private static Map<String, byte[]> readBootstrapClasses() throws IOException, URISyntaxException {
-        File source = new File(MemAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        java.net.URL marker = MemAgent.class.getClassLoader().getResource(BOOTSTRAP_PREFIX + "Recorder.class");
+        if (marker == null) {
+            throw new IOException("no " + BOOTSTRAP_PREFIX + "Recorder.class next to " + MemAgent.class.getName());
+        }
         Map<String, byte[]> classes = new LinkedHashMap<>();
-        if (source.isDirectory()) {
-            Path root = source.toPath();
-            try (var files = Files.walk(root.resolve(BOOTSTRAP_PREFIX))) {
+        if ("file".equals(marker.getProtocol())) {
+            Path dir = Path.of(marker.toURI()).getParent();
+            Path root = dir.getParent().getParent().getParent(); // above io/memagent/bootstrap
+            try (var files = Files.list(dir)) {
                 for (Path p : (Iterable<Path>) files::iterator) {
                     if (Files.isRegularFile(p) && p.toString().endsWith(".class")) {
                         classes.put(className(root.relativize(p).toString().replace(File.separatorChar, '/')),
@@ -123,6 +131,7 @@ public final class MemAgent {
                 }
             }
         } else {
+            File source = new File(MemAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             try (JarFile in = new JarFile(source)) {
                 Enumeration<JarEntry> entries = in.entries();
                 while (entries.hasMoreElements()) {
@@ -136,7 +145,7 @@ public final class MemAgent {
             }
         }
         if (classes.isEmpty()) {
-            throw new IOException("no " + BOOTSTRAP_PREFIX + " classes found in " + source);
+            throw new IOException("no " + BOOTSTRAP_PREFIX + " classes found at " + marker);
         }
         return classes;
     }

@@ -16,11 +16,13 @@ final class AgentCalls {
     private static final MethodHandle MARK;
     private static final MethodHandle SINCE;
     private static final MethodHandle NAME;
+    private static final MethodHandle AGENT_BYTES;
 
     static {
         MethodHandle mark = null;
         MethodHandle since = null;
         MethodHandle name = null;
+        MethodHandle agentBytes = null;
         try {
             Class<?> calls = Class.forName("io.memagent.bootstrap.ThreadCalls", false, null);
             Class<?> named = Class.forName("io.memagent.bootstrap.NamedCalls", false, null);
@@ -29,15 +31,19 @@ final class AgentCalls {
             since = l.findStatic(calls, "biggestOperationsSince",
                     MethodType.methodType(long[].class, long[].class, int.class));
             name = l.findStatic(named, "operationName", MethodType.methodType(String.class, int.class));
+            agentBytes = l.findStatic(calls, "agentBytesOnThisThread", MethodType.methodType(long.class));
         } catch (Throwable noAgent) {
             mark = null;
             since = null;
             name = null;
+            agentBytes = null;
         }
         MARK = mark;
         SINCE = since;
         NAME = name;
-        mark(); // link the call site before any window
+        AGENT_BYTES = agentBytes;
+        mark(); // link the call sites before any window
+        agentBytes();
     }
 
     private AgentCalls() {
@@ -56,6 +62,18 @@ final class AgentCalls {
             return (long[]) MARK.invokeExact();
         } catch (Throwable t) {
             return null;
+        }
+    }
+
+    /** What the agent allocated on this thread so far (0 without the agent); allocation-free once linked. */
+    static long agentBytes() {
+        if (AGENT_BYTES == null) {
+            return 0;
+        }
+        try {
+            return (long) AGENT_BYTES.invokeExact();
+        } catch (Throwable t) {
+            return 0;
         }
     }
 

@@ -21,9 +21,19 @@ final class ThreadBytes {
         return s;
     }
 
-    /** Bytes this thread allocated so far; -1 where the JVM cannot count them (virtual threads). */
+    /**
+     * Bytes this thread allocated so far, less what the memagent agent itself allocated on it (its
+     * per-thread state, a slot on the thread's first call of an operation): so a window's
+     * difference is the app's bytes, with or without the agent. -1 where the JVM cannot count them
+     * (virtual threads).
+     */
     static long now() {
-        return THREADS == null ? -1 : THREADS.getCurrentThreadAllocatedBytes();
+        if (THREADS == null) {
+            return -1;
+        }
+        long agent = AgentCalls.agentBytes();
+        long counter = THREADS.getCurrentThreadAllocatedBytes();
+        return counter < 0 ? -1 : counter - agent;
     }
 
     static String unsupported() {

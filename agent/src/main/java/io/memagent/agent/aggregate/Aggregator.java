@@ -218,23 +218,25 @@ public final class Aggregator {
 
     /** Folds one parity of every slot of a thread into the open bucket and empties it. */
     private void fold(ThreadState s, int parity) {
-        boolean histogram = !shedding;
         OpSlot[] slots = s.slots();
         for (int i = 0; i < slots.length; i++) {
-            OpSlot slot = ThreadState.slotAt(slots, i);
-            if (slot == null) {
-                continue;
-            }
-            Period p = slot.periodOfParity(parity);
-            if (p.calls() == 0) {
-                continue;
-            }
-            if (p.unmeasured() > 0) {
-                sayUnmeasuredOnce();
-            }
-            figures(slot.op()).merge(p, histogram);
-            p.reset();
+            fold(ThreadState.slotAt(slots, i), parity);
         }
+    }
+
+    private void fold(OpSlot slot, int parity) {
+        if (slot == null) {
+            return;
+        }
+        Period p = slot.periodOfParity(parity);
+        if (p.calls() == 0) {
+            return;
+        }
+        if (p.unmeasured() > 0) {
+            sayUnmeasuredOnce();
+        }
+        figures(slot.op()).merge(p, !shedding);
+        p.reset();
     }
 
     /** Virtual threads' calls: running totals in shared stripes, folded in by difference. */

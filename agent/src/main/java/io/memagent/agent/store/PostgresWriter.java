@@ -125,7 +125,7 @@ public final class PostgresWriter implements RowSink {
                     stats.dropped(reason, r.table(), 1);
                 }
                 AgentLog.error("could not write " + lost + " rows to PostgreSQL within memagent.shutdown.timeout.ms = "
-                        + timeoutMs + "; they are counted as dropped (" + reason + ")");
+                        + config.shutdownTimeoutMs() + "; they are counted as dropped (" + reason + ")");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

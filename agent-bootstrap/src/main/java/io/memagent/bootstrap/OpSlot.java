@@ -18,6 +18,12 @@ public final class OpSlot {
         this.op = op;
     }
 
+    /** Makes histogram row {@code r} in both periods, so the owner finds it whichever period it is in. */
+    void ensureRow(int r) {
+        even.ensureRow(r);
+        odd.ensureRow(r);
+    }
+
     public int op() {
         return op;
     }

@@ -11,8 +11,8 @@ import java.lang.management.ManagementFactory;
  * the clock, and an update of the thread's own figures for the operation ({@link ThreadState#record}:
  * counters, extremes, one histogram cell, between two stores that hand the figures to the agent's
  * drain thread without a lock). It allocates nothing once the thread has used the operation, and
- * never waits. Only calls that need a row of their own (at least {@link #detailFrom} bytes) are
- * also published, one by one, through the thread's small detail ring.
+ * never waits. Calls that need a row of their own (at least {@link #detailFrom} bytes) are also
+ * published, one by one, through the thread's small ring.
  *
  * <p>Recording is on from {@code premain}: the agent's other threads (drain, writer, sampler,
  * HTTP) start later, and find every call made meanwhile in the threads' figures.
@@ -23,7 +23,7 @@ public final class Recorder {
 
     public static final int FLAG_THREW = 1;
     public static final int FLAG_UNMEASURED = 2;
-    /** The detail record has a stack captured at its exit, see {@link ThreadState#takeStack}. */
+    /** The ring record has a stack captured at its exit, see {@link ThreadState#takeStack}. */
     public static final int FLAG_STACK = 4;
 
     static final com.sun.management.ThreadMXBean THREADS =
@@ -65,9 +65,9 @@ public final class Recorder {
         detailFrom(bytes);
     }
 
-    /** Lowers (never raises) the bytes at which a call is published through the detail ring. */
+    /** Lowers (never raises) the bytes at which a call is published through the ring (0: every call). */
     public static synchronized void detailFrom(long bytes) {
-        if (bytes > 0 && bytes < detailMinBytes) {
+        if (bytes >= 0 && bytes < detailMinBytes) {
             detailMinBytes = bytes;
         }
     }
@@ -172,12 +172,14 @@ public final class Recorder {
             s.childBytes[d - 1] += inclusive;
         }
         long nanos = endNanos - s.startNanos[d];
+        long gcs = gcEpoch - s.startGc[d];
+        boolean detail = inclusive >= detailMinBytes && (flags & FLAG_UNMEASURED) == 0;
+        if (detail && inclusive >= stackMinBytes) {
+            flags |= captureStack(s); // a spike: rare, and after this call's counter was read
+        }
         long callNumber = s.record(operationId, flags, inclusive, self, nanos);
-        if (inclusive >= detailMinBytes && (flags & FLAG_UNMEASURED) == 0) {
-            if (inclusive >= stackMinBytes) {
-                flags |= captureStack(s); // a spike: rare, and after this call's counter was read
-            }
-            s.publishDetail(operationId, flags, gcEpoch - s.startGc[d], inclusive, self, nanos, callNumber);
+        if (detail && !s.publish(operationId, flags, gcs, inclusive, self, nanos, callNumber)) {
+            s.detailLost();
         }
     }
 

@@ -21,17 +21,35 @@ public final class ThreadCalls {
         if (s == null) {
             return new long[0];
         }
-        OpSlot[] slots = s.ownSlots();
+        OpSlot[] slots = s.ownerSlots();
         long[] out = new long[slots.length * 3];
         int n = 0;
         for (OpSlot slot : slots) {
-            if (slot != null) {
-                out[n++] = slot.op;
-                out[n++] = slot.totalCalls;
-                out[n++] = slot.totalSelfBytes;
+            if (slot == null) {
+                continue;
             }
+            int k = 0;
+            while (k < n && out[k] != slot.op) {
+                k += 3;
+            }
+            if (k == n) {
+                out[n++] = slot.op;
+                n += 2;
+            }
+            out[k + 1] += slot.totalCalls;
+            out[k + 2] += slot.totalSelfBytes;
         }
         return java.util.Arrays.copyOf(out, n);
+    }
+
+    /**
+     * Bytes the agent itself allocated on this thread so far (its per-thread state, operation
+     * slots, histogram rows, stacks): subtract the difference over a window from the thread's own
+     * counter to get what the app allocated. 0 before the thread's first profiled call.
+     */
+    public static long agentBytesOnThisThread() {
+        ThreadState s = Recorder.STATE.get();
+        return s == null ? 0 : s.agentBytes();
     }
 
     /**

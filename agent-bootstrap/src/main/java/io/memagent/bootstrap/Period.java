@@ -22,8 +22,29 @@ public final class Period {
     Period() {
     }
 
-    /** Owner thread only, inside the thread's record section. */
-    void add(int flags, long inclusive, long self, long nanos, ThreadState owner) {
+    private static final java.lang.invoke.VarHandle ROWS =
+            java.lang.invoke.MethodHandles.arrayElementVarHandle(int[][].class);
+
+    /**
+     * Whether a call of these bytes has its histogram row here (an unmeasured call needs none).
+     * Owner thread only, inside the record section.
+     */
+    boolean hasRowFor(int flags, long inclusive) {
+        return (flags & Recorder.FLAG_UNMEASURED) != 0 || ROWS.getAcquire(rows, LogHistogram.row(inclusive)) != null;
+    }
+
+    /**
+     * Makes row {@code r} if no one has (the drainer normally, the owner when its ring is full):
+     * compare-and-set, so a row is made once and no count is written to a row that is thrown away.
+     */
+    void ensureRow(int r) {
+        if (ROWS.getAcquire(rows, r) == null) {
+            ROWS.compareAndSet(rows, r, null, new int[LogHistogram.SUB_BUCKETS]);
+        }
+    }
+
+    /** Owner thread only, inside the thread's record section; the row exists ({@link #hasRowFor}). */
+    void add(int flags, long inclusive, long self, long nanos) {
         calls++;
         if ((flags & Recorder.FLAG_THREW) != 0) {
             errors++;
@@ -45,20 +66,7 @@ public final class Period {
             maxBytes = inclusive;
         }
         int r = LogHistogram.row(inclusive);
-        int[] row = rows[r];
-        if (row == null) {
-            row = newRow(r, owner);
-        }
-        row[LogHistogram.column(inclusive, r)]++;
-    }
-
-    /** The first value of a new power of two for this operation on this thread: 144 bytes, not the app's. */
-    private int[] newRow(int r, ThreadState owner) {
-        long before = Recorder.THREADS.getCurrentThreadAllocatedBytes();
-        int[] row = new int[LogHistogram.SUB_BUCKETS];
-        rows[r] = row;
-        owner.compensate(before);
-        return row;
+        ((int[]) ROWS.getAcquire(rows, r))[LogHistogram.column(inclusive, r)]++;
     }
 
     // ---- drainer side: read only while the period is the drainer's ----
@@ -103,13 +111,13 @@ public final class Period {
 
     /** Count of sub-bucket {@code column} of row {@code row}, 0 for a row never used. */
     public int count(int row, int column) {
-        int[] r = rows[row];
+        int[] r = (int[]) ROWS.getAcquire(rows, row);
         return r == null ? 0 : r[column];
     }
 
     /** Whether row {@code row} has ever been used (its counts may all be 0 again). */
     public boolean hasRow(int row) {
-        return rows[row] != null;
+        return ROWS.getAcquire(rows, row) != null;
     }
 
     /** Empties the period for its next turn; rows stay, zeroed, so the owner never allocates them again. */

@@ -20,6 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * longer than the hand-off, its call lands in the old period after the read and is collected on
  * that period's next turn: late, not lost.
  *
+ * <p><b>What the agent allocates here is the agent's.</b> A thread's first call of an operation
+ * makes its slot (about 0.9 KB), and its first call of a new power of two of bytes a histogram
+ * row (144 bytes per period); both are taken off every call open on the thread and added to
+ * {@link #agentBytes}, which memagent-junit and the tests subtract from the app's own counter.
+ *
  * <p><b>Found again after a pool clears thread-locals.</b> States are kept by their
  * {@code Thread} in {@link #BY_THREAD}; a ThreadLocal miss looks there before making a new one, so
  * a ForkJoin worker keeps one state however often its thread-locals are wiped. The drainer removes
@@ -28,8 +33,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ThreadState {
     /** How long after moving a thread's epoch the drainer waits before reading the old period. */
     public static final long HANDOFF_NANOS = 1_000_000;
-    /** Detail records a thread can have published and not yet drained; beyond, the call keeps only its figures. */
-    public static final int DETAIL_RECORDS = 64;
+    /**
+     * Calls that need a row of their own a thread can have published and not yet drained (the
+     * ring is made on the thread's first such call: 1.3 KB). Beyond it a call keeps its figures.
+     */
+    public static final int RING_RECORDS = 32;
 
     private static final VarHandle SEQ;
     private static final VarHandle EPOCH;
@@ -60,13 +68,12 @@ public final class ThreadState {
     int depth;
     /** {@link NamedCalls#SCOPE_DB} / {@link NamedCalls#SCOPE_HTTP} bits of the scoped calls open on this thread. */
     int openScopes;
-    long[] startBytes = new long[16];
-    long[] startNanos = new long[16];
-    long[] startGc = new long[16];
-    long[] childBytes = new long[16];
+    long[] startBytes = new long[8];
+    long[] startNanos = new long[8];
+    long[] startGc = new long[8];
+    long[] childBytes = new long[8];
     /** The slot of the operation this thread recorded last: most calls hit it. */
     private OpSlot last;
-    private int slotCount;
     /** The owner's view of {@link #tail}, read from the shared field only when the ring looks full. */
     private long cachedTail;
     private Object pendingStack;
@@ -76,19 +83,21 @@ public final class ThreadState {
     private long seq;
     /** Which period the owner adds to; moved on only by the drainer. */
     private int epoch;
-    /** Open-addressed by operation id; published with release, entries too. */
+    /** Open-addressed by operation id; written by the owner only, published with release, entries too. */
     private OpSlot[] table = new OpSlot[8];
+    /** Slots in {@link #table}, owner only. */
+    private int tableCount;
     /** Bytes the agent allocated on this thread (new slots, rows, stacks) and took off the open calls. */
     private volatile long agentBytes;
-    /** The detail ring, {@link CallRecord#LONGS} longs a call; made on the thread's first detailed call. */
+    /** The ring, {@link CallRecord#LONGS} longs a call; made on the thread's first call that needs it. */
     private long[] ring;
     /** Stacks captured at the exit of spiking calls, one per ring slot. */
     private Object[] stacks;
-    /** Next detail record the owner writes; published with release. */
+    /** Next record the owner writes; published with release. */
     private long head;
-    /** Next detail record the drainer reads; published with release. */
+    /** Next record the drainer reads; published with release. */
     private long tail;
-    /** Detailed calls that found the ring full: their figures are in the slots, their rows are not. */
+    /** Calls that needed a row of their own but found the ring full: their figures are in the slots, their rows are not. */
     private volatile long detailsLost;
 
     private ThreadState(Thread owner) {
@@ -123,9 +132,9 @@ public final class ThreadState {
     static void warmUp() {
         ThreadState s = new ThreadState(Thread.currentThread());
         for (int op = 0; op < 6; op++) { // past the first table's load limit: the resize path too
-            s.record(op, Recorder.FLAG_THREW, 1, 1, 1);
+            s.record(op, Recorder.FLAG_THREW, 1L << (op * 4), 1, 1);
         }
-        s.publishDetail(0, 0, 0, 0, 0, 0, 0);
+        s.publish(0, 0, 0, 0, 0, 0, 0);
         s.release(s.publishedHead());
         s.seqAcquire();
         slotAt(s.slots(), 0);
@@ -176,55 +185,68 @@ public final class ThreadState {
     }
 
     /**
-     * Adds one finished call to its operation's current period. Returns the operation's call
-     * number on this thread. Allocates only for an operation or a power of two this thread has
-     * not recorded before, and takes that off the open calls.
+     * Adds one finished call to its operation's current period and returns the operation's call
+     * number on this thread. Allocates only for an operation, or a power of two of bytes, this
+     * thread has not recorded before, and takes that off the open calls.
      */
     long record(int op, int flags, long inclusive, long self, long nanos) {
         OpSlot slot = last;
         if (slot == null || slot.op != op) {
-            slot = slotFor(op);
+            slot = find(op);
+            if (slot == null) {
+                slot = newSlot(op);
+            }
             last = slot;
         }
         long q = seq;
         SEQ.setOpaque(this, q + 1);
         VarHandle.storeStoreFence();
-        slot.period((int) EPOCH.getOpaque(this)).add(flags, inclusive, self, nanos, this);
+        Period p = slot.period((int) EPOCH.getOpaque(this));
+        if (!p.hasRowFor(flags, inclusive)) {
+            long before = Recorder.THREADS.getCurrentThreadAllocatedBytes();
+            slot.ensureRow(LogHistogram.row(inclusive)); // in both periods: the next call may be in the other
+            compensate(before);
+        }
+        p.add(flags, inclusive, self, nanos);
         long n = ++slot.totalCalls;
         slot.totalSelfBytes += self;
         SEQ.setRelease(this, q + 2);
         return n;
     }
 
-    private OpSlot slotFor(int op) {
+    private OpSlot find(int op) {
         OpSlot[] t = table;
         int mask = t.length - 1;
         for (int i = mix(op) & mask; ; i = (i + 1) & mask) {
             OpSlot s = t[i];
             if (s == null) {
-                break;
+                return null;
             }
             if (s.op == op) {
                 return s;
             }
         }
+    }
+
+    private OpSlot newSlot(int op) {
         long before = Recorder.THREADS.getCurrentThreadAllocatedBytes();
-        OpSlot s = new OpSlot(op);
-        if ((slotCount + 1) * 2 > t.length) {
+        OpSlot slot = new OpSlot(op);
+        OpSlot[] t = table;
+        if ((tableCount + 1) * 2 > t.length) {
             OpSlot[] bigger = new OpSlot[t.length * 2];
             for (OpSlot o : t) {
                 if (o != null) {
                     insert(bigger, o);
                 }
             }
-            insert(bigger, s);
+            insert(bigger, slot);
             TABLE.setRelease(this, bigger);
         } else {
-            insert(t, s);
+            insert(t, slot);
         }
-        slotCount++;
+        tableCount++;
         compensate(before);
-        return s;
+        return slot;
     }
 
     private static void insert(OpSlot[] t, OpSlot s) {
@@ -242,31 +264,34 @@ public final class ThreadState {
 
     /** A stack captured at the exit of the call about to be published with {@link Recorder#FLAG_STACK}. */
     void stackForNextDetail(Object stack) {
+        if (stacks == null) {
+            stacks = new Object[RING_RECORDS]; // the caller takes this allocation off the open calls
+        }
         pendingStack = stack;
     }
 
     /**
-     * Publishes a call that needs a row of its own to the drainer; if the ring is full the call
-     * keeps only its figures (already recorded), and is counted in {@link #detailsLost}.
+     * Publishes a call that needs a row of its own to the drainer through the ring. Returns false,
+     * publishing nothing, if the ring is full.
      */
-    void publishDetail(int op, int flags, long gcs, long inclusive, long self, long nanos, long callNumber) {
+    boolean publish(int op, int flags, long gcs, long inclusive, long self, long nanos, long callNumber) {
         long h = head;
         if (ring == null) {
             long before = Recorder.THREADS.getCurrentThreadAllocatedBytes();
-            ring = new long[DETAIL_RECORDS * CallRecord.LONGS];
-            stacks = new Object[DETAIL_RECORDS];
+            ring = new long[RING_RECORDS * CallRecord.LONGS];
             compensate(before);
         }
-        if (h - cachedTail >= DETAIL_RECORDS) {
+        if (h - cachedTail >= RING_RECORDS) {
             cachedTail = (long) TAIL.getAcquire(this);
-            if (h - cachedTail >= DETAIL_RECORDS) {
+            if (h - cachedTail >= RING_RECORDS) {
                 pendingStack = null;
-                detailsLost++; // owner is the only writer
-                return;
+                return false;
             }
         }
-        int slot = (int) (h % DETAIL_RECORDS);
-        stacks[slot] = (flags & Recorder.FLAG_STACK) != 0 ? pendingStack : null;
+        int slot = (int) (h & (RING_RECORDS - 1));
+        if ((flags & Recorder.FLAG_STACK) != 0) {
+            stacks[slot] = pendingStack;
+        }
         pendingStack = null;
         int at = slot * CallRecord.LONGS;
         long[] r = ring;
@@ -276,10 +301,16 @@ public final class ThreadState {
         r[at + CallRecord.NANOS] = nanos;
         r[at + CallRecord.CALL_NUMBER] = callNumber;
         HEAD.setRelease(this, h + 1);
+        return true;
+    }
+
+    /** A call that needed a row of its own found the ring full (its figures are counted). */
+    void detailLost() {
+        detailsLost++; // owner is the only writer
     }
 
     /** Owner only: this thread's slots, for memagent-junit's window summaries. */
-    OpSlot[] ownSlots() {
+    OpSlot[] ownerSlots() {
         return table;
     }
 
@@ -299,7 +330,7 @@ public final class ThreadState {
         EPOCH.setVolatile(this, epoch + 1);
     }
 
-    /** The slots (read after {@link #seqAcquire}); entries may be null. */
+    /** The drainer's table of slots; entries may be null. */
     public OpSlot[] slots() {
         return (OpSlot[]) TABLE.getAcquire(this);
     }
@@ -327,13 +358,13 @@ public final class ThreadState {
         return (long) HEAD.getAcquire(this);
     }
 
-    /** The detail ring (null before the thread's first detailed call); record n starts at {@link #offset}. */
+    /** The ring (null before the thread's first call that needed it); record n starts at {@link #offset}. */
     public long[] ring() {
         return ring;
     }
 
     public static int offset(long n) {
-        return (int) (n % DETAIL_RECORDS) * CallRecord.LONGS;
+        return (int) (n & (RING_RECORDS - 1)) * CallRecord.LONGS;
     }
 
     /** The stack captured for detail record n, or null; clears the slot. Before {@link #release}. */
@@ -342,7 +373,7 @@ public final class ThreadState {
         if (st == null) {
             return null;
         }
-        int slot = (int) (n % DETAIL_RECORDS);
+        int slot = (int) (n & (RING_RECORDS - 1));
         Object o = st[slot];
         st[slot] = null;
         return (StackTraceElement[]) o;

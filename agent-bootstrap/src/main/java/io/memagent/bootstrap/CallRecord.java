@@ -1,8 +1,8 @@
 package io.memagent.bootstrap;
 
 /**
- * The layout of one call in a thread's detail ring ({@link ThreadState#publishDetail}): the few
- * calls that need a row of their own (at least {@code memagent.calls.min.bytes}, spikes, JFR
+ * The layout of one call in a thread's ring ({@link ThreadState#publish}): the few calls
+ * that need a row of their own (at least {@code memagent.calls.min.bytes}, spikes, JFR
  * {@code memagent.Call} events). Five longs: the packed header, inclusive bytes, self bytes,
  * duration and the operation's call number on its thread. Every reader and writer goes through
  * these helpers, so the bits live in one place.
