@@ -16,31 +16,39 @@ public final class Period {
     long minBytes = Long.MAX_VALUE;
     long maxBytes = Long.MIN_VALUE;
     long maxDurationNs;
-    /** Bytes per measured call, see {@link LogHistogram}; rows are made on first use. */
-    final int[][] rows = new int[LogHistogram.ROWS][];
+    private static final int[][] NO_ROWS = new int[0][];
+    /**
+     * Bytes per measured call, see {@link LogHistogram}: rows up to the highest used, each made on
+     * first use. Replaced whole (copy on write, rare) by the owner when a row is added, so a
+     * reader always sees a consistent array.
+     */
+    private volatile int[][] rows = NO_ROWS;
 
     Period() {
     }
-
-    private static final java.lang.invoke.VarHandle ROWS =
-            java.lang.invoke.MethodHandles.arrayElementVarHandle(int[][].class);
 
     /**
      * Whether a call of these bytes has its histogram row here (an unmeasured call needs none).
      * Owner thread only, inside the record section.
      */
     boolean hasRowFor(int flags, long inclusive) {
-        return (flags & Recorder.FLAG_UNMEASURED) != 0 || ROWS.getAcquire(rows, LogHistogram.row(inclusive)) != null;
+        if ((flags & Recorder.FLAG_UNMEASURED) != 0) {
+            return true;
+        }
+        int r = LogHistogram.row(inclusive);
+        int[][] rs = rows;
+        return r < rs.length && rs[r] != null;
     }
 
-    /**
-     * Makes row {@code r} if no one has (the drainer normally, the owner when its ring is full):
-     * compare-and-set, so a row is made once and no count is written to a row that is thrown away.
-     */
+    /** Makes row {@code r} if it is not there. Owner thread only. */
     void ensureRow(int r) {
-        if (ROWS.getAcquire(rows, r) == null) {
-            ROWS.compareAndSet(rows, r, null, new int[LogHistogram.SUB_BUCKETS]);
+        int[][] rs = rows;
+        if (r < rs.length && rs[r] != null) {
+            return;
         }
+        int[][] copy = java.util.Arrays.copyOf(rs, Math.max(rs.length, r + 1));
+        copy[r] = new int[LogHistogram.SUB_BUCKETS];
+        rows = copy;
     }
 
     /** Owner thread only, inside the thread's record section; the row exists ({@link #hasRowFor}). */
@@ -66,7 +74,7 @@ public final class Period {
             maxBytes = inclusive;
         }
         int r = LogHistogram.row(inclusive);
-        ((int[]) ROWS.getAcquire(rows, r))[LogHistogram.column(inclusive, r)]++;
+        rows[r][LogHistogram.column(inclusive, r)]++;
     }
 
     // ---- drainer side: read only while the period is the drainer's ----
@@ -111,13 +119,15 @@ public final class Period {
 
     /** Count of sub-bucket {@code column} of row {@code row}, 0 for a row never used. */
     public int count(int row, int column) {
-        int[] r = (int[]) ROWS.getAcquire(rows, row);
+        int[][] rs = rows;
+        int[] r = row < rs.length ? rs[row] : null;
         return r == null ? 0 : r[column];
     }
 
     /** Whether row {@code row} has ever been used (its counts may all be 0 again). */
     public boolean hasRow(int row) {
-        return ROWS.getAcquire(rows, row) != null;
+        int[][] rs = rows;
+        return row < rs.length && rs[row] != null;
     }
 
     /** Empties the period for its next turn; rows stay, zeroed, so the owner never allocates them again. */
