@@ -28,8 +28,11 @@ public final class OpSlot {
         return op;
     }
 
+    /** Both periods, by parity: indexed, not branched on, so no compiled code deoptimizes when the epoch turns. */
+    private final Period[] byParity = {even, odd};
+
     Period period(int epoch) {
-        return (epoch & 1) == 0 ? even : odd;
+        return byParity[epoch & 1];
     }
 
     /** The period of this parity: the drainer's to read only once the thread's epoch has moved past it. */

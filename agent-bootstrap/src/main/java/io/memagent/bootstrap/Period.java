@@ -19,10 +19,10 @@ public final class Period {
     private static final int[][] NO_ROWS = new int[0][];
     /**
      * Bytes per measured call, see {@link LogHistogram}: rows up to the highest used, each made on
-     * first use. Replaced whole (copy on write, rare) by the owner when a row is added, so a
-     * reader always sees a consistent array.
+     * first use. Replaced whole (copy on write, rare) by the owner inside its record section, so
+     * the drainer, reading after the section's release, always sees a consistent array.
      */
-    private volatile int[][] rows = NO_ROWS;
+    private int[][] rows = NO_ROWS;
 
     Period() {
     }
@@ -31,11 +31,10 @@ public final class Period {
      * Whether a call of these bytes has its histogram row here (an unmeasured call needs none).
      * Owner thread only, inside the record section.
      */
-    boolean hasRowFor(int flags, long inclusive) {
+    boolean hasRow(int flags, int r) {
         if ((flags & Recorder.FLAG_UNMEASURED) != 0) {
             return true;
         }
-        int r = LogHistogram.row(inclusive);
         int[][] rs = rows;
         return r < rs.length && rs[r] != null;
     }
@@ -51,8 +50,8 @@ public final class Period {
         rows = copy;
     }
 
-    /** Owner thread only, inside the thread's record section; the row exists ({@link #hasRowFor}). */
-    void add(int flags, long inclusive, long self, long nanos) {
+    /** Owner thread only, inside the thread's record section; row {@code r} of {@code inclusive} exists. */
+    void add(int flags, long inclusive, int r, long self, long nanos) {
         calls++;
         if ((flags & Recorder.FLAG_THREW) != 0) {
             errors++;
@@ -73,7 +72,6 @@ public final class Period {
         if (inclusive > maxBytes) {
             maxBytes = inclusive;
         }
-        int r = LogHistogram.row(inclusive);
         rows[r][LogHistogram.column(inclusive, r)]++;
     }
 

@@ -42,6 +42,8 @@ public final class Recorder {
     private static long stackMinBytes = Long.MAX_VALUE;
     /** A measured call whose inclusive bytes reach this is also published through the detail ring. */
     private static long detailMinBytes = Long.MAX_VALUE;
+    /** {@code memagent.calls.min.bytes}: a call this big makes a row, so losing its detail drops one. */
+    private static long rowMinBytes = Long.MAX_VALUE;
 
     /** Incremented by the agent on every GC notification, read at entry and exit. */
     private static volatile long gcEpoch;
@@ -70,6 +72,16 @@ public final class Recorder {
         if (bytes >= 0 && bytes < detailMinBytes) {
             detailMinBytes = bytes;
         }
+    }
+
+    /** Sets {@code memagent.calls.min.bytes}, and publishes calls from there on. */
+    public static synchronized void rowsFrom(long bytes) {
+        rowMinBytes = bytes;
+        detailFrom(bytes);
+    }
+
+    public static long rowMinBytes() {
+        return rowMinBytes;
     }
 
     public static long stackMinBytes() {
@@ -172,14 +184,16 @@ public final class Recorder {
             s.childBytes[d - 1] += inclusive;
         }
         long nanos = endNanos - s.startNanos[d];
-        long gcs = gcEpoch - s.startGc[d];
-        boolean detail = inclusive >= detailMinBytes && (flags & FLAG_UNMEASURED) == 0;
-        if (detail && inclusive >= stackMinBytes) {
+        if (inclusive < detailMinBytes || (flags & FLAG_UNMEASURED) != 0) {
+            s.record(operationId, flags, inclusive, self, nanos); // almost every call ends here
+            return;
+        }
+        if (inclusive >= stackMinBytes) {
             flags |= captureStack(s); // a spike: rare, and after this call's counter was read
         }
         long callNumber = s.record(operationId, flags, inclusive, self, nanos);
-        if (detail && !s.publish(operationId, flags, gcs, inclusive, self, nanos, callNumber)) {
-            s.detailLost();
+        if (!s.publish(operationId, flags, gcEpoch - s.startGc[d], inclusive, self, nanos, callNumber)) {
+            s.detailLost(inclusive);
         }
     }
 

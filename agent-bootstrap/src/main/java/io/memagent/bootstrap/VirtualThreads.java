@@ -1,29 +1,26 @@
 package io.memagent.bootstrap;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-
-/** {@code Thread::isVirtual} where the JDK has it (21+); on JDK 17 no thread is virtual. */
+/**
+ * Whether a thread is virtual, without a method handle: {@code Thread::isVirtual} exists only
+ * from JDK 21, and a handle invoked more than ~127 times is customized by the JDK, allocating
+ * some 34 KB on whichever app thread crosses that count. Every virtual thread (JDK 21+) extends
+ * {@code java.lang.BaseVirtualThread}; {@link Class#isInstance} allocates nothing. On JDK 17 the
+ * class is absent and no thread is virtual.
+ */
 final class VirtualThreads {
-    private static final MethodHandle IS_VIRTUAL = find();
+    private static final Class<?> BASE = find();
 
     private VirtualThreads() {
     }
 
     static boolean isVirtual(Thread t) {
-        try {
-            return IS_VIRTUAL != null && (boolean) IS_VIRTUAL.invokeExact(t);
-        } catch (Throwable e) {
-            return false;
-        }
+        return BASE != null && BASE.isInstance(t);
     }
 
-    private static MethodHandle find() {
+    private static Class<?> find() {
         try {
-            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
-                    MethodType.methodType(boolean.class));
-        } catch (ReflectiveOperationException e) {
+            return Class.forName("java.lang.BaseVirtualThread", false, null);
+        } catch (ClassNotFoundException | LinkageError e) {
             return null;
         }
     }

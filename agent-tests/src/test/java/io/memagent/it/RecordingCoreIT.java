@@ -38,9 +38,10 @@ class RecordingCoreIT extends SchemaPerTest {
         for (String op : new String[] {"quick.block", "quick.track", "quick.annotated"}) {
             Map<String, Object> f = figures(op, r);
             assertEquals(n, n(f, "calls"), op + "\n" + r);
-            assertEquals(n * each, n(f, "total"), op);
+            assertEquals(0, n(f, "unmeasured"), op);
+            // Not the total: the JIT may deoptimize the app's loop inside some window and re-allocate the
+            // objects it had scalar-replaced there (seen once: 64 bytes in 5,000 calls). Those are the app's.
             assertEquals(each, n(f, "min"), op);
-            assertEquals(each, n(f, "max"), op);
         }
         assertFalse(r.stderr().contains("nothing was recorded"), r.stderr());
     }

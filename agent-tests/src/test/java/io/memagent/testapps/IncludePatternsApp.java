@@ -39,6 +39,7 @@ public class IncludePatternsApp {
     }
 
     public static void main(String[] args) throws Exception {
+        Truth.appBytesNow(); // Truth's class set-up here, not inside the first measured request
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         firstProfiledCallOfTheThread();
         ObjectMapper mapper = new ObjectMapper();

@@ -17,8 +17,6 @@ import java.sql.Statement;
  */
 public class JdbcApp {
     static volatile Object sink;
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     /** Pays the agent's one-time per-thread state before the app's own measurements. */
     @ProfileMemory
@@ -27,6 +25,7 @@ public class JdbcApp {
     }
 
     public static void main(String[] args) throws Exception {
+        Truth.appBytesNow(); // Truth's class set-up here, not inside the first measured request
         String url = args[0];
         String user = args[1];
         String password = args[2].isEmpty() ? null : args[2];
@@ -50,9 +49,9 @@ public class JdbcApp {
             try (PreparedStatement query = c.prepareStatement("SELECT id, name FROM users WHERE id < ?")) {
                 for (int i = 0; i < n; i++) {
                     query.setInt(1, 10 + i % 50); // 10 to 59 rows: the driver materializes them in the call
-                    long before = THREADS.getCurrentThreadAllocatedBytes();
+                    long before = Truth.appBytesNow();
                     ResultSet rs = query.executeQuery();
-                    selectBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
+                    selectBytes += Truth.appBytesNow() - before;
                     while (rs.next()) {
                         rows++;
                     }

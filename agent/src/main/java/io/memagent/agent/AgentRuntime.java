@@ -92,7 +92,7 @@ public final class AgentRuntime {
         sampler.addListener(resourceLeaks::onSample);
         this.risk = new RiskScore(jvmHistory, this::leaks, spikes, System::currentTimeMillis);
         OperationDeltas deltas = new OperationDeltas(aggregator::summaries);
-        sampler.addListener(new HeapSpikes(config, spikes, deltas)::onSample);
+        sampler.addListener(new HeapSpikes(config, spikes, deltas, aggregator::collectNow)::onSample);
         sampler.addListener(new AllocationAnomalies(sink, config.anomalyK(), deltas)::onSample);
     }
 
@@ -114,7 +114,7 @@ public final class AgentRuntime {
         // built on memagent-init, and finds every call made meanwhile in the threads' figures.
         OperationRegistry registry = new OperationRegistry(config.operationsMax());
         NamedCalls.setOperationNames(new NamedOperations(registry));
-        Recorder.detailFrom(config.callsMinBytes());
+        Recorder.rowsFrom(config.callsMinBytes());
         Recorder.captureStacksFrom(config.spikeMediumBytes());
         Recorder.warmUp();
         Recorder.setEnabled(true);

@@ -39,6 +39,11 @@ import java.util.function.LongSupplier;
  */
 public final class Aggregator {
     static final long DRAIN_INTERVAL_MS = 10;
+    /**
+     * The pause after a drain that found a thread's ring of big calls a quarter full: a burst of
+     * calls over {@code memagent.calls.min.bytes} could otherwise fill it within one interval.
+     */
+    static final long BUSY_DRAIN_INTERVAL_NS = 50_000;
 
     private final OperationRegistry registry;
     private final RowSink sink;
@@ -54,6 +59,8 @@ public final class Aggregator {
     private final Map<ThreadState, Cursor> cursors = new HashMap<>();
     /** Detailed calls of retired threads whose ring was full. */
     private long detailsLostRetired;
+    /** The last drain found a ring a quarter full: drain again soon. */
+    private boolean busy;
     /** Per chunk of {@link UnmeasuredCalls}: the totals already folded in. */
     private final long[][] unmeasuredSeen = new long[UnmeasuredCalls.maxChunks()][];
     /** Reused to merge a run's and the open bucket's figures when summaries are asked for. */
@@ -69,7 +76,7 @@ public final class Aggregator {
         this.clockMs = clockMs;
         this.intervalMs = config.statsIntervalMs();
         this.minCallBytes = config.callsMinBytes();
-        Recorder.detailFrom(minCallBytes); // the agent's start set it already; tests build this alone
+        Recorder.rowsFrom(minCallBytes); // the agent's start set it already; tests build this alone
     }
 
     /**
@@ -117,7 +124,8 @@ public final class Aggregator {
             } catch (Throwable t) {
                 AgentLog.errorAtMostEvery("aggregator", 60_000, "the aggregator failed and will retry: " + t);
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(DRAIN_INTERVAL_MS));
+            java.util.concurrent.locks.LockSupport.parkNanos(busy ? BUSY_DRAIN_INTERVAL_NS
+                    : TimeUnit.MILLISECONDS.toNanos(DRAIN_INTERVAL_MS));
         }
     }
 
@@ -135,16 +143,27 @@ public final class Aggregator {
         finalDrain();
     }
 
-    /**
-     * Everything recorded so far, whatever the threads are doing: each live thread's epoch is moved
-     * on twice, so both of its periods are collected.
-     */
+    /** Everything recorded so far, whatever the threads are doing; then the open bucket closes. */
     private synchronized void finalDrain() {
-        for (int round = 0; round < 3; round++) {
+        collectNow();
+        collectNow(); // a thread that was recording a call during the first
+        closeBucket(bucketStartMs + intervalMs);
+    }
+
+    /**
+     * Brings every call that has ended into the figures now, instead of within the next two drain
+     * intervals: moves every thread on to its other period, waits the hand-off, collects. Blocks the
+     * caller about four milliseconds (an agent thread: the sampler, the shutdown hook).
+     */
+    public synchronized void collectNow() {
+        // Two rounds: a thread whose old period was still being handed off at the first round has
+        // its current one moved on at the second.
+        for (int round = 0; round < 2; round++) {
             drainOnce();
             for (Map.Entry<ThreadState, Cursor> e : cursors.entrySet()) {
                 Cursor c = e.getValue();
                 if (!c.pending) {
+                    c.seqAtAdvance = e.getKey().seqAcquire(); // before: a call after it moves the epoch again
                     e.getKey().advanceEpoch();
                     c.pending = true;
                     c.advancedAtNs = System.nanoTime();
@@ -153,7 +172,6 @@ public final class Aggregator {
             java.util.concurrent.locks.LockSupport.parkNanos(2 * ThreadState.HANDOFF_NANOS);
         }
         drainOnce();
-        closeBucket(bucketStartMs + intervalMs);
     }
 
     /** Drains every thread once. Runs on the drain thread (or a test's). */
@@ -166,6 +184,7 @@ public final class Aggregator {
             closeBucket(bucketStartMs + intervalMs);
             bucketStartMs = now - Math.floorMod(now, intervalMs);
         }
+        busy = false;
         Iterator<ThreadState> it = ThreadState.all().iterator();
         while (it.hasNext()) {
             ThreadState s = it.next();
@@ -173,6 +192,10 @@ public final class Aggregator {
             boolean dead = !s.owner().isAlive();
             Cursor c = cursors.computeIfAbsent(s, k -> new Cursor());
             drainDetails(s, now);
+            long lost = s.rowsLost();
+            for (; c.rowsLostSeen < lost; c.rowsLostSeen++) {
+                sink.stats().notMade(WriterStats.CALLS_TOO_FAST, Table.MEMORY_ALLOCATIONS);
+            }
             if (dead) {
                 fold(s, 0);
                 fold(s, 1);
@@ -188,6 +211,8 @@ public final class Aggregator {
 
     /** Where the hand-off of one thread's periods stands (drainer only). */
     private static final class Cursor {
+        /** The thread's rows lost to a full ring, already counted as dropped. */
+        long rowsLostSeen;
         /** The epoch was moved on and the old period not collected yet. */
         boolean pending;
         long advancedAtNs;
@@ -283,6 +308,9 @@ public final class Aggregator {
         long head = s.publishedHead();
         if (head == tail) {
             return;
+        }
+        if ((head - tail) * 4 >= ThreadState.RING_RECORDS) {
+            busy = true;
         }
         long[] ring = s.ring();
         boolean shed = shedding;

@@ -14,17 +14,19 @@ import java.util.Locale;
 public final class HeapSpikes {
     public static final String OPERATION = "(heap)";
     static final int TOP = 5;
-    static final long DRAIN_WAIT_NS = 25_000_000L;
 
     private final Config config;
     private final SpikeDetector spikes;
     private final OperationDeltas deltas;
+    /** Brings every call that has ended into the run's figures (blocks a few milliseconds). */
+    private final Runnable collectNow;
     private long lastUsed = -1;
 
-    public HeapSpikes(Config config, SpikeDetector spikes, OperationDeltas deltas) {
+    public HeapSpikes(Config config, SpikeDetector spikes, OperationDeltas deltas, Runnable collectNow) {
         this.config = config;
         this.spikes = spikes;
         this.deltas = deltas;
+        this.collectNow = collectNow;
     }
 
     public void onSample(JvmSample s) {
@@ -36,9 +38,9 @@ public final class HeapSpikes {
             deltas.at(s.recordedAtMs());
             return;
         }
-        // A call that ended just before the sample reaches the aggregator within its drain period:
-        // wait two of them (on the sampler's own thread) so the interval's figures include it.
-        java.util.concurrent.locks.LockSupport.parkNanos(DRAIN_WAIT_NS);
+        // A call that ended just before the sample is still in its thread's figures: collect them now
+        // (on the sampler's own thread) so the interval's figures include it.
+        collectNow.run();
         List<OperationDeltas.Delta> interval = deltas.at(s.recordedAtMs());
         int level = jump >= t[2] ? 2 : jump >= t[1] ? 1 : 0;
         StringBuilder top = new StringBuilder(String.format(Locale.ROOT,

@@ -14,9 +14,12 @@ public final class WriterStats {
     public static final String SHUTDOWN_TIMEOUT = "shutdown_timeout";
     public static final String WRITER_FAILED = "writer_failed";
     public static final String MEMORY_PRESSURE = "memory_pressure";
+    /** A call over memagent.calls.min.bytes found its thread's ring of such calls full: its figures count, its row is not made. */
+    public static final String CALLS_TOO_FAST = "calls_too_fast";
     /** Every reason a row can be dropped for: /metrics shows each, at 0 until it happens. */
     public static final java.util.List<String> REASONS =
-            java.util.List.of(QUEUE_FULL, AGGREGATE_QUEUE_FULL, REJECTED, SHUTDOWN_TIMEOUT, WRITER_FAILED, MEMORY_PRESSURE);
+            java.util.List.of(QUEUE_FULL, AGGREGATE_QUEUE_FULL, REJECTED, SHUTDOWN_TIMEOUT, WRITER_FAILED, MEMORY_PRESSURE,
+                    CALLS_TOO_FAST);
 
     private final String mode;
     private final IntSupplier queueDepth;
