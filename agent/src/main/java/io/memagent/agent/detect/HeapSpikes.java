@@ -13,6 +13,8 @@ import java.util.Locale;
  */
 public final class HeapSpikes {
     public static final String OPERATION = "(heap)";
+    /** How long a heap spike waits for the call that caused it to end before naming operations. */
+    static final long SETTLE_NS = 100_000_000L;
     static final int TOP = 5;
 
     private final Config config;
@@ -38,8 +40,11 @@ public final class HeapSpikes {
             deltas.at(s.recordedAtMs());
             return;
         }
-        // A call that ended just before the sample is still in its thread's figures: collect them now
-        // (on the sampler's own thread) so the interval's figures include it.
+        // The call that allocated the jump may still be running (zeroing 40 MB can take tens of ms on a
+        // loaded machine), and once it ends its figures sit in its thread's period until collected:
+        // give it a moment, then collect every thread now (the sampler's own thread waits; heap spikes
+        // are rare) so the interval's figures include it.
+        java.util.concurrent.locks.LockSupport.parkNanos(SETTLE_NS);
         collectNow.run();
         List<OperationDeltas.Delta> interval = deltas.at(s.recordedAtMs());
         int level = jump >= t[2] ? 2 : jump >= t[1] ? 1 : 0;
