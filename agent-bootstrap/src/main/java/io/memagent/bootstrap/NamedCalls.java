@@ -126,6 +126,10 @@ public final class NamedCalls {
     private static final ThreadLocal<int[]> VIRTUAL_SCOPES = new ThreadLocal<>();
 
     private static boolean scopeOpen(int scope) {
+        if (VirtualThreads.isVirtual(Thread.currentThread())) {
+            int[] v = VIRTUAL_SCOPES.get();
+            return v != null && (v[0] & scope) != 0;
+        }
         ThreadState s = Recorder.STATE.get();
         if (s != null) {
             return (s.openScopes & scope) != 0;
@@ -135,7 +139,7 @@ public final class NamedCalls {
     }
 
     private static void setScope(int scope, boolean open) {
-        ThreadState s = Recorder.STATE.get();
+        ThreadState s = VirtualThreads.isVirtual(Thread.currentThread()) ? null : Recorder.STATE.get();
         if (s != null) {
             s.openScopes = open ? s.openScopes | scope : s.openScopes & ~scope;
             return;

@@ -130,9 +130,14 @@ public final class Recorder {
         if (!enabled) {
             return 0;
         }
-        ThreadState s = STATE.get();
-        if (s == null && (s = ThreadState.attach()) == null) {
+        if (VirtualThreads.isVirtual(Thread.currentThread())) {
+            // Before any thread-local: a get() would give each virtual thread a map of its own.
+            // On JDK 17 this check is a constant false the JIT removes.
             return UnmeasuredCalls.enter();
+        }
+        ThreadState s = STATE.get();
+        if (s == null) {
+            s = ThreadState.attach();
         }
         int d = s.depth;
         if (d == s.startBytes.length && !s.grow()) {
@@ -160,8 +165,8 @@ public final class Recorder {
         long endBytes = THREADS.getCurrentThreadAllocatedBytes(); // first: nothing of ours before it
         long endNanos = System.nanoTime();
         ThreadState s = STATE.get();
-        if (s == null && (s = ThreadState.attach()) == null) {
-            return;
+        if (s == null) {
+            s = ThreadState.attach(); // a pool wiped the thread-locals inside the call
         }
         int d = token - 1;
         if (d >= s.startBytes.length) {

@@ -110,16 +110,13 @@ public final class ThreadState {
     }
 
     /**
-     * The ThreadLocal-miss path: this thread's state, found again or made now, or null on a
-     * virtual thread (they record without any state, see {@link UnmeasuredCalls}). What it
+     * The ThreadLocal-miss path of a platform thread (virtual threads record without any state,
+     * see {@link UnmeasuredCalls}): this thread's state, found again or made now. What it
      * allocates (the state, the map entries) is taken off any call open on this thread.
      */
     static ThreadState attach() {
         Thread t = Thread.currentThread();
         ThreadState s = BY_THREAD.get(t);
-        if (s == null && VirtualThreads.isVirtual(t)) {
-            return null;
-        }
         long before = Recorder.THREADS.getCurrentThreadAllocatedBytes();
         if (s == null) {
             s = new ThreadState(t);

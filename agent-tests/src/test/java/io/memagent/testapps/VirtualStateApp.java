@@ -9,8 +9,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * 5,000 operations registered, then 10,000 live virtual threads each using the last one once:
- * the heap's growth while they are all alive, after a full GC. Run with and without the agent,
- * the difference is what the agent holds for them.
+ * the heap's growth while they are all alive, after a full GC (run with and without the agent,
+ * the difference is what the agent holds for them), and from the class histogram the growth of
+ * the agent's own objects and of thread-local maps.
  */
 public class VirtualStateApp {
     static volatile Object sink;
@@ -39,18 +40,48 @@ public class VirtualStateApp {
         };
         var start = MethodHandles.publicLookup().findStatic(Thread.class, "startVirtualThread",
                 MethodType.methodType(Thread.class, Runnable.class));
+        Thread.sleep(300); // the agent folds the 5,000 registrations into its figures before the baseline
         long before = heapAfterGc();
+        long[] before2 = histogram();
         Thread[] all = new Thread[threads];
         for (int i = 0; i < threads; i++) {
             all[i] = (Thread) start.invokeExact(work);
         }
         used.await();
         long during = heapAfterGc();
+        long[] during2 = histogram();
         release.countDown();
         for (Thread t : all) {
             t.join();
         }
         Truth.print("heapGrowth", during - before);
+        Truth.print("agentObjectsGrowth", during2[0] - before2[0]);
+        Truth.print("threadLocalMapsGrowth", during2[1] - before2[1]);
+    }
+
+    /**
+     * From the JVM's class histogram (after a full GC): bytes of the agent's own objects (its
+     * classes, not the API's), and how many threads have a thread-local map.
+     */
+    static long[] histogram() throws Exception {
+        String h = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        long agent = 0;
+        long maps = 0;
+        for (String line : h.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 4 || !f[0].endsWith(":")) {
+                continue;
+            }
+            if (f[3].contains("io.memagent.") && !f[3].contains("io.memagent.api.")) {
+                agent += Long.parseLong(f[2]);
+            }
+            if (f[3].equals("java.lang.ThreadLocal$ThreadLocalMap")) {
+                maps = Long.parseLong(f[1]);
+            }
+        }
+        return new long[] {agent, maps};
     }
 
     static long heapAfterGc() throws InterruptedException {
