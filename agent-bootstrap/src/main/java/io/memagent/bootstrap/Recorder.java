@@ -122,32 +122,47 @@ public final class Recorder {
     }
 
     /**
+     * This thread's state for {@link #enter(ThreadState)} and {@link #exit(int, ThreadState, int, boolean)},
+     * which advice keeps in a local variable between the two, so a call looks its thread up once.
+     * Null when not recording, and on a virtual thread (checked before any thread-local: a get()
+     * would give each virtual thread a map of its own; on JDK 17 the check is a constant false).
+     */
+    public static ThreadState currentState() {
+        if (!enabled || VirtualThreads.isVirtual(Thread.currentThread())) {
+            return null;
+        }
+        ThreadState s = STATE.get();
+        return s != null ? s : ThreadState.attach();
+    }
+
+    /**
      * Called by advice at method entry. Returns a token for {@link #exit}: 0 means "not
      * recorded", a positive token is the nesting depth + 1 of this call on a platform thread, a
      * negative one a call on a virtual thread ({@link UnmeasuredCalls}).
      */
     public static int enter() {
-        if (!enabled) {
-            return 0;
-        }
-        if (VirtualThreads.isVirtual(Thread.currentThread())) {
-            // Before any thread-local: a get() would give each virtual thread a map of its own.
-            // On JDK 17 this check is a constant false the JIT removes.
-            return UnmeasuredCalls.enter();
-        }
-        ThreadState s = STATE.get();
+        return enter(currentState());
+    }
+
+    /** {@link #enter()} with the thread's state already looked up ({@link #currentState()}). */
+    public static int enter(ThreadState s) {
         if (s == null) {
-            s = ThreadState.attach();
+            return enabled ? UnmeasuredCalls.enter() : 0;
         }
         int d = s.depth;
-        if (d == s.startBytes.length && !s.grow()) {
-            return 0;
+        long[] f = s.frames;
+        int at = d * ThreadState.FRAME;
+        if (at == f.length) {
+            if (!s.grow()) {
+                return 0;
+            }
+            f = s.frames;
         }
         s.depth = d + 1;
-        s.childBytes[d] = 0;
-        s.startGc[d] = gcEpoch;
-        s.startNanos[d] = System.nanoTime();
-        s.startBytes[d] = THREADS.getCurrentThreadAllocatedBytes(); // last: nothing of ours after it
+        f[at + ThreadState.CHILD_BYTES] = 0;
+        f[at + ThreadState.START_GC] = gcEpoch;
+        f[at + ThreadState.START_NANOS] = System.nanoTime();
+        f[at + ThreadState.START_BYTES] = THREADS.getCurrentThreadAllocatedBytes(); // last: nothing of ours after it
         return d + 1;
     }
 
@@ -156,6 +171,11 @@ public final class Recorder {
      * instrumentation assigned to the method and {@link #enter}'s token.
      */
     public static void exit(int operationId, int token, boolean threw) {
+        exit(operationId, token > 0 ? STATE.get() : null, token, threw);
+    }
+
+    /** {@link #exit(int, int, boolean)} with the state {@link #currentState()} gave the call's entry. */
+    public static void exit(int operationId, ThreadState s, int token, boolean threw) {
         if (token <= 0) {
             if (token < 0) {
                 UnmeasuredCalls.exit(operationId, token, threw);
@@ -164,15 +184,16 @@ public final class Recorder {
         }
         long endBytes = THREADS.getCurrentThreadAllocatedBytes(); // first: nothing of ours before it
         long endNanos = System.nanoTime();
-        ThreadState s = STATE.get();
         if (s == null) {
             s = ThreadState.attach(); // a pool wiped the thread-locals inside the call
         }
         int d = token - 1;
-        if (d >= s.startBytes.length) {
+        long[] f = s.frames;
+        int at = d * ThreadState.FRAME;
+        if (at >= f.length) {
             return;
         }
-        long start = s.startBytes[d];
+        long start = f[at + ThreadState.START_BYTES];
         long inclusive;
         long self;
         int flags = threw ? FLAG_THREW : 0;
@@ -182,13 +203,13 @@ public final class Recorder {
             self = 0;
         } else {
             inclusive = endBytes - start;
-            self = inclusive - s.childBytes[d];
+            self = inclusive - f[at + ThreadState.CHILD_BYTES];
         }
         s.depth = d; // an exit without its entry (an exception escaped an inner advice): trust the token
         if (d > 0) {
-            s.childBytes[d - 1] += inclusive;
+            f[at - ThreadState.FRAME + ThreadState.CHILD_BYTES] += inclusive;
         }
-        long nanos = endNanos - s.startNanos[d];
+        long nanos = endNanos - f[at + ThreadState.START_NANOS];
         if (inclusive < detailMinBytes || (flags & FLAG_UNMEASURED) != 0) {
             s.record(operationId, flags, inclusive, self, nanos); // almost every call ends here
             return;
@@ -197,7 +218,8 @@ public final class Recorder {
             flags |= captureStack(s); // a spike: rare, and after this call's counter was read
         }
         long callNumber = s.record(operationId, flags, inclusive, self, nanos);
-        if (!s.publish(operationId, flags, gcEpoch - s.startGc[d], inclusive, self, nanos, callNumber)) {
+        if (!s.publish(operationId, flags, gcEpoch - f[at + ThreadState.START_GC], inclusive, self, nanos,
+                callNumber)) {
             s.detailLost(inclusive);
         }
     }

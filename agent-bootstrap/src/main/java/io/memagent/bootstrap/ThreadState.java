@@ -31,6 +31,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * a state once its thread has died and its figures are folded in.
  */
 public final class ThreadState {
+    /** Longs per open call in {@link #frames}, and where each figure sits. */
+    static final int FRAME = 4;
+    static final int START_BYTES = 0;
+    static final int START_NANOS = 1;
+    static final int START_GC = 2;
+    static final int CHILD_BYTES = 3;
     /** How long after moving a thread's epoch the drainer waits before reading the old period. */
     public static final long HANDOFF_NANOS = 1_000_000;
     /**
@@ -71,10 +77,8 @@ public final class ThreadState {
     int depth;
     /** {@link NamedCalls#SCOPE_DB} / {@link NamedCalls#SCOPE_HTTP} bits of the scoped calls open on this thread. */
     int openScopes;
-    long[] startBytes = new long[8];
-    long[] startNanos = new long[8];
-    long[] startGc = new long[8];
-    long[] childBytes = new long[8];
+    /** The open calls, {@link #FRAME} longs each, innermost last: one array, one bounds check. */
+    long[] frames = new long[8 * FRAME];
     /** The slot of the operation this thread recorded last: most calls hit it. */
     private OpSlot last;
     /** The owner's view of {@link #tail}, read from the shared field only when the ring looks full. */
@@ -158,15 +162,12 @@ public final class ThreadState {
     }
 
     boolean grow() {
-        int n = startBytes.length;
-        if (n >= Recorder.MAX_DEPTH) {
+        int n = frames.length;
+        if (n >= Recorder.MAX_DEPTH * FRAME) {
             return false;
         }
         long before = Recorder.THREADS.getCurrentThreadAllocatedBytes();
-        startBytes = java.util.Arrays.copyOf(startBytes, n * 2);
-        startNanos = java.util.Arrays.copyOf(startNanos, n * 2);
-        startGc = java.util.Arrays.copyOf(startGc, n * 2);
-        childBytes = java.util.Arrays.copyOf(childBytes, n * 2);
+        frames = java.util.Arrays.copyOf(frames, n * 2);
         compensate(before);
         return true;
     }
@@ -180,8 +181,9 @@ public final class ThreadState {
         if (counterBefore < 0 || spent <= 0) {
             return;
         }
+        long[] f = frames;
         for (int i = 0; i < depth; i++) {
-            startBytes[i] += spent;
+            f[i * FRAME + START_BYTES] += spent;
         }
         agentBytes += spent; // owner is the only writer
     }
