@@ -51,6 +51,7 @@ public final class PostgresWriter implements RowSink {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final String rowPrefix;
     private final Retention retention;
+    private final Bisection bisection;
 
     private volatile boolean closing;
     private volatile long closeDeadlineNanos;
@@ -74,6 +75,7 @@ public final class PostgresWriter implements RowSink {
         new CopyLine(prefix).uuid(run.runId()).text(run.serviceName()).number(run.processId());
         this.rowPrefix = prefix.toString();
         this.retention = new Retention(schema, run.serviceName(), config.retentionDays());
+        this.bisection = new Bisection(stats);
         this.thread = new Thread(this::runLoop, "memagent-writer");
         this.thread.setDaemon(true);
     }
@@ -118,6 +120,7 @@ public final class PostgresWriter implements RowSink {
             if (unwritten != null) {
                 held.addAll(unwritten);
             }
+            held.addAll(bisection.held());
             long lost = held.size();
             if (lost > 0) {
                 String reason = done ? WriterStats.WRITER_FAILED : WriterStats.SHUTDOWN_TIMEOUT;
@@ -144,6 +147,11 @@ public final class PostgresWriter implements RowSink {
                     if (!ready) {
                         prepare();
                         ready = true;
+                    }
+                    if (bisection.active()) {
+                        bisection.run(this::writeBatch, PostgresWriter::retryable);
+                        backoffMs = 0;
+                        continue;
                     }
                     if (!closing && pending == null && retention.due(System.currentTimeMillis())) {
                         long deleted = retention.run(dataSource, System.currentTimeMillis());
@@ -182,11 +190,8 @@ public final class PostgresWriter implements RowSink {
                     // An Error here is most likely the app's full heap (OutOfMemoryError) reaching our
                     // thread: keep what we hold, back off, and try again once the app frees memory.
                     if (pending != null && !retryable(e)) {
-                        for (Row r : pending) {
-                            stats.dropped(WriterStats.REJECTED, r.table(), 1);
-                        }
-                        AgentLog.errorAtMostEvery("writer-rejected", 60_000, "PostgreSQL rejected a batch of "
-                                + pending.size() + " rows; they are dropped and counted (rejected_by_database): " + describe(e));
+                        // A data error: write the batch again in halves, dropping only the rows refused alone.
+                        bisection.start(pending, e);
                         pending = null;
                         continue;
                     }
