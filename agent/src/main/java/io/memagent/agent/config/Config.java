@@ -181,7 +181,8 @@ public final class Config {
         ascending("memagent.spike.medium.mb", "memagent.spike.high.mb", "memagent.spike.critical.mb");
         String host = httpHost();
         if (httpPort() >= 0 && !isLoopback(host) && httpToken() == null) {
-            throw new ConfigException("memagent.http.host = '" + host + "' is not a loopback address, and memagent.http.token"
+            throw new ConfigException("memagent.http.host = '" + host + "' is not a loopback address" + resolved(host)
+                    + ", and memagent.http.token"
                     + " is not set: expected 127.0.0.1, ::1 or localhost, or a token for any other host");
         }
     }
@@ -196,9 +197,23 @@ public final class Config {
         }
     }
 
+    /** Whether every address {@code host} resolves to is a loopback one (decided by address, never by its text). */
     static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.equals("::1") || h.equals("[::1]") || h.startsWith("127.");
+        try {
+            java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host.replaceAll("^\\[(.*)]$", "$1"));
+            return all.length > 0 && java.util.Arrays.stream(all).allMatch(java.net.InetAddress::isLoopbackAddress);
+        } catch (java.net.UnknownHostException | SecurityException e) {
+            return false;
+        }
+    }
+
+    private static String resolved(String host) {
+        try {
+            java.net.InetAddress a = java.net.InetAddress.getByName(host.replaceAll("^\\[(.*)]$", "$1"));
+            return a.getHostAddress().equalsIgnoreCase(host) ? "" : " (it resolves to " + a.getHostAddress() + ")";
+        } catch (java.net.UnknownHostException | SecurityException e) {
+            return " (it does not resolve)";
+        }
     }
 
     private static void requireKnown(String key, String value, String where) throws ConfigException {
