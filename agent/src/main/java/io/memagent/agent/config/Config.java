@@ -172,6 +172,9 @@ public final class Config {
             }
         }
         Config c = new Config(Collections.unmodifiableMap(values), Collections.unmodifiableMap(sources));
+        io.memagent.agent.Secrets.register(c.jdbcPassword());
+        io.memagent.agent.Secrets.register(c.httpToken());
+        io.memagent.agent.Secrets.registerFrom(c.jdbcUrl());
         c.checkTogether();
         return c;
     }
@@ -180,8 +183,8 @@ public final class Config {
         ascending("memagent.heap.elevated.pct", "memagent.heap.warning.pct", "memagent.heap.critical.pct");
         ascending("memagent.spike.medium.mb", "memagent.spike.high.mb", "memagent.spike.critical.mb");
         String host = httpHost();
-        if (httpPort() >= 0 && !isLoopback(host) && httpToken() == null) {
-            throw new ConfigException("memagent.http.host = '" + host + "' is not a loopback address" + resolved(host)
+        if (httpPort() >= 0 && !LoopbackHost.is(host) && httpToken() == null) {
+            throw new ConfigException("memagent.http.host = '" + host + "' is not a loopback address" + LoopbackHost.resolved(host)
                     + ", and memagent.http.token"
                     + " is not set: expected 127.0.0.1, ::1 or localhost, or a token for any other host");
         }
@@ -197,28 +200,10 @@ public final class Config {
         }
     }
 
-    /** Whether every address {@code host} resolves to is a loopback one (decided by address, never by its text). */
-    static boolean isLoopback(String host) {
-        try {
-            java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host.replaceAll("^\\[(.*)]$", "$1"));
-            return all.length > 0 && java.util.Arrays.stream(all).allMatch(java.net.InetAddress::isLoopbackAddress);
-        } catch (java.net.UnknownHostException | SecurityException e) {
-            return false;
-        }
-    }
-
-    private static String resolved(String host) {
-        try {
-            java.net.InetAddress a = java.net.InetAddress.getByName(host.replaceAll("^\\[(.*)]$", "$1"));
-            return a.getHostAddress().equalsIgnoreCase(host) ? "" : " (it resolves to " + a.getHostAddress() + ")";
-        } catch (java.net.UnknownHostException | SecurityException e) {
-            return " (it does not resolve)";
-        }
-    }
-
     private static void requireKnown(String key, String value, String where) throws ConfigException {
         if (!BY_KEY.containsKey(key)) {
-            throw new ConfigException("unknown key " + key + " = " + Property.show(value) + " (" + where
+            // The value is never shown: a misspelled secret key (memagent.jdbc.pasword) holds a secret.
+            throw new ConfigException("unknown key " + key + " (" + where
                     + "): expected one of " + String.join(", ", BY_KEY.keySet()));
         }
     }
@@ -463,9 +448,9 @@ public final class Config {
         return sb.toString();
     }
 
-    /** Hides {@code password=...} in a JDBC URL's parameters. */
+    /** A JDBC URL with every credential masked ({@link io.memagent.agent.Secrets#mask}). */
     public static String maskUrl(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+        return io.memagent.agent.Secrets.mask(url);
     }
 
     /** Where each key's value came from: system, env, file or default. */

@@ -241,7 +241,8 @@ public final class PostgresWriter implements RowSink {
     private static String describe(Throwable e) {
         String m = e.getMessage();
         String state = e instanceof SQLException s && s.getSQLState() != null ? " [SQLState " + s.getSQLState() + "]" : "";
-        return e.getClass().getSimpleName() + ": " + (m == null ? "" : m.replaceAll("\\s+", " ")) + state;
+        return e.getClass().getSimpleName() + ": " + (m == null ? "" : io.memagent.agent.Secrets.mask(m.replaceAll("\\s+", " ")))
+                + state;
     }
 
     private void prepare() throws SQLException {
@@ -255,6 +256,7 @@ public final class PostgresWriter implements RowSink {
     }
 
     private HikariDataSource createDataSource() throws SQLException {
+        DriverLog.install(); // the driver's java.util.logging lines go to the agent's log
         // Loading pgjdbc registers it with DriverManager; a shaded copy there could serve the
         // app's own jdbc:postgresql: URLs. Take it back out: the pool instantiates it directly.
         if (org.postgresql.Driver.isRegistered()) {
