@@ -87,6 +87,13 @@ class DataIntegrityIT extends SchemaPerTest {
             assertEquals(1, TestDatabase.n(row, "calls"), String.valueOf(row.get("operation_type")));
             stored.add((String) row.get("operation_type"));
         }
+        Set<String> missing = new HashSet<>(expected);
+        missing.removeAll(stored);
+        Set<String> extra = new HashSet<>(stored);
+        extra.removeAll(expected);
+        assertEquals(expected.size(), stored.size(), missing.size() + " missing, e.g. " + missing.stream().limit(5)
+                .toList() + "; " + extra.size() + " unexpected, e.g. " + extra.stream().limit(5).toList()
+                + "\n" + r.agentLines());
         assertEquals(expected, stored);
         assertEquals(1_000, db.queryLong("SELECT sum(calls) FROM " + schema + ".method_allocation_stats WHERE operation_type = 'app.work'"));
         assertEquals(0, db.queryLong("SELECT records_dropped FROM " + schema + ".agent_runs"), r.toString());
