@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.memagent.agent.AgentLog;
 import io.memagent.agent.config.Config;
-import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -428,10 +427,13 @@ public final class PostgresWriter implements RowSink {
 
     private void copyTable(Connection c, CopyManager copy, Table table, StringBuilder data) throws SQLException {
         String columns = "run_id, service_name, process_id, " + String.join(", ", table.columns());
+        // Encoded here, whole: pgjdbc's copyIn(Reader) encodes each 64K-char chunk on its own, and a
+        // surrogate pair split by a chunk boundary would arrive as "??" (DataIntegrityIT found it).
+        byte[] utf8 = data.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try {
             if (table.conflictClause() == null) {
                 copy.copyIn("COPY " + schema + "." + table.tableName() + " (" + columns + ") FROM STDIN",
-                        new StringReader(data.toString()));
+                        new java.io.ByteArrayInputStream(utf8));
                 return;
             }
             String stage = "memagent_stage_" + table.tableName();
@@ -439,7 +441,7 @@ public final class PostgresWriter implements RowSink {
                 st.execute("CREATE TEMP TABLE IF NOT EXISTS " + stage + " (LIKE " + schema + "." + table.tableName()
                         + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
             }
-            copy.copyIn("COPY " + stage + " (" + columns + ") FROM STDIN", new StringReader(data.toString()));
+            copy.copyIn("COPY " + stage + " (" + columns + ") FROM STDIN", new java.io.ByteArrayInputStream(utf8));
             try (Statement st = c.createStatement()) {
                 // An updated row (a leak) may come twice in one batch: only its latest version, or
                 // ON CONFLICT DO UPDATE would refuse to touch the same row twice.
