@@ -170,7 +170,7 @@ class HttpHardeningIT {
         Path dumps = Files.createTempDirectory("memagent-open-dumps");
         Files.setPosixFilePermissions(dumps, PosixFilePermissions.fromString("rwxrwxrwx"));
         try (LiveApp app = new LiveApp(AppRun.main(HttpApp.class).prop("memagent.http.port", 0)
-                .prop("memagent.http.token", "dump-token").prop("memagent.heapdump.dir", dumps).args("1000"))) {
+                .prop("memagent.http.token", "dump-token").prop("memagent.heapdump.dir", dumps).args("8000"))) {
             app.awaitLine("ready");
             int port = port(app);
             String problem = "memagent.heapdump.dir = '" + dumps + "' can be written by others (rwxrwxrwx): expected a"
