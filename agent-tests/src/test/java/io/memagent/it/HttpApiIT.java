@@ -261,12 +261,17 @@ class HttpApiIT {
 
     @Test
     void heapAnalysisCountsTheAppsObjectsAndTheirGrowth() throws Exception {
-        JsonNode first = http.json("/api/memory/heap-analysis?limit=10000");
+        HttpClientForTests.Reply taken = http.send("POST", "/api/memory/heap-analysis?limit=10000", TOKEN);
+        assertEquals(200, taken.status(), taken.body());
+        JsonNode first = taken.json();
         JsonNode r = retainedEntry(first);
         assertEquals(50, r.get("instances").asLong());
         assertEquals(50 * retained, r.get("bytes").asLong());
         assertTrue(r.get("instances_growth").isNull(), "no earlier histogram");
-        JsonNode second = http.json("/api/memory/heap-analysis?limit=10000");
+        assertEquals(first.get("taken_at").asText(), http.json("/api/memory/heap-analysis").get("taken_at").asText(),
+                "GET serves the last one");
+        Thread.sleep(5_000); // at most one histogram per 5 s
+        JsonNode second = http.send("POST", "/api/memory/heap-analysis?limit=10000", TOKEN).json();
         assertEquals(first.get("taken_at").asText(), second.get("previous_taken_at").asText());
         assertEquals(0, retainedEntry(second).get("instances_growth").asLong());
         assertEquals(2, http.json("/api/memory/heap-analysis?limit=2").get("classes").size());

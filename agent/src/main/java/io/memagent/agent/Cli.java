@@ -85,6 +85,9 @@ public final class Cli {
                     + " or an ISO-8601 instant such as 2026-11-23T00:00:00Z");
             return 2;
         }
+        io.memagent.agent.store.DriverLog.install();
+        Secrets.register(password);
+        Secrets.registerFrom(url);
         Properties props = new Properties();
         if (user != null) {
             props.setProperty("user", user);
@@ -105,7 +108,7 @@ public final class Cli {
             return 0;
         } catch (SQLException e) {
             System.err.println("memagent report: cannot read " + Config.maskUrl(url) + " (schema " + schema + "): "
-                    + e.getMessage() + (e.getSQLState() != null ? " [SQLState " + e.getSQLState() + "]" : ""));
+                    + Secrets.mask(e.getMessage()) + (e.getSQLState() != null ? " [SQLState " + e.getSQLState() + "]" : ""));
             return 1;
         }
     }

@@ -7,7 +7,9 @@ public final class Json {
     private Json() {
     }
 
+    /** A JSON string; NUL and unpaired surrogates (which jsonb refuses) as visible escapes, see {@link Names#storable}. */
     public static String string(String s) {
+        s = Names.storable(s);
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

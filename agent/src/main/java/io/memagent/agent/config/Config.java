@@ -60,7 +60,7 @@ public final class Config {
         p.add(Property.longRange("memagent.spike.critical.mb", 100L, 1, 1_048_576, "bytes in one call (MiB) that make a `critical` spike"));
         p.add(Property.longRange("memagent.spike.consecutive.limit", 3L, 1, 1_000_000, "consecutive spikes of one operation that raise an alert"));
         p.add(Property.longRange("memagent.leak.growth.mb.per.hour", 50L, 1, 1_048_576, "old-generation growth after GC (MiB/hour) that counts as a leak"));
-        p.add(Property.text("memagent.heapdump.dir", "memagent-dumps", "where heap dumps go (files mode 0600)", false));
+        p.add(Property.text("memagent.heapdump.dir", "memagent-dumps", "where heap dumps go (created 0700, files 0600; an existing one must be yours and not group/world-writable, else dumps are off)", false));
         p.add(Property.bool("memagent.heapdump.on.critical", false, "dump the heap on a critical spike (rate-limited)"));
         p.add(Property.longRange("memagent.heapdump.interval.minutes", 30L, 0, 10_080,
                 "at most one automatic heap dump per this many minutes (`0` = no limit)"));
@@ -75,9 +75,9 @@ public final class Config {
         p.add(Property.longRange("memagent.histogram.interval.ms", 0L, 0, 86_400_000,
                 "class histogram snapshot period (forces a full GC each time); `0` = only on demand"));
         p.add(Property.longRange("memagent.http.port", null, 0, 65_535, "HTTP API and dashboard port; unset = off; `0` = any free port (logged)"));
-        p.add(Property.text("memagent.http.host", "127.0.0.1", "HTTP bind address; a non-loopback host requires a token", false));
+        p.add(Property.text("memagent.http.host", "127.0.0.1", "HTTP bind address; a host that resolves to any non-loopback address requires a token", false));
         p.add(Property.text("memagent.http.token", null,
-                "`Authorization: Bearer <token>`: required on POST endpoints when set, and on every endpoint off loopback", true));
+                "`Authorization: Bearer <token>`: always required on POST endpoints (unset: a random one is generated into `~/.memagent/http-token-PID`, mode 0600), and on every endpoint off loopback", true));
         p.add(Property.custom("memagent.include", null, MethodPattern.ACCEPTED,
                 "methods to profile without an annotation (`Class#method` patterns with `*`)", MethodPattern::parseList));
         p.add(Property.bool("memagent.attribute.jdbc", false,
@@ -172,6 +172,9 @@ public final class Config {
             }
         }
         Config c = new Config(Collections.unmodifiableMap(values), Collections.unmodifiableMap(sources));
+        io.memagent.agent.Secrets.register(c.jdbcPassword());
+        io.memagent.agent.Secrets.register(c.httpToken());
+        io.memagent.agent.Secrets.registerFrom(c.jdbcUrl());
         c.checkTogether();
         return c;
     }
@@ -180,8 +183,9 @@ public final class Config {
         ascending("memagent.heap.elevated.pct", "memagent.heap.warning.pct", "memagent.heap.critical.pct");
         ascending("memagent.spike.medium.mb", "memagent.spike.high.mb", "memagent.spike.critical.mb");
         String host = httpHost();
-        if (httpPort() >= 0 && !isLoopback(host) && httpToken() == null) {
-            throw new ConfigException("memagent.http.host = '" + host + "' is not a loopback address, and memagent.http.token"
+        if (httpPort() >= 0 && !LoopbackHost.is(host) && httpToken() == null) {
+            throw new ConfigException("memagent.http.host = '" + host + "' is not a loopback address" + LoopbackHost.resolved(host)
+                    + ", and memagent.http.token"
                     + " is not set: expected 127.0.0.1, ::1 or localhost, or a token for any other host");
         }
     }
@@ -196,14 +200,10 @@ public final class Config {
         }
     }
 
-    static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.equals("::1") || h.equals("[::1]") || h.startsWith("127.");
-    }
-
     private static void requireKnown(String key, String value, String where) throws ConfigException {
         if (!BY_KEY.containsKey(key)) {
-            throw new ConfigException("unknown key " + key + " = " + Property.show(value) + " (" + where
+            // The value is never shown: a misspelled secret key (memagent.jdbc.pasword) holds a secret.
+            throw new ConfigException("unknown key " + key + " (" + where
                     + "): expected one of " + String.join(", ", BY_KEY.keySet()));
         }
     }
@@ -448,9 +448,9 @@ public final class Config {
         return sb.toString();
     }
 
-    /** Hides {@code password=...} in a JDBC URL's parameters. */
+    /** A JDBC URL with every credential masked ({@link io.memagent.agent.Secrets#mask}). */
     public static String maskUrl(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+        return io.memagent.agent.Secrets.mask(url);
     }
 
     /** Where each key's value came from: system, env, file or default. */

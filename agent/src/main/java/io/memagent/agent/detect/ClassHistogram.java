@@ -77,6 +77,20 @@ public final class ClassHistogram {
         }
     }
 
+    /** The latest snapshot and the one before it (periodic or asked for), newest first: 0, 1 or 2 of them. */
+    public synchronized List<Snapshot> latestTwo() {
+        List<Snapshot> all = new ArrayList<>();
+        if (baseline != null) {
+            all.add(baseline);
+        }
+        all.addAll(recent);
+        List<Snapshot> out = new ArrayList<>();
+        for (int i = all.size() - 1; i >= 0 && out.size() < 2; i--) {
+            out.add(all.get(i));
+        }
+        return out;
+    }
+
     /** Takes a snapshot now (a full GC). */
     public Snapshot take() throws Exception {
         String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(

@@ -5,9 +5,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Who may call what. Without {@code memagent.http.token} (only possible on loopback) every
- * endpoint is open. With a token on loopback, POST endpoints need
- * {@code Authorization: Bearer <token>}; off loopback every endpoint does. The comparison is of
+ * Who may call what. POST endpoints always need {@code Authorization: Bearer <token>} (the
+ * configured {@code memagent.http.token}, or the one generated at start, see
+ * {@link GeneratedToken}); off loopback every endpoint does. The comparison is of
  * SHA-256 digests with {@link MessageDigest#isEqual}, so its time tells neither the token's
  * bytes nor its length.
  */
@@ -19,7 +19,7 @@ final class Auth {
     private final boolean everyEndpoint;
 
     Auth(String token, boolean loopback) {
-        this.tokenDigest = token == null ? null : sha256(token);
+        this.tokenDigest = sha256(java.util.Objects.requireNonNull(token, "token"));
         this.everyEndpoint = !loopback;
     }
 
@@ -33,7 +33,7 @@ final class Auth {
 
     /** 401 when a needed token is missing or not a Bearer token, 403 when it is wrong. */
     int check(boolean post, String authorization) {
-        if (tokenDigest == null || (!post && !everyEndpoint)) {
+        if (!post && !everyEndpoint) {
             return OK;
         }
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {

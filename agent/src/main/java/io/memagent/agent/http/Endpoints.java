@@ -56,9 +56,6 @@ final class Endpoints {
     private final ApiSources src;
     private final ObjectMapper mapper;
     private final AtomicBoolean dumping = new AtomicBoolean();
-    /** The previous class histogram, for growth between two /heap-analysis calls. */
-    private Map<String, ClassHistogram.Entry> previousHistogram;
-    private long previousHistogramAtMs;
 
     Endpoints(ApiSources src, ObjectMapper mapper) {
         this.src = src;
@@ -263,15 +260,28 @@ final class Endpoints {
         return m;
     }
 
-    synchronized Map<String, Object> heapAnalysis(int limit) throws Exception {
-        long now = System.currentTimeMillis();
-        ClassHistogram.Snapshot snapshot = src.classHistogram().take();
-        List<ClassHistogram.Entry> entries = snapshot.entries();
-        Map<String, ClassHistogram.Entry> before = previousHistogram;
-        Map<String, ClassHistogram.Entry> byName = new HashMap<>();
-        for (ClassHistogram.Entry e : entries) {
-            byName.put(e.className(), e);
+    /** {@code POST /api/memory/heap-analysis}: a new class histogram (a full collection), served as GET serves it. */
+    Map<String, Object> takeHeapAnalysis(int limit) throws Exception {
+        src.classHistogram().take();
+        return lastHeapAnalysis(limit);
+    }
+
+    /** {@code GET /api/memory/heap-analysis}: the last histogram taken, with each class's growth since the one before. */
+    Map<String, Object> lastHeapAnalysis(int limit) throws BadRequest {
+        List<ClassHistogram.Snapshot> two = src.classHistogram().latestTwo();
+        if (two.isEmpty()) {
+            throw new BadRequest(404, "no class histogram has been taken yet: POST /api/memory/heap-analysis takes one"
+                    + " (it runs a full collection and needs the token)");
         }
+        ClassHistogram.Snapshot snapshot = two.get(0);
+        ClassHistogram.Snapshot previous = two.size() > 1 ? two.get(1) : null;
+        Map<String, ClassHistogram.Entry> before = new HashMap<>();
+        if (previous != null) {
+            for (ClassHistogram.Entry e : previous.entries()) {
+                before.put(e.className(), e);
+            }
+        }
+        List<ClassHistogram.Entry> entries = snapshot.entries();
         List<Object> classes = new ArrayList<>();
         for (int i = 0; i < Math.min(limit, entries.size()); i++) {
             ClassHistogram.Entry e = entries.get(i);
@@ -279,22 +289,20 @@ final class Endpoints {
             c.put("class", e.className());
             c.put("instances", e.instances());
             c.put("bytes", e.bytes());
-            ClassHistogram.Entry p = before == null ? null : before.get(e.className());
-            c.put("instances_growth", before == null ? null : e.instances() - (p == null ? 0 : p.instances()));
-            c.put("bytes_growth", before == null ? null : e.bytes() - (p == null ? 0 : p.bytes()));
+            ClassHistogram.Entry p = before.get(e.className());
+            c.put("instances_growth", previous == null ? null : e.instances() - (p == null ? 0 : p.instances()));
+            c.put("bytes_growth", previous == null ? null : e.bytes() - (p == null ? 0 : p.bytes()));
             classes.add(c);
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("taken_at", Instant.ofEpochMilli(now).toString());
-        m.put("previous_taken_at", before == null ? null : Instant.ofEpochMilli(previousHistogramAtMs).toString());
+        m.put("taken_at", Instant.ofEpochMilli(snapshot.takenAtMs()).toString());
+        m.put("previous_taken_at", previous == null ? null : Instant.ofEpochMilli(previous.takenAtMs()).toString());
         m.put("classes_listed", entries.size());
         m.put("instances_total", snapshot.totalInstances());
         m.put("bytes_total", snapshot.totalBytes());
         m.put("classes", classes);
         // The growth between the first snapshot of the run and the latest (periodic ones included).
         m.put("growth_since_first_snapshot", src.classHistogram().latestDiff());
-        previousHistogram = byName;
-        previousHistogramAtMs = now;
         return m;
     }
 

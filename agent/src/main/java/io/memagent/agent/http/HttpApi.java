@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code com.sun.net.httpserver}: no servlet container in the agent). Requests run on at most
  * two {@code memagent-http-N} daemon threads with a queue of 16; beyond that the server's own
  * (daemon) dispatcher thread answers, which slows callers instead of growing memory. Every answer
- * is built from memory, never from the database. Off loopback every endpoint needs the token;
- * on loopback only POST endpoints do (when a token is set).
+ * is built from memory, never from the database. GETs have no side effects. Every request must
+ * name this server in its Host, and a POST may not come from another origin ({@link RequestGuard});
+ * POSTs always need the token (generated when none is set), and off loopback every endpoint does.
  */
 public final class HttpApi {
     static final String API = "/api/memory/";
@@ -36,6 +37,9 @@ public final class HttpApi {
     private final Endpoints endpoints;
     private final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     private final Auth auth;
+    private final GeneratedToken generated;
+    private final RateLimit rateLimit = new RateLimit();
+    private volatile RequestGuard guard;
     private final byte[] dashboard;
     private HttpServer server;
     private ThreadPoolExecutor executor;
@@ -43,7 +47,9 @@ public final class HttpApi {
     private HttpApi(ApiSources src, boolean loopback) throws IOException {
         this.src = src;
         this.endpoints = new Endpoints(src, mapper);
-        this.auth = new Auth(src.config().httpToken(), loopback);
+        String token = src.config().httpToken();
+        this.generated = token == null ? GeneratedToken.create() : null;
+        this.auth = new Auth(token != null ? token : generated.token, loopback);
         try (InputStream in = HttpApi.class.getResourceAsStream("dashboard.html")) {
             if (in == null) {
                 throw new IOException("dashboard.html is missing from the agent jar");
@@ -61,11 +67,18 @@ public final class HttpApi {
         Config config = src.config();
         try {
             InetAddress address = InetAddress.getByName(config.httpHost());
+            if (!address.isLoopbackAddress() && config.httpToken() == null) { // Config checks it too, by every address
+                throw new IllegalStateException(config.httpHost() + " resolves to " + address.getHostAddress()
+                        + ", not a loopback address, and memagent.http.token is not set");
+            }
             HttpApi api = new HttpApi(src, address.isLoopbackAddress());
-            api.bind(new InetSocketAddress(address, config.httpPort()));
+            api.bind(new InetSocketAddress(address, config.httpPort()), config.httpHost());
+            GeneratedToken g = api.generated;
             AgentLog.info("HTTP API and dashboard on http://" + hostForUrl(config.httpHost()) + ":" + api.port() + "/"
-                    + (config.httpToken() != null ? (address.isLoopbackAddress() ? " (POST endpoints need the token)"
-                    : " (every endpoint needs the token)") : ""));
+                    + (!address.isLoopbackAddress() ? " (every endpoint needs the token)" : g == null
+                    ? " (POST endpoints need the token)" : g.file != null ? " (POST endpoints need the token generated"
+                    + " for this run, in " + g.file + ", readable only by " + System.getProperty("user.name") + ")"
+                    : " (POST endpoints are off: no memagent.http.token is set and " + g.problem + ")"));
             return api;
         } catch (Throwable t) { // includes a JVM without the jdk.httpserver module
             AgentLog.error("the HTTP API could not start on " + config.httpHost() + ":" + config.httpPort() + " (" + t
@@ -78,7 +91,7 @@ public final class HttpApi {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
-    private void bind(InetSocketAddress address) throws IOException {
+    private void bind(InetSocketAddress address, String configuredHost) throws IOException {
         AtomicInteger n = new AtomicInteger();
         executor = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(16), r -> {
             Thread t = new Thread(r, "memagent-http-" + n.incrementAndGet());
@@ -87,6 +100,7 @@ public final class HttpApi {
         }, new ThreadPoolExecutor.CallerRunsPolicy());
         executor.allowCoreThreadTimeOut(true);
         server = HttpServer.create(address, 16);
+        guard = new RequestGuard(configuredHost, address.getAddress(), server.getAddress().getPort());
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         // The dispatcher thread inherits daemon-ness from this (memagent-init) thread: it never keeps the JVM up.
@@ -107,6 +121,14 @@ public final class HttpApi {
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getRawPath();
             boolean post = method.equals("POST");
+            String foreign = guard.checkHost(ex.getRequestHeaders().getFirst("Host"));
+            if (foreign == null && post) {
+                foreign = guard.checkOrigin(ex.getRequestHeaders().getFirst("Origin"));
+            }
+            if (foreign != null) {
+                error(ex, 403, foreign);
+                return;
+            }
             int denied = auth.check(post, ex.getRequestHeaders().getFirst("Authorization"));
             if (denied != Auth.OK) {
                 if (denied == 401) {
@@ -137,7 +159,21 @@ public final class HttpApi {
         if (path.equals("/api/memory/gc") || path.equals("/api/memory/snapshot")) {
             requireMethod(method, "POST");
             new Params(query, NONE); // a heap dump's path is the agent's choice: no parameters at all
+            if (path.endsWith("/gc")) {
+                rateLimit.acquire("gc", now);
+            }
             json(ex, path.endsWith("/gc") ? endpoints.gc() : endpoints.snapshot());
+            return;
+        }
+        if (path.equals("/api/memory/heap-analysis")) {
+            int limit = new Params(query, Set.of("limit")).integer("limit", 50, 1, Endpoints.MAX_LIMIT);
+            if (method.equals("POST")) { // a new histogram: a full collection
+                rateLimit.acquire("heap-analysis", now);
+                json(ex, endpoints.takeHeapAnalysis(limit));
+            } else {
+                requireMethod(method, "GET");
+                json(ex, endpoints.lastHeapAnalysis(limit));
+            }
             return;
         }
         requireMethod(method, "GET");
@@ -175,8 +211,6 @@ public final class HttpApi {
                 new Params(query, NONE);
                 json(ex, endpoints.alerts());
             }
-            case "/api/memory/heap-analysis" -> json(ex, endpoints.heapAnalysis(
-                    new Params(query, Set.of("limit")).integer("limit", 50, 1, Endpoints.MAX_LIMIT)));
             case "/api/memory/database" -> {
                 new Params(query, NONE);
                 json(ex, endpoints.database());
@@ -210,7 +244,9 @@ public final class HttpApi {
 
     private void error(HttpExchange ex, int status, String message) throws IOException {
         if (status == 405) {
-            ex.getResponseHeaders().set("Allow", ex.getRequestURI().getPath().matches("/api/memory/(gc|snapshot)") ? "POST" : "GET");
+            String p = ex.getRequestURI().getPath();
+            ex.getResponseHeaders().set("Allow", p.matches("/api/memory/(gc|snapshot)") ? "POST"
+                    : p.equals("/api/memory/heap-analysis") ? "GET, POST" : "GET");
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", message);

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * advice. Ids are dense, so the agent's per-operation state lives in arrays. The same method
  * loaded by two class loaders gets one id. The number of operations is capped: beyond the cap
  * every new method shares the catch-all operation {@link #OTHER_NAME}, and the agent says so.
+ * Names and methods are normalized on registration ({@link io.memagent.agent.Names#operation}).
  */
 public final class OperationRegistry {
     public static final int DEFAULT_MAX_OPERATIONS = 20_000;
@@ -38,6 +39,9 @@ public final class OperationRegistry {
      * threshold in bytes (-1: the configured ones). The first registration of a name decides.
      */
     public int register(String name, String method, String kind, long spikeMediumBytes) {
+        // Normalized once, here, for every sink: distinct names stay distinct (see Names).
+        name = io.memagent.agent.Names.operation(name);
+        method = io.memagent.agent.Names.method(method);
         String key = kind + '\u0000' + name + '\u0000' + method;
         Integer id = byKey.get(key);
         if (id != null) {

@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.memagent.agent.AgentLog;
 import io.memagent.agent.config.Config;
-import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -51,6 +50,7 @@ public final class PostgresWriter implements RowSink {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final String rowPrefix;
     private final Retention retention;
+    private final Bisection bisection;
 
     private volatile boolean closing;
     private volatile long closeDeadlineNanos;
@@ -74,6 +74,7 @@ public final class PostgresWriter implements RowSink {
         new CopyLine(prefix).uuid(run.runId()).text(run.serviceName()).number(run.processId());
         this.rowPrefix = prefix.toString();
         this.retention = new Retention(schema, run.serviceName(), config.retentionDays());
+        this.bisection = new Bisection(stats);
         this.thread = new Thread(this::runLoop, "memagent-writer");
         this.thread.setDaemon(true);
     }
@@ -118,6 +119,7 @@ public final class PostgresWriter implements RowSink {
             if (unwritten != null) {
                 held.addAll(unwritten);
             }
+            held.addAll(bisection.held());
             long lost = held.size();
             if (lost > 0) {
                 String reason = done ? WriterStats.WRITER_FAILED : WriterStats.SHUTDOWN_TIMEOUT;
@@ -144,6 +146,11 @@ public final class PostgresWriter implements RowSink {
                     if (!ready) {
                         prepare();
                         ready = true;
+                    }
+                    if (bisection.active()) {
+                        bisection.run(this::writeBatch, PostgresWriter::retryable);
+                        backoffMs = 0;
+                        continue;
                     }
                     if (!closing && pending == null && retention.due(System.currentTimeMillis())) {
                         long deleted = retention.run(dataSource, System.currentTimeMillis());
@@ -182,11 +189,8 @@ public final class PostgresWriter implements RowSink {
                     // An Error here is most likely the app's full heap (OutOfMemoryError) reaching our
                     // thread: keep what we hold, back off, and try again once the app frees memory.
                     if (pending != null && !retryable(e)) {
-                        for (Row r : pending) {
-                            stats.dropped(WriterStats.REJECTED, r.table(), 1);
-                        }
-                        AgentLog.errorAtMostEvery("writer-rejected", 60_000, "PostgreSQL rejected a batch of "
-                                + pending.size() + " rows; they are dropped and counted (rejected_by_database): " + describe(e));
+                        // A data error: write the batch again in halves, dropping only the rows refused alone.
+                        bisection.start(pending, e);
                         pending = null;
                         continue;
                     }
@@ -236,7 +240,8 @@ public final class PostgresWriter implements RowSink {
     private static String describe(Throwable e) {
         String m = e.getMessage();
         String state = e instanceof SQLException s && s.getSQLState() != null ? " [SQLState " + s.getSQLState() + "]" : "";
-        return e.getClass().getSimpleName() + ": " + (m == null ? "" : m.replaceAll("\\s+", " ")) + state;
+        return e.getClass().getSimpleName() + ": " + (m == null ? "" : io.memagent.agent.Secrets.mask(m.replaceAll("\\s+", " ")))
+                + state;
     }
 
     private void prepare() throws SQLException {
@@ -250,6 +255,7 @@ public final class PostgresWriter implements RowSink {
     }
 
     private HikariDataSource createDataSource() throws SQLException {
+        DriverLog.install(); // the driver's java.util.logging lines go to the agent's log
         // Loading pgjdbc registers it with DriverManager; a shaded copy there could serve the
         // app's own jdbc:postgresql: URLs. Take it back out: the pool instantiates it directly.
         if (org.postgresql.Driver.isRegistered()) {
@@ -421,10 +427,13 @@ public final class PostgresWriter implements RowSink {
 
     private void copyTable(Connection c, CopyManager copy, Table table, StringBuilder data) throws SQLException {
         String columns = "run_id, service_name, process_id, " + String.join(", ", table.columns());
+        // Encoded here, whole: pgjdbc's copyIn(Reader) encodes each 64K-char chunk on its own, and a
+        // surrogate pair split by a chunk boundary would arrive as "??" (DataIntegrityIT found it).
+        byte[] utf8 = data.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try {
             if (table.conflictClause() == null) {
                 copy.copyIn("COPY " + schema + "." + table.tableName() + " (" + columns + ") FROM STDIN",
-                        new StringReader(data.toString()));
+                        new java.io.ByteArrayInputStream(utf8));
                 return;
             }
             String stage = "memagent_stage_" + table.tableName();
@@ -432,7 +441,7 @@ public final class PostgresWriter implements RowSink {
                 st.execute("CREATE TEMP TABLE IF NOT EXISTS " + stage + " (LIKE " + schema + "." + table.tableName()
                         + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS");
             }
-            copy.copyIn("COPY " + stage + " (" + columns + ") FROM STDIN", new StringReader(data.toString()));
+            copy.copyIn("COPY " + stage + " (" + columns + ") FROM STDIN", new java.io.ByteArrayInputStream(utf8));
             try (Statement st = c.createStatement()) {
                 // An updated row (a leak) may come twice in one batch: only its latest version, or
                 // ON CONFLICT DO UPDATE would refuse to touch the same row twice.

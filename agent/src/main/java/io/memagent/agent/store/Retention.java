@@ -69,8 +69,13 @@ final class Retention {
                     } while (n == BATCH);
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema + ".memagent_batches WHERE committed_at < ?")) {
+            // Only this service's batch ids (and those of runs whose agent_runs row is gone): another
+            // service's may be younger than its own retention, and a retry looks for them.
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema + ".memagent_batches b WHERE"
+                    + " b.committed_at < ? AND NOT EXISTS (SELECT 1 FROM " + schema + ".agent_runs r WHERE r.run_id = b.run_id"
+                    + " AND r.service_name <> ?)")) {
                 ps.setTimestamp(1, cutoff);
+                ps.setString(2, service);
                 deleted += ps.executeUpdate();
             }
         }

@@ -135,7 +135,32 @@ class EndpointsTest {
         Auth remote = new Auth("t0k", false);
         assertEquals(401, remote.check(false, null), "off loopback every endpoint needs it");
         assertEquals(Auth.OK, remote.check(false, "Bearer t0k"));
-        assertEquals(Auth.OK, new Auth(null, true).check(true, null), "no token: open (loopback only)");
+        assertThrows(NullPointerException.class, () -> new Auth(null, true), "POSTs always need a token");
+    }
+
+    @Test
+    void hostAndOriginMustNameThisServer() throws Exception {
+        RequestGuard g = new RequestGuard("127.0.0.1", java.net.InetAddress.getByName("127.0.0.1"), 8080);
+        for (String ok : List.of("127.0.0.1:8080", "localhost:8080", "LOCALHOST.", "[::1]:8080", "127.0.0.2", "127.0.0.1")) {
+            assertEquals(null, g.checkHost(ok), ok);
+        }
+        assertEquals(null, g.checkHost(null), "HTTP/1.0 sends none");
+        for (String bad : List.of("attacker.example", "attacker.example:8080", "127.attacker.example", "localhost.attacker.example",
+                "0.0.0.0:8080", "192.0.2.2")) {
+            assertEquals("Host '" + bad + "' is not this server's: expected one of 127.0.0.1, localhost, ::1 (memagent.http.host),"
+                    + " with the port", g.checkHost(bad), bad);
+        }
+        assertEquals(null, g.checkOrigin(null));
+        assertEquals(null, g.checkOrigin("http://127.0.0.1:8080"));
+        assertEquals(null, g.checkOrigin("http://localhost:8080"));
+        for (String bad : List.of("http://attacker.example", "http://127.0.0.1:9999", "null", "https://127.0.0.1:8080",
+                "http://127.0.0.1")) {
+            assertEquals("Origin '" + bad + "' is not this server's: POST endpoints accept only requests from"
+                    + " http://127.0.0.1:8080 pages or without an Origin (curl, scripts)", g.checkOrigin(bad), bad);
+        }
+        RequestGuard any = new RequestGuard("0.0.0.0", java.net.InetAddress.getByName("0.0.0.0"), 80);
+        assertEquals(null, any.checkHost("192.0.2.7"), "bound to every interface: any address of the machine");
+        assertEquals(null, any.checkOrigin("http://192.0.2.7"));
     }
 
     @Test
