@@ -142,7 +142,8 @@ public final class Instrumenter {
                         .or(nameStartsWith("io.memagent.shaded."))
                         .or(isSynthetic()))
                 .type(types)
-                .transform(visiting(advice.on(methods)));
+                .transform(visiting(advice.on(methods)))
+                .transform(Instrumenter::warnAbstractAnnotated);
         if (jdbc) {
             ElementMatcher.Junction<MethodDescription> concrete = not(isAbstract()).and(not(isBridge()));
             ElementMatcher.Junction<MethodDescription> executes = named("execute").or(named("executeQuery"))
@@ -191,6 +192,23 @@ public final class Instrumenter {
                         .and(takesArgument(0, named(pkg + "ServletRequest")))
                         .and(takesArgument(1, named(pkg + "ServletResponse")))
                         .and(takesArgument(2, named(pkg + "FilterChain"))))));
+    }
+
+    /**
+     * {@code @ProfileMemory} on an abstract or interface method has no body to measure (the
+     * implementations are what run): say so once per method instead of ignoring it silently.
+     */
+    private static DynamicType.Builder<?> warnAbstractAnnotated(DynamicType.Builder<?> builder, TypeDescription type,
+                                                               ClassLoader loader, JavaModule module,
+                                                               ProtectionDomain domain) {
+        for (MethodDescription.InDefinedShape m : type.getDeclaredMethods()
+                .filter(isAbstract().and(isAnnotatedWith(named(OperationNaming.ANNOTATION))))) {
+            String name = type.getName() + "#" + m.getName();
+            AgentLog.once("abstract:" + name, "@ProfileMemory on " + name + " is ignored: the method is abstract"
+                    + (type.isInterface() ? " (an interface method)" : "") + ", so it has no body to measure;"
+                    + " annotate the implementing methods or their classes");
+        }
+        return builder;
     }
 
     private static AgentBuilder.Transformer visiting(net.bytebuddy.asm.AsmVisitorWrapper visitor) {

@@ -68,7 +68,7 @@ public final class PostgresWriter implements RowSink {
         this.run = run;
         this.schema = '"' + config.dbSchema() + '"';
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
-        this.aggregates = new ArrayBlockingQueue<>(aggregateCapacity(config.queueCapacity()));
+        this.aggregates = new ArrayBlockingQueue<>(aggregateCapacity(config.queueCapacity(), config.operationsMax()));
         this.stats = new WriterStats("postgresql", config.queueCapacity(), () -> queue.size() + aggregates.size());
         StringBuilder prefix = new StringBuilder();
         new CopyLine(prefix).uuid(run.runId()).text(run.serviceName()).number(run.processId());
@@ -83,9 +83,14 @@ public final class PostgresWriter implements RowSink {
         thread.start();
     }
 
-    /** Room reserved for aggregates on top of {@code memagent.queue.capacity}: a tenth, at least 1,000. */
-    static int aggregateCapacity(int queueCapacity) {
-        return Math.max(1_000, queueCapacity / 10);
+    /**
+     * Room reserved for aggregates on top of {@code memagent.queue.capacity}: a tenth, at least
+     * 1,000, and at least two bucket closes of every operation there can be
+     * ({@code memagent.operations.max}), so a close never drops a statistics row while the writer
+     * keeps up. Only the array of references is made up front (8 bytes a slot).
+     */
+    static int aggregateCapacity(int queueCapacity, int operationsMax) {
+        return Math.max(Math.max(1_000, queueCapacity / 10), 2 * operationsMax);
     }
 
     @Override
