@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * that period's next turn: late, not lost.
  *
  * <p><b>What the agent allocates here is the agent's.</b> A thread's first call of an operation
- * makes its slot (about 0.9 KB), and its first call of a new power of two of bytes a histogram
+ * makes its slot (about 0.55 KB), and its first call of a new power of two of bytes a histogram
  * row (144 bytes per period); both are taken off every call open on the thread and added to
  * {@link #agentBytes}, which memagent-junit and the tests subtract from the app's own counter.
  *
