@@ -79,8 +79,11 @@ class RecordingCoreIT extends SchemaPerTest {
         Assumptions.assumeTrue(AppRun.javaFeatureVersion() >= 21, "virtual threads need JDK 21+ for the app JVM");
         // Samples every 100 ms: the sampler's per-operation view of the 5,000 operations (about 1 MB,
         // there however many threads) is made before the app's baseline, not during the measured part.
+        // One bucket for the run: a bucket close would build the run totals' histograms of the 5,000
+        // operations (3.5 MB, seen once) in the middle of the measured part.
         AppRun.Result with = AppRun.main(VirtualStateApp.class).database(db, schema, "virtual-state")
-                .prop("memagent.sample.interval.ms", 100).args("5000", "10000").run().assertOk();
+                .prop("memagent.sample.interval.ms", 100).prop("memagent.stats.interval.ms", ONE_DAY_MS)
+                .args("5000", "10000").run().assertOk();
         AppRun.Result without = AppRun.main(VirtualStateApp.class).withoutAgent().args("5000", "10000").run()
                 .assertOk();
         long agent = with.value("heapGrowth") - without.value("heapGrowth");
