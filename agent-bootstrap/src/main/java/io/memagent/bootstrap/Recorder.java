@@ -88,10 +88,6 @@ public final class Recorder {
         return stackMinBytes;
     }
 
-    public static long detailMinBytes() {
-        return detailMinBytes;
-    }
-
     public static void gcHappened() {
         gcEpoch++; // single writer: the agent's GC listener thread
     }

@@ -146,13 +146,6 @@ class RecorderAndAggregatorTest {
         Recorder.exit(op, token, false);
     }
 
-    /** A drain moves each busy thread's epoch on; the next one, past the hand-off, collects. */
-    void collectNow() {
-        aggregator.drainOnce();
-        java.util.concurrent.locks.LockSupport.parkNanos(2 * ThreadState.HANDOFF_NANOS);
-        aggregator.drainOnce();
-    }
-
     @Test
     void everyCallKeepsItsDetailHoweverFastTheyCome() throws Exception {
         int op = registry.register("burst", "T#burst()V", "method");
@@ -259,7 +252,7 @@ class RecorderAndAggregatorTest {
             for (int i = 0; i < 7 + bucket; i++) {
                 profiled(op, () -> sink = new byte[100]);
             }
-            collectNow();
+            aggregator.collectNow();
             clock.addAndGet(1000);
         }
         aggregator.stop();
