@@ -134,6 +134,9 @@ public final class Instrumenter {
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
+                // Describe a retransformed class from its class file, as at load, not from the loaded
+                // class: a synchronized method rewritten at load must be found (and rewritten) again.
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(AgentBuilder.InjectionStrategy.Disabled.INSTANCE) // inline advice needs no helper classes
                 .with(new ErrorListener())
                 .assureReadEdgeTo(inst, Recorder.class)
@@ -143,6 +146,7 @@ public final class Instrumenter {
                         .or(isSynthetic()))
                 .type(types)
                 .transform(visiting(advice.on(methods)))
+                .transform((b, type, loader, module, domain) -> SynchronizedMethods.rewrite(b, type, loader, methods))
                 .transform(Instrumenter::warnAbstractAnnotated);
         if (jdbc) {
             ElementMatcher.Junction<MethodDescription> concrete = not(isAbstract()).and(not(isBridge()));
@@ -370,7 +374,12 @@ public final class Instrumenter {
                     return null;
                 }
                 ClassFileTransformer ready = delegate.get(READY_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-                return ready.transform(module, loader, className, redefined, domain, classFile);
+                SynchronizedMethods.retransforming(redefined);
+                try {
+                    return ready.transform(module, loader, className, redefined, domain, classFile);
+                } finally {
+                    SynchronizedMethods.retransforming(null);
+                }
             } catch (Throwable t) {
                 AgentLog.once("transform:" + className, "could not instrument " + className + ": " + t);
                 return null;
