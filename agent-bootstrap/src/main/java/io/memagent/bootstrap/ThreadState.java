@@ -181,11 +181,21 @@ public final class ThreadState {
         if (counterBefore < 0 || spent <= 0) {
             return;
         }
+        compensate(spent, 0);
+    }
+
+    /**
+     * The agent spent {@code bytes} and {@code nanos} on this thread: no open call is charged for
+     * them (their start marks move on), and they count as the agent's ({@link AgentOverhead}).
+     */
+    void compensate(long bytes, long nanos) {
         long[] f = frames;
         for (int i = 0; i < depth; i++) {
-            f[i * FRAME + START_BYTES] += spent;
+            f[i * FRAME + START_BYTES] += bytes;
+            f[i * FRAME + START_NANOS] += nanos;
         }
-        agentBytes += spent; // owner is the only writer
+        agentBytes += bytes; // owner is the only writer
+        AgentOverhead.add(bytes, nanos);
     }
 
     /**

@@ -113,7 +113,7 @@ public final class AgentRuntime {
         // from SecureRandom, the MXBeans, the sink, Byte Buddy, the drain and writer threads) is
         // built on memagent-init, and finds every call made meanwhile in the threads' figures.
         OperationRegistry registry = new OperationRegistry(config.operationsMax());
-        NamedCalls.setOperationNames(new NamedOperations(registry));
+        NamedCalls.setOperationNames(new NamedOperations(registry, config.httpNamesMax()));
         Recorder.rowsFrom(config.callsMinBytes());
         Recorder.captureStacksFrom(config.spikeMediumBytes());
         Recorder.warmUp();
@@ -243,7 +243,10 @@ public final class AgentRuntime {
             } else {
                 AgentLog.info("stopped: " + sink.stats().rowsOffered() + " rows made, " + sink.stats().rowsWritten()
                         + " written to PostgreSQL, " + sink.stats().droppedTotal() + " dropped "
-                        + sink.stats().dropsByReason() + (memoryPressure.episodes() > 0 ? "; " + pressureNote() : ""));
+                        + sink.stats().dropsByReason() + (memoryPressure.episodes() > 0 ? "; " + pressureNote() : "")
+                        + String.format(java.util.Locale.ROOT, "; agent overhead on app threads: %,d bytes, %.1f ms"
+                                + " (in no operation's figures)", io.memagent.bootstrap.AgentOverhead.bytes(),
+                                io.memagent.bootstrap.AgentOverhead.nanos() / 1e6));
             }
         } catch (Throwable t) {
             AgentLog.error("error while stopping: " + t);

@@ -114,6 +114,7 @@ final class Endpoints {
         p.put("allocated_bytes", bytes);
         p.put("top_operation", ops.isEmpty() ? null : ops.get(0).name());
         m.put("profiled", p);
+        m.put("agent_overhead", agentOverhead());
         m.put("spikes_detected", src.rows().made(Table.MEMORY_SPIKES));
         m.put("open_leaks", openLeaks(src.rows()));
         m.put("alerts_raised", src.rows().made(Table.SYSTEM_ALERTS));
@@ -121,6 +122,19 @@ final class Endpoints {
         WriterStats w = src.rows().stats();
         m.put("writer", Map.of("queue_depth", w.queueDepth(), "rows_dropped", w.droppedTotal()));
         return m;
+    }
+
+    /**
+     * What the agent cost the app's threads (weaving classes as they load, naming operations,
+     * per-thread state), already taken off every profiled call: the app's own allocation counter
+     * equals the profiled bytes plus these bytes.
+     */
+    static Map<String, Object> agentOverhead() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("bytes", io.memagent.bootstrap.AgentOverhead.bytes());
+        o.put("time_ms", io.memagent.bootstrap.AgentOverhead.nanos() / 1e6);
+        o.put("class_loads_seen", io.memagent.bootstrap.AgentOverhead.classes());
+        return o;
     }
 
     /** Leaks among the recent rows that are not resolved. */

@@ -46,6 +46,12 @@ public final class TextReport {
             sb.append("self = inclusive minus nested profiled calls on the same thread; average and p99 are per"
                     + " measured call.\n");
         }
+        long overheadBytes = io.memagent.bootstrap.AgentOverhead.bytes();
+        if (overheadBytes > 0) {
+            sb.append(String.format(Locale.ROOT, "Agent overhead on app threads: %,d bytes, %.1f ms (weaving classes as"
+                            + " they load, naming operations, per-thread state); in no operation's figures.%n",
+                    overheadBytes, io.memagent.bootstrap.AgentOverhead.nanos() / 1e6));
+        }
         if (detailsLost > 0) {
             sb.append(detailsLost).append(" calls over memagent.calls.min.bytes came faster than the agent drained"
                     + " them: they are in every figure, but have no row of their own (nor a spike check).\n");
