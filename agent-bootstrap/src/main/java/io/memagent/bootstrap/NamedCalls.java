@@ -51,6 +51,9 @@ public final class NamedCalls {
 
         /** The id for an HTTP request's operation ({@code HTTP GET /path}), -1 for none. May allocate. */
         int http(String method, String path);
+
+        /** The id for a request a framework matched to a route template ({@code /orders/{id}}). May allocate. */
+        int httpRoute(String method, String route);
     }
 
     /**
@@ -179,6 +182,48 @@ public final class NamedCalls {
         return id;
     }
 
+    /**
+     * This thread's allocation counter, read by advice before it does work inside an open window
+     * (reading a request's method, path and route at its end), so {@link #exitHttp} can take what
+     * that work allocated off the window.
+     */
+    public static long agentWorkStarts() {
+        return Recorder.THREADS.getCurrentThreadAllocatedBytes();
+    }
+
+    /**
+     * Opens a servlet request's window, named only at its end ({@link #exitHttp}), when the
+     * framework has matched its route. Returns 0 when not recorded (a request already open on this
+     * thread, or not recording).
+     */
+    public static long enterHttp() {
+        return enterScoped(0, SCOPE_HTTP);
+    }
+
+    /**
+     * Closes a window from {@link #enterHttp}, naming the request by {@code route} (the framework's
+     * template, e.g. Spring MVC's best-matching pattern) when there is one, else by its path. What
+     * the advice and the naming allocated since {@code agentWorkStarted} is taken off the window,
+     * which is still open.
+     */
+    public static void exitHttp(long entered, long agentWorkStarted, String method, String path, Object route,
+                                boolean threw) {
+        if (entered == 0) {
+            return;
+        }
+        int id = -1;
+        OperationNames n = names;
+        if (n != null && method != null) {
+            if (route instanceof String && !((String) route).isEmpty()) {
+                id = n.httpRoute(method, (String) route);
+            } else if (path != null) {
+                id = n.http(method, path);
+            }
+        }
+        compensateOpenCalls(agentWorkStarted);
+        exitScoped(((long) Math.max(id, 0) << 32) | (entered & 0xFFFFFFFFL), SCOPE_HTTP, threw);
+    }
+
     /** Remembers a prepared statement's SQL operation (advice on {@code Connection.prepareStatement}). */
     public static void statementPrepared(Object statement, String sql) {
         if (statement == null) {
@@ -209,6 +254,8 @@ public final class NamedCalls {
         ThreadState s = Recorder.STATE.get();
         if (s != null) {
             s.compensate(before);
+        } else if (before >= 0) {
+            AgentOverhead.add(Recorder.THREADS.getCurrentThreadAllocatedBytes() - before, 0);
         }
     }
 

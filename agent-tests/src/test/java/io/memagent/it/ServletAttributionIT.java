@@ -90,8 +90,12 @@ class ServletAttributionIT {
 
         Set<String> ops = db.query("SELECT DISTINCT operation_type FROM " + schema + ".method_allocation_stats")
                 .stream().map(r -> (String) r.get("operation_type")).collect(Collectors.toSet());
+        // A 404 the servlet decides is one request; the container's ERROR dispatch to /error is not another.
+        assertEquals(5L, stats(schema, "HTTP GET /orders/gone/{id}").get("calls"), run.toString());
+        // Named by the route the framework matched, not by the path's values.
+        assertEquals(3L, stats(schema, "HTTP GET /routed/{name}").get("calls"));
         assertEquals(Set.of("HTTP GET /orders/{id}", "HTTP GET /audited/{id}", "HTTP GET /health",
-                "HTTP GET /orders/warmup"), ops);
+                "HTTP GET /orders/warmup", "HTTP GET /orders/gone/{id}", "HTTP GET /routed/{name}"), ops);
         assertEquals(List.of(), run.agentLines().stream().filter(l -> l.contains("could not")).toList());
     }
 

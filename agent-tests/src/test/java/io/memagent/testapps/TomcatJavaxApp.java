@@ -44,14 +44,24 @@ public class TomcatJavaxApp {
 
         @Override
         public void service(ServletRequest req, ServletResponse res) throws IOException {
-            long before = Truth.appBytesNow();
+            long before = Truth.appBytesNow(); // first: the whole body is what the agent's window holds
+            String path = ((HttpServletRequest) req).getRequestURI();
+            if (path.startsWith("/orders/gone/")) {
+                // As a framework does for a 404 it decides: the container then renders its error
+                // page in an ERROR dispatch (to /error, this servlet again), after this call returned.
+                ((HttpServletResponse) res).sendError(404);
+                return;
+            }
+            if (path.startsWith("/routed/")) {
+                // As Spring MVC does once it matched a handler: the route template, for the request's name.
+                req.setAttribute("org.springframework.web.servlet.HandlerMapping.bestMatchingPattern", "/routed/{name}");
+            }
             byte[] body = new byte[4000];
             sink = body;
             res.setContentLength(body.length);
             res.getOutputStream().write(body);
             long spent = Truth.appBytesNow() - before;
-            String uri = ((HttpServletRequest) req).getRequestURI();
-            if (uri.startsWith("/orders/") && !uri.endsWith("/warmup")) {
+            if (path.startsWith("/orders/") && !path.endsWith("/warmup")) {
                 ORDER_BYTES.addAndGet(spent);
                 ORDERS.incrementAndGet();
             }

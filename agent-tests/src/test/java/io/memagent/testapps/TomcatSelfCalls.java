@@ -17,11 +17,16 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
  * Starts an embedded Tomcat on loopback with an app's servlets and filter, then calls it:
  * {@code GET /health} ({@code health} times), {@code GET /orders/warmup} once, then {@code n} times
  * each {@code GET /orders/<id>?expand=..} (servlet only) and {@code GET /audited/<id>} (through
- * the filter). Servlets and filter are registered by class name, so this class links only against
+ * the filter), then {@code GONE} times {@code GET /orders/gone/<n>} (404, rendered by an error page
+ * at {@code /error}: an ERROR dispatch) and {@code GET /routed/<name>} three times (named by the
+ * route the servlet sets, as Spring MVC does). Servlets and filter are registered by class name, so this class links only against
  * Tomcat methods that Tomcat 9 (javax.servlet) and 10.1 (jakarta.servlet) both have, and one copy
  * serves both apps.
  */
 final class TomcatSelfCalls {
+    /** Requests answered 404 by the servlet, each rendered by the container's error page. */
+    static final int GONE = 5;
+
     private TomcatSelfCalls() {
     }
 
@@ -36,6 +41,12 @@ final class TomcatSelfCalls {
         Tomcat.addServlet(ctx, "orders", ordersServlet);
         ctx.addServletMappingDecoded("/orders/*", "orders");
         ctx.addServletMappingDecoded("/audited/*", "orders");
+        ctx.addServletMappingDecoded("/routed/*", "orders");
+        ctx.addServletMappingDecoded("/error", "orders");
+        org.apache.tomcat.util.descriptor.web.ErrorPage notFound = new org.apache.tomcat.util.descriptor.web.ErrorPage();
+        notFound.setErrorCode(404);
+        notFound.setLocation("/error");
+        ctx.addErrorPage(notFound);
         Tomcat.addServlet(ctx, "health", healthServlet);
         ctx.addServletMappingDecoded("/health", "health");
         FilterDef def = new FilterDef();
@@ -58,6 +69,12 @@ final class TomcatSelfCalls {
                 received += get(port, "/orders/" + (1000 + i) + "?expand=" + (i % 3));
                 received += get(port, "/audited/" + (5000 + i));
             }
+            for (int i = 0; i < GONE; i++) {
+                get(port, "/orders/gone/" + i); // 404: its REQUEST dispatch, then the container's ERROR dispatch
+            }
+            for (String name : new String[] {"alpha", "beta", "gamma"}) {
+                get(port, "/routed/" + name);
+            }
             System.out.println("received=" + received);
         } finally {
             tomcat.stop();
@@ -76,7 +93,7 @@ final class TomcatSelfCalls {
             try (InputStream in = c.getInputStream()) {
                 bytes = in.readAllBytes().length;
             }
-        } else if (code != 204) {
+        } else if (code != 204 && code != 404) {
             throw new IOException("GET " + path + " answered " + code);
         }
         c.disconnect();

@@ -1,9 +1,10 @@
 package io.memagent.agent.instrument;
 
 /**
- * {@code HTTP GET /orders/{id}}: the request's method and a path template. The path's query is
- * dropped, and segments that are identifiers rather than routes (all digits, UUIDs, long hex)
- * become {@code {id}}, so {@code /orders/42} and {@code /orders/43} are one operation.
+ * {@code HTTP GET /orders/{id}}: the request's method and its route. A framework's route template
+ * is used when the request has one ({@link #ofRoute}); otherwise the path, without its query, with
+ * segments that are identifiers rather than routes (digits, UUIDs, long hex, letters mixed with
+ * digits) as {@code {id}}, so {@code /orders/42} and {@code /orders/abc1} are one operation.
  */
 final class HttpOperationName {
     private HttpOperationName() {
@@ -31,9 +32,33 @@ final class HttpOperationName {
         return sb.toString();
     }
 
-    private static boolean isIdentifier(String s) {
+    /** A framework's route template ({@code /orders/{id}}), used as it is, without its query. */
+    static String ofRoute(String method, String route) {
+        int q = route.indexOf('?');
+        String r = q >= 0 ? route.substring(0, q) : route;
+        return "HTTP " + method + ' ' + (r.startsWith("/") ? r : "/" + r);
+    }
+
+    /** Where request names beyond {@code memagent.http.names.max} are counted. */
+    static String other(String method) {
+        return "HTTP " + method + " (other)";
+    }
+
+    /**
+     * A segment that names a thing rather than a route: digits, a UUID or long hex, or letters
+     * mixed with digits ({@code abc1}, {@code ord-2024-17}), except a version such as {@code v2}.
+     */
+    static boolean isIdentifier(String s) {
         if (s.isEmpty()) {
             return false;
+        }
+        boolean anyDigit = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            anyDigit |= c >= '0' && c <= '9';
+        }
+        if (anyDigit && !isVersion(s)) {
+            return true;
         }
         boolean digits = true;
         boolean hex = true;
@@ -49,5 +74,18 @@ final class HttpOperationName {
             }
         }
         return digits || (hex && hexDigits >= 16);
+    }
+
+    /** {@code v1}, {@code v2}, {@code V10}: an API version, part of the route. */
+    private static boolean isVersion(String s) {
+        if (s.length() < 2 || s.length() > 4 || (s.charAt(0) != 'v' && s.charAt(0) != 'V')) {
+            return false;
+        }
+        for (int i = 1; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -28,8 +28,18 @@ public final class NamedOperations implements NamedCalls.OperationNames {
     public static final String DB = "db";
     public static final String HTTP = "http";
 
+    /** Distinct request names registered, against {@link #httpNamesMax}. */
+    private final java.util.Set<String> httpNames = ConcurrentHashMap.newKeySet();
+    private final int httpNamesMax;
+    private volatile boolean httpCapReported;
+
     public NamedOperations(OperationRegistry registry) {
+        this(registry, 1_000);
+    }
+
+    public NamedOperations(OperationRegistry registry, int httpNamesMax) {
         this.registry = registry;
+        this.httpNamesMax = httpNamesMax;
     }
 
     private ConcurrentHashMap<String, Integer> byKind(String kind) {
@@ -75,12 +85,43 @@ public final class NamedOperations implements NamedCalls.OperationNames {
         if (id != null) {
             return id;
         }
-        String name = HttpOperationName.of(method, path);
-        int registered = registry.capReached() ? 0 : registry.register(name, name, HTTP);
+        int registered = registerHttp(HttpOperationName.of(method, path), method);
         if (httpPaths.size() < MAX_CACHED_TEXTS) {
             httpPaths.putIfAbsent(key, registered);
         }
         return registered;
+    }
+
+    @Override
+    public int httpRoute(String method, String route) {
+        String key = method + " \u0000" + route; // apart from raw paths: a route is used as it is
+        Integer id = httpPaths.get(key);
+        if (id != null) {
+            return id;
+        }
+        int registered = registerHttp(HttpOperationName.ofRoute(method, route), method);
+        if (httpPaths.size() < MAX_CACHED_TEXTS) {
+            httpPaths.putIfAbsent(key, registered);
+        }
+        return registered;
+    }
+
+    /** Registers a request name while there is room for one more; later names share {@code HTTP GET (other)}. */
+    private int registerHttp(String name, String method) {
+        if (!httpNames.contains(name)) {
+            if (httpNames.size() >= httpNamesMax) {
+                if (!httpCapReported) {
+                    httpCapReported = true;
+                    io.memagent.agent.AgentLog.warn("more than memagent.http.names.max = " + httpNamesMax
+                            + " distinct request names: '" + name + "' and later ones are counted as '"
+                            + HttpOperationName.other(method) + "'");
+                }
+                name = HttpOperationName.other(method);
+            } else {
+                httpNames.add(name);
+            }
+        }
+        return registry.capReached() ? 0 : registry.register(name, name, HTTP);
     }
 
     @Override
