@@ -33,10 +33,11 @@ class DashboardIT {
     @BeforeAll
     void start() throws Exception {
         app = new LiveApp(AppRun.main(HttpApp.class).prop("memagent.http.port", 0)
-                .prop("memagent.sample.interval.ms", 200).prop("memagent.service.name", "dashboard-it"));
+                .prop("memagent.sample.interval.ms", 200).prop("memagent.service.name", "dashboard-it")
+                .prop("memagent.include", "io.memagent.testapps.HttpApp$Overloads#work"));
         app.awaitLine("ready");
         http = HttpClientForTests.of(app);
-        HttpApiIT.awaitCalls(http, 55);
+        HttpApiIT.awaitCalls(http, 55 + 12);
         // A few samples, so the heap chart has a line to draw.
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (http.json("/api/memory/history").get("samples").size() < 3) {
@@ -98,6 +99,20 @@ class DashboardIT {
     }
 
     @Test
+    void noTwoMetricSeriesShareTheirLabels() throws Exception {
+        String metrics = http.get("/metrics").body();
+        java.util.Map<String, Long> series = new java.util.HashMap<>();
+        for (String line : metrics.split("\n")) {
+            if (!line.isEmpty() && !line.startsWith("#")) {
+                series.merge(line.substring(0, line.lastIndexOf(' ')), 1L, Long::sum);
+            }
+        }
+        assertEquals(List.of(), series.entrySet().stream().filter(e -> e.getValue() > 1).map(Object::toString).toList());
+        assertTrue(metrics.contains("\nmemagent_agent_overhead_bytes_total "), metrics);
+        assertTrue(metrics.contains("\nmemagent_agent_overhead_seconds_total "), metrics);
+    }
+
+    @Test
     void aRealPrometheusScrapesTheMetrics() throws Exception {
         Path dir = Files.createTempDirectory("memagent-prometheus");
         int port = ExternalTool.freePort();
@@ -127,6 +142,13 @@ class DashboardIT {
             assertTrue(result != null && result.size() == 1, "Prometheus never had the series; its log:\n"
                     + Files.readString(dir.resolve("log.txt")));
             assertEquals("20", result.get(0).at("/value/1").asText());
+            // Three overloads matched by one pattern are one operation, one series: Prometheus keeps one
+            // of several series with equal labels, and would show 4 calls instead of 12.
+            JsonNode overloads = api.json("/api/v1/query?query=" + URLEncoder.encode(
+                    "memagent_operation_calls_total{operation=\"Overloads.work\",job=\"memagent\"}",
+                    StandardCharsets.UTF_8)).at("/data/result");
+            assertEquals(1, overloads.size(), overloads.toString());
+            assertEquals("12", overloads.get(0).at("/value/1").asText());
             JsonNode up = api.json("/api/v1/query?query=up").at("/data/result/0/value/1");
             assertEquals("1", up.asText());
         } finally {

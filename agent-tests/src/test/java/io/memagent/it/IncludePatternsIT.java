@@ -59,8 +59,8 @@ class IncludePatternsIT {
         assertEquals(run.value("readTree.max"), n(s, "max"));
         assertNotEquals(n(s, "min"), n(s, "max"), "documents of different sizes");
         assertEquals("method", s.get("kind"));
-        assertEquals("com.fasterxml.jackson.databind.ObjectMapper#readTree(Ljava/lang/String;)"
-                + "Lcom/fasterxml/jackson/databind/JsonNode;", s.get("method"));
+        // The pattern matches every readTree overload: one operation, whose method names them all.
+        assertEquals("com.fasterxml.jackson.databind.ObjectMapper#readTree(..)", s.get("method"));
         assertEquals(3L * CALLS, run.value("fields"));
     }
 

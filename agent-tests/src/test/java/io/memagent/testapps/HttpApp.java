@@ -4,7 +4,8 @@ import io.memagent.api.ProfileMemory;
 
 /**
  * Known work for the HTTP API's tests: 20 x {@code Orders.load} (a 100,000-byte array each),
- * 30 x {@code DB.query} (1,000 longs), 5 x {@code Report.render} (10 references), and 50
+ * 30 x {@code DB.query} (1,000 longs), 5 x {@code Report.render} (10 references), 12 calls of
+ * three {@link Overloads} (profiled only with {@code memagent.include}), and 50
  * {@link Retained} objects kept alive for the class histogram. Prints the true size of each
  * allocation, then {@code ready}, then stays up until killed, for {@code args[0]} ms, or (with
  * {@code until-serving}) until the agent's HTTP server runs.
@@ -16,6 +17,21 @@ public class HttpApp {
     /** Kept alive, 50 of them, so /heap-analysis has a class with a known count. */
     static final class Retained {
         long value;
+    }
+
+    /** Three overloads of one method: profiled only where a test sets {@code memagent.include} to them. */
+    static final class Overloads {
+        static Object work() {
+            return new byte[10];
+        }
+
+        static Object work(int n) {
+            return new byte[n];
+        }
+
+        static Object work(String s) {
+            return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     @ProfileMemory(name = "Orders.load")
@@ -53,6 +69,11 @@ public class HttpApp {
         }
         for (int i = 0; i < 5; i++) {
             sink = render();
+        }
+        for (int i = 0; i < 4; i++) { // 12 calls of Overloads#work, 4 per overload
+            sink = Overloads.work();
+            sink = Overloads.work(20);
+            sink = Overloads.work("thirty");
         }
         System.out.println("ready");
         if (args.length > 0 && args[0].equals("until-serving")) {

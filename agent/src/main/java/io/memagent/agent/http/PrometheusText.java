@@ -7,6 +7,8 @@ import io.memagent.agent.store.WriterStats;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -88,11 +90,47 @@ final class PrometheusText {
         for (Table t : Table.values()) {
             sample("memagent_rows_made_total", label("table", t.tableName()), src.rows().made(t));
         }
+        single("memagent_agent_overhead_bytes_total", "counter",
+                "Bytes the agent allocated on app threads (class weaving, naming, per-thread state), never in any operation's figures.",
+                io.memagent.bootstrap.AgentOverhead.bytes());
+        single("memagent_agent_overhead_seconds_total", "counter",
+                "Time the agent spent on app threads weaving classes as they load, never in any operation's duration.",
+                io.memagent.bootstrap.AgentOverhead.nanos() / 1e9);
         single("memagent_leaks_open", "gauge", "Leaks detected and not resolved (of the recent ones held).",
                 Endpoints.openLeaks(src.rows()));
     }
 
-    private void operations(List<OperationSummary> ops) {
+    /**
+     * One series per operation name, whatever happens upstream: Prometheus keeps only one of two
+     * series with the same labels. Operation names are unique per kind (see OperationRegistry); a
+     * block and a method named alike are merged here: counters add, percentiles take the higher.
+     */
+    static List<OperationSummary> uniqueByName(List<OperationSummary> ops) {
+        Map<String, OperationSummary> byName = new LinkedHashMap<>();
+        for (OperationSummary o : ops) {
+            byName.merge(o.name(), o, PrometheusText::merge);
+        }
+        return new ArrayList<>(byName.values());
+    }
+
+    private static OperationSummary merge(OperationSummary a, OperationSummary b) {
+        return new OperationSummary(a.name(), a.method(), a.kind(), a.calls() + b.calls(), a.errors() + b.errors(),
+                a.unmeasuredCalls() + b.unmeasuredCalls(), a.totalBytes() + b.totalBytes(), a.selfBytes() + b.selfBytes(),
+                pick(a.minBytes(), b.minBytes(), false), pick(a.maxBytes(), b.maxBytes(), true),
+                pick(a.p50Bytes(), b.p50Bytes(), true), pick(a.p95Bytes(), b.p95Bytes(), true),
+                pick(a.p99Bytes(), b.p99Bytes(), true), a.totalDurationNs() + b.totalDurationNs(),
+                Math.max(a.maxDurationNs(), b.maxDurationNs()));
+    }
+
+    private static Long pick(Long a, Long b, boolean higher) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return higher ? Math.max(a, b) : Math.min(a, b);
+    }
+
+    private void operations(List<OperationSummary> allOps) {
+        List<OperationSummary> ops = uniqueByName(allOps);
         header("memagent_operation_calls_total", "counter", "Profiled calls per operation.");
         for (OperationSummary o : ops) {
             sample("memagent_operation_calls_total", label("operation", o.name()), o.calls());
