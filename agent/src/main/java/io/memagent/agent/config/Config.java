@@ -56,6 +56,8 @@ public final class Config {
         p.add(Property.longRange("memagent.heap.warning.pct", 75L, 1, 100, "heap utilization at which the state is `warning` (raises an alert)"));
         p.add(Property.longRange("memagent.heap.critical.pct", 90L, 1, 100, "heap utilization at which the state is `critical` (raises an alert)"));
         p.add(Property.longRange("memagent.spike.medium.mb", 25L, 1, 1_048_576, "bytes in one call (MiB) that make a `medium` spike"));
+        p.add(Property.longRange("memagent.spike.heap.warmup.ms", 30_000L, 0, 86_400_000,
+                "heap-level `(heap)` spikes are looked for only this long after the JVM started, once start-up (class loading, a framework's context) has settled; per-call spikes are unaffected"));
         p.add(Property.longRange("memagent.spike.high.mb", 50L, 1, 1_048_576, "bytes in one call (MiB) that make a `high` spike"));
         p.add(Property.longRange("memagent.spike.critical.mb", 100L, 1, 1_048_576, "bytes in one call (MiB) that make a `critical` spike"));
         p.add(Property.longRange("memagent.spike.consecutive.limit", 3L, 1, 1_000_000, "consecutive spikes of one operation that raise an alert"));
@@ -83,7 +85,9 @@ public final class Config {
         p.add(Property.bool("memagent.attribute.jdbc", false,
                 "profile the app's JDBC statements (any driver) as operations named by their SQL, e.g. `DB.SELECT.users`"));
         p.add(Property.bool("memagent.attribute.http", false,
-                "profile requests to the app's JDK HTTP server handlers and servlet containers (`jakarta`/`javax` servlets and filters) as `HTTP GET /path` (identifier segments as `{id}`)"));
+                "profile requests to the app's JDK HTTP server handlers and servlet containers (`jakarta`/`javax` servlets and filters) as `HTTP GET /route`: the framework's route template when it has one (Spring MVC), else the path with identifier segments as `{id}`"));
+        p.add(Property.longRange("memagent.http.names.max", 1_000L, 1, 100_000,
+                "distinct request names; later ones are counted together as `HTTP GET (other)` per HTTP method, so values in paths cannot use up `memagent.operations.max`"));
         p.add(Property.longRange("memagent.retention.days", 7L, 1, 36_500, "rows older than this are deleted"));
         p.add(Property.longRange("memagent.operations.max", 20_000L, 10, 1_000_000,
                 "distinct operations tracked; later ones are counted together under `(other operations)`, and the agent says so"));
@@ -405,6 +409,14 @@ public final class Config {
 
     public boolean attributeHttp() {
         return bool("memagent.attribute.http");
+    }
+
+    public long heapSpikeWarmupMs() {
+        return longValue("memagent.spike.heap.warmup.ms");
+    }
+
+    public int httpNamesMax() {
+        return (int) longValue("memagent.http.names.max");
     }
 
     public int operationsMax() {

@@ -9,7 +9,9 @@ import java.util.Locale;
  * Heap-level spikes: heap used at a sample more than {@code memagent.spike.medium.mb} above the
  * previous sample's (medium / high / critical by the same thresholds as calls). The row, with
  * operation {@code (heap)}, names in its stack text the profiled operations that allocated most
- * in that interval. Sampler thread only.
+ * in that interval. Not during the first {@code memagent.spike.heap.warmup.ms} of the JVM's life:
+ * a framework's start-up (Spring's context, class loading) raises the heap by tens of MiB between
+ * samples as a matter of course. Sampler thread only.
  */
 public final class HeapSpikes {
     public static final String OPERATION = "(heap)";
@@ -23,12 +25,20 @@ public final class HeapSpikes {
     /** Brings every call that has ended into the run's figures (blocks a few milliseconds). */
     private final Runnable collectNow;
     private long lastUsed = -1;
+    /** Before this (epoch ms), jumps only move the baseline: start-up fills the heap by design. */
+    private final long warmupEndsAtMs;
 
     public HeapSpikes(Config config, SpikeDetector spikes, OperationDeltas deltas, Runnable collectNow) {
+        this(config, spikes, deltas, collectNow,
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime() + config.heapSpikeWarmupMs());
+    }
+
+    HeapSpikes(Config config, SpikeDetector spikes, OperationDeltas deltas, Runnable collectNow, long warmupEndsAtMs) {
         this.config = config;
         this.spikes = spikes;
         this.deltas = deltas;
         this.collectNow = collectNow;
+        this.warmupEndsAtMs = warmupEndsAtMs;
     }
 
     public void onSample(JvmSample s) {
@@ -36,7 +46,7 @@ public final class HeapSpikes {
         long jump = lastUsed < 0 ? 0 : used - lastUsed;
         lastUsed = used;
         long[] t = {config.spikeMediumBytes(), config.spikeHighBytes(), config.spikeCriticalBytes()};
-        if (jump < t[0]) {
+        if (jump < t[0] || s.recordedAtMs() < warmupEndsAtMs) {
             deltas.at(s.recordedAtMs());
             return;
         }

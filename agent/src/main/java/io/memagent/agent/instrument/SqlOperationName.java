@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * {@code DB.<VERB>.<first table>} from a SQL text, e.g. {@code DB.SELECT.users}, by a cheap scan
  * (no parser): the first keyword is the verb; the table is the identifier after {@code FROM}
- * (SELECT, DELETE), {@code INTO} (INSERT, MERGE) or the verb itself (UPDATE). Leading comments
+ * (SELECT, DELETE), {@code INTO} (INSERT, MERGE) or the verb itself (UPDATE); DDL (CREATE, DROP,
+ * ALTER, TRUNCATE) is named by its object, {@code DB.CREATE.orders}. Leading comments
  * and blanks are skipped; quotes around identifiers are dropped. What it cannot name becomes
  * {@code DB.<VERB>}, or {@code DB.EXECUTE} for no text at all.
  */
@@ -33,10 +34,35 @@ final class SqlOperationName {
             case "UPDATE":
                 table = identifierAt(sql, skipBlanksAndComments(sql, end, false));
                 break;
+            case "CREATE":
+            case "DROP":
+            case "ALTER":
+            case "TRUNCATE":
+                table = ddlObject(sql, end);
+                break;
             default:
                 table = null;
         }
         return table == null || table.isEmpty() ? "DB." + verb : "DB." + verb + "." + table;
+    }
+
+    /** Words between a DDL verb and the object it names: {@code CREATE UNIQUE INDEX IF NOT EXISTS}. */
+    private static final java.util.Set<String> DDL_WORDS = java.util.Set.of("OR", "REPLACE", "TEMP", "TEMPORARY",
+            "UNLOGGED", "GLOBAL", "LOCAL", "UNIQUE", "MATERIALIZED", "CONCURRENTLY", "IF", "NOT", "EXISTS", "ONLY",
+            "TABLE", "INDEX", "VIEW", "SEQUENCE", "SCHEMA", "FUNCTION", "PROCEDURE", "TRIGGER", "TYPE", "EXTENSION",
+            "DATABASE", "USER", "ROLE", "ON");
+
+    /** The object a DDL statement names: {@code orders} in {@code CREATE TABLE IF NOT EXISTS orders (...)}. */
+    private static String ddlObject(String sql, int from) {
+        int i = skipBlanksAndComments(sql, from, false);
+        while (i < sql.length()) {
+            int end = wordEnd(sql, i);
+            if (end == i || !DDL_WORDS.contains(sql.substring(i, end).toUpperCase(Locale.ROOT))) {
+                return identifierAt(sql, i);
+            }
+            i = skipBlanksAndComments(sql, end, false);
+        }
+        return null;
     }
 
     /** The identifier after the first top-level {@code keyword} (outside quotes and parentheses). */

@@ -52,11 +52,13 @@ public final class PostgresWriter implements RowSink {
     private final Retention retention;
     private final Bisection bisection;
 
+    /** How long close waits for a writer that never reached the database (an attempt may just be succeeding). */
+    static final long NEVER_REACHED_WAIT_MS = 100;
     private volatile boolean closing;
     private volatile long closeDeadlineNanos;
     private volatile boolean runRowWritten;
     private HikariDataSource dataSource;
-    private boolean ready;
+    private volatile boolean ready;
     private List<Row> pending;
     private UUID pendingBatchId;
     private boolean pendingMayBeCommitted;
@@ -112,11 +114,15 @@ public final class PostgresWriter implements RowSink {
 
     @Override
     public void close(long timeoutMs) {
-        closeDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        // Down since start (never connected, and an attempt failed): waiting cannot write anything,
+        // so the JVM exits at once and what is held is counted as dropped.
+        boolean neverReached = !ready && stats.failures() > 0;
+        long waitMs = neverReached ? Math.min(timeoutMs, NEVER_REACHED_WAIT_MS) : timeoutMs;
+        closeDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
         closing = true;
         LockSupport.unpark(thread);
         try {
-            boolean done = finished.await(timeoutMs, TimeUnit.MILLISECONDS);
+            boolean done = finished.await(waitMs, TimeUnit.MILLISECONDS);
             // Whatever is still held now will never be written: count it, whatever the reason.
             List<Row> held = new ArrayList<>(aggregates);
             held.addAll(queue);
@@ -127,12 +133,17 @@ public final class PostgresWriter implements RowSink {
             held.addAll(bisection.held());
             long lost = held.size();
             if (lost > 0) {
-                String reason = done ? WriterStats.WRITER_FAILED : WriterStats.SHUTDOWN_TIMEOUT;
+                String reason = done || neverReached ? WriterStats.WRITER_FAILED : WriterStats.SHUTDOWN_TIMEOUT;
                 for (Row r : held) {
                     stats.dropped(reason, r.table(), 1);
                 }
-                AgentLog.error("could not write " + lost + " rows to PostgreSQL within memagent.shutdown.timeout.ms = "
-                        + config.shutdownTimeoutMs() + "; they are counted as dropped (" + reason + ")");
+                if (neverReached) {
+                    AgentLog.error("PostgreSQL was not reachable at any time since start (" + stats.lastError()
+                            + "): " + lost + " rows are counted as dropped (" + reason + ") and the JVM exits without waiting");
+                } else {
+                    AgentLog.error("could not write " + lost + " rows to PostgreSQL within memagent.shutdown.timeout.ms = "
+                            + config.shutdownTimeoutMs() + "; they are counted as dropped (" + reason + ")");
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -364,12 +375,15 @@ public final class PostgresWriter implements RowSink {
         }
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE " + schema + ".agent_runs SET stopped_at = ?,"
-                     + " records_dropped = ?, drops_by_reason = ?::jsonb, drops_by_table = ?::jsonb WHERE run_id = ?")) {
+                     + " records_dropped = ?, drops_by_reason = ?::jsonb, drops_by_table = ?::jsonb,"
+                     + " agent_overhead_bytes = ?, agent_overhead_ns = ? WHERE run_id = ?")) {
             ps.setTimestamp(1, new Timestamp(System.currentTimeMillis()));
             ps.setLong(2, stats.droppedTotal());
             ps.setString(3, dropsJson(stats.dropsByReason()));
             ps.setString(4, dropsJson(stats.dropsByTable()));
-            ps.setObject(5, run.runId());
+            ps.setLong(5, io.memagent.bootstrap.AgentOverhead.bytes());
+            ps.setLong(6, io.memagent.bootstrap.AgentOverhead.nanos());
+            ps.setObject(7, run.runId());
             ps.executeUpdate();
         } catch (SQLException | RuntimeException e) {
             AgentLog.error("could not record the end of this run in agent_runs: " + describe(e));

@@ -16,7 +16,16 @@ class OperationNameTest {
         assertEquals("DB.INSERT.users", SqlOperationName.of("INSERT INTO users (id) VALUES (?)"));
         assertEquals("DB.UPDATE.users", SqlOperationName.of("update users set name = ? where id = ?"));
         assertEquals("DB.DELETE.users", SqlOperationName.of("DELETE FROM users WHERE id = ?"));
-        assertEquals("DB.CREATE", SqlOperationName.of("CREATE TABLE t (id int)"));
+        assertEquals("DB.CREATE.t", SqlOperationName.of("CREATE TABLE t (id int)"));
+        assertEquals("DB.CREATE.orders", SqlOperationName.of("create table if not exists orders (id int)"));
+        assertEquals("DB.CREATE.shop.orders_by_day", SqlOperationName.of("CREATE OR REPLACE VIEW shop.orders_by_day AS SELECT 1"));
+        assertEquals("DB.CREATE.orders_idx", SqlOperationName.of("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS orders_idx ON orders (id)"));
+        assertEquals("DB.CREATE.orders", SqlOperationName.of("CREATE INDEX ON orders (id)"));
+        assertEquals("DB.DROP.orders", SqlOperationName.of("DROP TABLE IF EXISTS \"orders\" CASCADE"));
+        assertEquals("DB.ALTER.orders", SqlOperationName.of("ALTER TABLE orders ADD COLUMN x int"));
+        assertEquals("DB.TRUNCATE.orders", SqlOperationName.of("TRUNCATE orders"));
+        assertEquals("DB.TRUNCATE.orders", SqlOperationName.of("TRUNCATE TABLE ONLY orders"));
+        assertEquals("DB.DROP", SqlOperationName.of("DROP TABLE"));
         assertEquals("DB.WITH", SqlOperationName.of("WITH x AS (SELECT 1) SELECT * FROM x"));
         assertEquals("DB.SELECT.users", SqlOperationName.of("(SELECT * FROM users)"));
         assertEquals("DB.EXECUTE", SqlOperationName.of(""));
@@ -32,5 +41,33 @@ class OperationNameTest {
         assertEquals("HTTP GET /", HttpOperationName.of("GET", "/"));
         assertEquals("HTTP GET /api/v2/cafe", HttpOperationName.of("GET", "/api/v2/cafe"));
         assertEquals("HTTP DELETE /x", HttpOperationName.of("DELETE", "x"));
+        // Letters mixed with digits are values, not routes; an API version is a route.
+        assertEquals("HTTP GET /orders/{id}", HttpOperationName.of("GET", "/orders/abc1"));
+        assertEquals("HTTP GET /orders/{id}", HttpOperationName.of("GET", "/orders/ord-2024-17"));
+        assertEquals("HTTP GET /api/v1/orders/{id}", HttpOperationName.of("GET", "/api/v1/orders/x9"));
+        assertEquals("HTTP GET /orders/abc", HttpOperationName.of("GET", "/orders/abc"));
+    }
+
+    @Test
+    void aFrameworkRouteIsUsedAsItIs() {
+        assertEquals("HTTP GET /orders/{id}", HttpOperationName.ofRoute("GET", "/orders/{id}"));
+        assertEquals("HTTP POST /api/{version}/items", HttpOperationName.ofRoute("POST", "api/{version}/items"));
+        assertEquals("HTTP GET /files/**", HttpOperationName.ofRoute("GET", "/files/**"));
+    }
+
+    @Test
+    void requestNamesBeyondTheCapShareOneOperationPerMethod() {
+        OperationRegistry registry = new OperationRegistry();
+        NamedOperations names = new NamedOperations(registry, 3);
+        int a = names.http("GET", "/a");
+        int b = names.http("GET", "/b");
+        int c = names.httpRoute("GET", "/c/{id}");
+        int d = names.http("GET", "/d");
+        int e = names.http("POST", "/e");
+        assertEquals(3, java.util.Set.of(a, b, c).size());
+        assertEquals("HTTP GET (other)", names.nameOf(d));
+        assertEquals("HTTP POST (other)", names.nameOf(e));
+        assertEquals(a, names.http("GET", "/a"), "names seen before the cap keep their operation");
+        assertEquals(c, names.httpRoute("GET", "/c/{id}"));
     }
 }
