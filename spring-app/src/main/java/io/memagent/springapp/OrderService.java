@@ -20,41 +20,48 @@ public class OrderService {
     /** Set on a thread's first {@link #measured} call, outside any measured window. */
     private static final ThreadLocal<Boolean> MEASURED_BEFORE = new ThreadLocal<>();
 
-    private final JdbcTemplate jdbc;
-    private final String table;
+    private static final String TABLE = "orders";
 
+    private final JdbcTemplate jdbc;
+    private final String schema;
+
+    /**
+     * {@code app.schema} is also every pooled connection's schema ({@code spring.datasource.hikari.schema}
+     * in application.properties), so the SQL names the table alone and the agent names statements
+     * {@code DB.SELECT.orders}.
+     */
     public OrderService(JdbcTemplate jdbc, @Value("${app.schema}") String schema) {
         if (!schema.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             throw new IllegalArgumentException("app.schema must be a plain identifier: " + schema);
         }
         this.jdbc = jdbc;
-        this.table = schema + ".orders";
+        this.schema = schema;
     }
 
     @ProfileMemory
     public void createTable() {
-        jdbc.execute("CREATE SCHEMA IF NOT EXISTS " + table.substring(0, table.indexOf('.')));
-        jdbc.execute("CREATE TABLE IF NOT EXISTS " + table
+        jdbc.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+        jdbc.execute("CREATE TABLE IF NOT EXISTS " + TABLE
                 + " (id text PRIMARY KEY, amount bigint NOT NULL, note text NOT NULL)");
     }
 
     @ProfileMemory
     public void save(String id, long amount) {
-        jdbc.update("INSERT INTO " + table + " (id, amount, note) VALUES (?, ?, ?)"
+        jdbc.update("INSERT INTO " + TABLE + " (id, amount, note) VALUES (?, ?, ?)"
                 + " ON CONFLICT (id) DO UPDATE SET amount = EXCLUDED.amount, note = EXCLUDED.note",
                 id, amount, "order " + id + " of " + amount);
     }
 
     @ProfileMemory
     public Optional<Map<String, Object>> find(String id) {
-        List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, amount, note FROM " + table + " WHERE id = ?", id);
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, amount, note FROM " + TABLE + " WHERE id = ?", id);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
     /** Up to n orders as text, plus n-dependent scratch space: every n allocates a different amount. */
     @ProfileMemory
     public String report(int n) {
-        List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, amount, note FROM " + table
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, amount, note FROM " + TABLE
                 + " ORDER BY id LIMIT ?", n);
         StringBuilder out = new StringBuilder();
         long[] scratch = new long[n];
