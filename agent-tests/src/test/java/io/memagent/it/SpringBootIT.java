@@ -70,6 +70,7 @@ class SpringBootIT {
         schema = db.newSchema();
         appSchema = schema + "_app";
         main = Session.run(schema, appSchema, SpringBootIT::mainTraffic);
+        System.out.println("SpringBootIT operations (calls): " + operations(schema, null));
     }
 
     @AfterAll
