@@ -12,6 +12,8 @@ final class LiveApp implements AutoCloseable {
     private final BufferedReader stdout;
     private final StringBuilder stderr = new StringBuilder();
     private final Thread stderrPump;
+    private final StringBuilder stdoutRest = new StringBuilder();
+    private Thread stdoutPump;
 
     LiveApp(AppRun run) throws IOException {
         process = run.start();
@@ -39,6 +41,36 @@ final class LiveApp implements AutoCloseable {
             }
         }
         throw new AssertionError("the app ended without printing " + prefix + "; stderr:\n" + stderr());
+    }
+
+    /**
+     * After the last {@link #awaitLine}: reads the rest of stdout in the background, so an app that
+     * logs to stdout (Spring Boot) never blocks on a full pipe; {@link #stdoutRest} returns it.
+     */
+    void pumpStdout() {
+        stdoutPump = new Thread(() -> {
+            try {
+                for (String line; (line = stdout.readLine()) != null; ) {
+                    synchronized (stdoutRest) {
+                        stdoutRest.append(line).append('\n');
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process is gone
+            }
+        });
+        stdoutPump.setDaemon(true);
+        stdoutPump.start();
+    }
+
+    /** What {@link #pumpStdout} read; complete once the app has exited. */
+    String stdoutRest() throws InterruptedException {
+        if (stdoutPump != null && !process.isAlive()) {
+            stdoutPump.join(10_000);
+        }
+        synchronized (stdoutRest) {
+            return stdoutRest.toString();
+        }
     }
 
     /** Waits until the app's stderr contains {@code text}. */

@@ -1,0 +1,100 @@
+package io.memagent.springapp;
+
+import io.memagent.api.ProfileMemory;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Orders in PostgreSQL through JdbcTemplate. {@code @Transactional} on the type: Spring hands out a
+ * CGLIB subclass proxy, and the {@code @ProfileMemory} methods run in the target behind it.
+ */
+@Service
+@Transactional
+public class OrderService {
+    /** Set on a thread's first {@link #measured} call, outside any measured window. */
+    private static final ThreadLocal<Boolean> MEASURED_BEFORE = new ThreadLocal<>();
+
+    private static final String TABLE = "orders";
+
+    private final JdbcTemplate jdbc;
+    private final String schema;
+
+    /**
+     * {@code app.schema} is also every pooled connection's schema ({@code spring.datasource.hikari.schema}
+     * in application.properties), so the SQL names the table alone and the agent names statements
+     * {@code DB.SELECT.orders}.
+     */
+    public OrderService(JdbcTemplate jdbc, @Value("${app.schema}") String schema) {
+        if (!schema.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("app.schema must be a plain identifier: " + schema);
+        }
+        this.jdbc = jdbc;
+        this.schema = schema;
+    }
+
+    @ProfileMemory
+    public void createTable() {
+        jdbc.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+        jdbc.execute("CREATE TABLE IF NOT EXISTS " + TABLE
+                + " (id text PRIMARY KEY, amount bigint NOT NULL, note text NOT NULL)");
+    }
+
+    @ProfileMemory
+    public void save(String id, long amount) {
+        jdbc.update("INSERT INTO " + TABLE + " (id, amount, note) VALUES (?, ?, ?)"
+                + " ON CONFLICT (id) DO UPDATE SET amount = EXCLUDED.amount, note = EXCLUDED.note",
+                id, amount, "order " + id + " of " + amount);
+    }
+
+    @ProfileMemory
+    public Optional<Map<String, Object>> find(String id) {
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, amount, note FROM " + TABLE + " WHERE id = ?", id);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /** Up to n orders as text, plus n-dependent scratch space: every n allocates a different amount. */
+    @ProfileMemory
+    public String report(int n) {
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT id, amount, note FROM " + TABLE
+                + " ORDER BY id LIMIT ?", n);
+        StringBuilder out = new StringBuilder();
+        long[] scratch = new long[n];
+        for (int i = 0; i < rows.size(); i++) {
+            Map<String, Object> row = rows.get(i);
+            scratch[i] = ((Number) row.get("amount")).longValue();
+            out.append(row.get("id")).append('=').append(scratch[i]).append(';');
+        }
+        return out.toString();
+    }
+
+    /**
+     * {@link #report} measured by the app itself, around the very call the agent measures: a
+     * self-invocation on the target, so neither the proxy nor the transaction is inside the window.
+     * {@code appBytes} = counter difference minus the agent's own bytes on this thread.
+     */
+    public Map<String, Object> measured(int n) {
+        boolean first = MEASURED_BEFORE.get() == null;
+        MEASURED_BEFORE.set(Boolean.TRUE);
+        long agent0 = AppCounter.agentBytes();
+        long raw0 = AppCounter.rawBytes();
+        String report = report(n);
+        long raw1 = AppCounter.rawBytes();
+        long agent1 = AppCounter.agentBytes();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("n", n);
+        out.put("thread", Thread.currentThread().getName());
+        out.put("firstOnThread", first);
+        out.put("agent", AppCounter.agentPresent());
+        out.put("appBytes", (raw1 - raw0) - (agent1 - agent0));
+        out.put("rawBytes", raw1 - raw0);
+        out.put("agentBytes", agent1 - agent0);
+        out.put("reportLength", report.length());
+        return out;
+    }
+}
