@@ -28,11 +28,12 @@ public final class AgentOverhead {
     /**
      * The agent's class-file transformer ran on this thread (a class loaded by app code): what it
      * allocated and the time it took since {@code counterBefore}/{@code nanosBefore} are the agent's,
-     * never the enclosing calls'.
+     * never the enclosing calls', and so are {@code handOffBytes}, what the JVM allocated on this
+     * thread just before, to hand the class to a Java agent at all (see the transformer).
      */
-    public static void classLoadWork(long counterBefore, long nanosBefore) {
+    public static void classLoadWork(long counterBefore, long nanosBefore, long handOffBytes) {
         long nanos = System.nanoTime() - nanosBefore;
-        long bytes = counterBefore < 0 ? 0 : Math.max(0, counter() - counterBefore);
+        long bytes = counterBefore < 0 ? 0 : Math.max(0, counter() - counterBefore) + handOffBytes;
         CLASSES.incrementAndGet();
         ThreadState s = VirtualThreads.isVirtual(Thread.currentThread()) ? null : Recorder.STATE.get();
         if (s != null) {

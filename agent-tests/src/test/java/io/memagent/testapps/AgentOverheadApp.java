@@ -28,8 +28,67 @@ public class AgentOverheadApp {
         return new Object[] {own, LazilyWoven.make(i)};
     }
 
+    /** Defines {@code classes} in a loader of its own: every class load, whatever the class, is handed to agents. */
+    @ProfileMemory
+    static Object defineAll(byte[][] classes, String[] names) {
+        Definer loader = new Definer();
+        Object last = null;
+        for (int i = 0; i < classes.length; i++) {
+            last = loader.define(names[i], classes[i]);
+        }
+        return last;
+    }
+
+    static final class Definer extends ClassLoader {
+        Class<?> define(String name, byte[] b) {
+            return defineClass(name, b, 0, b.length);
+        }
+    }
+
+    /** The smallest class file: {@code public class <name> extends Object}, no members. */
+    static byte[] emptyClass(String internalName) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeInt(0xCAFEBABE);
+            out.writeShort(0);
+            out.writeShort(52);
+            out.writeShort(5);
+            out.writeByte(1);
+            out.writeUTF(internalName);
+            out.writeByte(7);
+            out.writeShort(1);
+            out.writeByte(1);
+            out.writeUTF("java/lang/Object");
+            out.writeByte(7);
+            out.writeShort(3);
+            out.writeShort(0x21);
+            out.writeShort(2);
+            out.writeShort(4);
+            out.writeShort(0);
+            out.writeShort(0);
+            out.writeShort(0);
+            out.writeShort(0);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return bytes.toByteArray();
+    }
+
     public static void main(String[] args) {
         Truth.appBytesNow(); // Truth set up outside the measured calls
+        int n = 500;
+        for (int round = 1; round <= 2; round++) {
+            byte[][] classes = new byte[n][];
+            String[] names = new String[n];
+            for (int i = 0; i < n; i++) {
+                names[i] = "gen.R" + round + "C" + i + "x".repeat(i % 7);
+                classes[i] = emptyClass(names[i].replace('.', '/'));
+            }
+            long app0 = Truth.appBytesNow();
+            sink = defineAll(classes, names);
+            long app = Truth.appBytesNow() - app0; // before the key's string is made
+            Truth.print("define" + round + ".app", app);
+        }
         for (int call = 1; call <= 2; call++) {
             long raw0 = THREADS.getCurrentThreadAllocatedBytes();
             long app0 = Truth.appBytesNow();

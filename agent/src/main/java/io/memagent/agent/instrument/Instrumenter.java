@@ -354,6 +354,8 @@ public final class Instrumenter {
 
     /** The cheap gate in front of Byte Buddy. */
     private final class PrefilteringTransformer implements ClassFileTransformer {
+        private final ClassHandOff handOff = ClassHandOff.measure();
+
         /**
          * Whatever the agent allocates and the time it takes here, on the thread that loads the
          * class, is the agent's: taken off the calls open on that thread and reported as agent
@@ -370,7 +372,7 @@ public final class Instrumenter {
             try {
                 return transformFiltered(module, loader, className, redefined, domain, classFile);
             } finally {
-                AgentOverhead.classLoadWork(counterBefore, nanosBefore);
+                AgentOverhead.classLoadWork(counterBefore, nanosBefore, handOff.bytes(classFile, className));
             }
         }
 
