@@ -16,11 +16,11 @@ URL=${BENCH_JDBC_URL:-jdbc:postgresql://127.0.0.1:5432/test}
 USER_=${BENCH_JDBC_USER:-postgres}
 JDKS=("$JDK17_HOME")
 [[ -x "$JDK25_HOME/bin/java" ]] && JDKS+=("$JDK25_HOME")
-if [[ -n "$QUICK" ]]; then STARTUP_RUNS=11; WRITER_TRIALS=3; AGG_SECONDS=3; FOOT_PAIRS=1; SAMPLER_S=5;
-else STARTUP_RUNS=21; WRITER_TRIALS=5; AGG_SECONDS=10; FOOT_PAIRS=3; SAMPLER_S=20; fi
+if [[ -n "$QUICK" ]]; then STARTUP_RUNS=11; SPRING_RUNS=3; WRITER_TRIALS=3; AGG_SECONDS=3; FOOT_PAIRS=1; SAMPLER_S=5;
+else STARTUP_RUNS=21; SPRING_RUNS=5; WRITER_TRIALS=5; AGG_SECONDS=10; FOOT_PAIRS=3; SAMPLER_S=20; fi
 
 # shellcheck disable=SC2086
-mvn -B -q ${MVN_ARGS:-} -Pbench package -DskipTests -pl benchmarks -am
+mvn -B -q ${MVN_ARGS:-} -Pbench package -DskipTests -pl benchmarks,spring-app -am
 AGENT=$PWD/agent/target/memagent.jar
 BENCH=$PWD/benchmarks/target/benchmarks.jar
 API=$PWD/api/target/classes
@@ -36,6 +36,9 @@ for home in "${JDKS[@]}"; do
 done
 for home in "${JDKS[@]}"; do
   JAVA_HOME=$home benchmarks/startup.sh "$STARTUP_RUNS" 2>&1 | tee -a "$LOG"
+done
+for home in "${JDKS[@]}"; do
+  JAVA_HOME=$home benchmarks/startup-spring.sh "$SPRING_RUNS" 2>&1 | tee -a "$LOG"
 done
 "$JDK17_HOME/bin/java" -cp "$BENCH:$AGENT" io.memagent.bench.WriterRun "$URL" "$USER_" 200000 "$WRITER_TRIALS" 2>&1 | tee -a "$LOG"
 for home in "${JDKS[@]}"; do

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start-up cost of -javaagent on a trivial app (prints one line): runs without the agent, with it, and with it on the
-# same app making one profiled call first (that class must wait for the agent's Byte Buddy) alternate, so a change
+# same app making one profiled call first (that class is woven as it loads, without Byte Buddy) alternate, so a change
 # in the machine's load hits all alike; prints each side's median wall time (JVM start to exit).
 # Usage: benchmarks/startup.sh [runs per side, default 11]   (JAVA_HOME picks the JDK)
 set -euo pipefail
@@ -39,4 +39,5 @@ echo "Start-up, JDK $jdk, $RUNS alternating runs each (ms): without the agent ${
 echo "Start-up, JDK $jdk: median without $m0 ms, with $m1 ms (+$added ms), with a profiled call at start $m2 ms (+$added2 ms)"
 status=$(awk -v a="$added" 'BEGIN {print (a <= 300) ? "met" : "MISSED"}')
 echo "SUMMARY|start-up: -javaagent added to a trivial app, JDK $jdk|+$added ms ($m0 -> $m1 ms, median of $RUNS)|<= 300 ms|$status"
-echo "SUMMARY|start-up: the same app making a profiled call at start, JDK $jdk|+$added2 ms ($m0 -> $m2 ms)|(no target)|info"
+status2=$(awk -v a="$added2" 'BEGIN {print (a <= 300) ? "met" : "MISSED"}')
+echo "SUMMARY|start-up: the same app making a profiled call at start, JDK $jdk|+$added2 ms ($m0 -> $m2 ms)|<= 300 ms|$status2"

@@ -42,14 +42,14 @@ public class VirtualStateApp {
                 MethodType.methodType(Thread.class, Runnable.class));
         Thread.sleep(300); // the agent folds the 5,000 registrations into its figures before the baseline
         long before = heapAfterGc();
-        long[] before2 = histogram();
+        long[] before2 = steadyHistogram();
         Thread[] all = new Thread[threads];
         for (int i = 0; i < threads; i++) {
             all[i] = (Thread) start.invokeExact(work);
         }
         used.await();
         long during = heapAfterGc();
-        long[] during2 = histogram();
+        long[] during2 = steadyHistogram();
         release.countDown();
         for (Thread t : all) {
             t.join();
@@ -57,6 +57,22 @@ public class VirtualStateApp {
         Truth.print("heapGrowth", during - before);
         Truth.print("agentObjectsGrowth", during2[0] - before2[0]);
         Truth.print("threadLocalMapsGrowth", during2[1] - before2[1]);
+    }
+
+    /**
+     * The smallest of three histograms 150 ms apart: what the agent holds for good is in all three;
+     * the sampler's transient per-operation view (about 200 KB for 5,000 operations, live only while
+     * a sample is being taken) is not counted if one of them misses it.
+     */
+    static long[] steadyHistogram() throws Exception {
+        long[] min = histogram();
+        for (int i = 0; i < 2; i++) {
+            Thread.sleep(150);
+            long[] h = histogram();
+            min[0] = Math.min(min[0], h[0]);
+            min[1] = Math.min(min[1], h[1]);
+        }
+        return min;
     }
 
     /**

@@ -119,7 +119,12 @@ public final class AgentRuntime {
         Recorder.warmUp();
         Recorder.setEnabled(true);
         Instrumenter instrumenter = new Instrumenter(config.includes(), config.attributeJdbc(), config.attributeHttp());
-        instrumenter.installFilter(inst);
+        instrumenter.installFilter(inst, registry);
+        // Annotated classes are woven without Byte Buddy; what needs it (include patterns, attribution, a
+        // late attach) gets it built at once, on a thread of its own, while memagent-init makes the rest.
+        if (instrumenter.needsByteBuddy(attached)) {
+            instrumenter.startBuild();
+        }
         String service = serviceName(config);
         AtomicReference<AgentRuntime> built = new AtomicReference<>();
         AtomicBoolean exiting = new AtomicBoolean(); // set by the hook: the start then skips what only a running app needs
@@ -188,7 +193,6 @@ public final class AgentRuntime {
                 instrumenter.abandon(new IllegalStateException("the JVM is exiting"));
                 return;
             }
-            instrumenter.build(inst, registry);
             sampler.start();
             memoryPressure.install();
             if (config.histogramIntervalMs() > 0) {
@@ -198,6 +202,7 @@ public final class AgentRuntime {
                 startHttp();
             }
             if (attached) {
+                instrumenter.awaitBuilt();
                 instrumenter.retransformLoaded(inst);
             }
         } catch (Throwable t) {

@@ -78,6 +78,9 @@ public final class Instrumenter {
     private final boolean http;
     private final java.util.concurrent.CompletableFuture<ClassFileTransformer> delegate =
             new java.util.concurrent.CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean building = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Instrumentation inst;
+    private volatile OperationRegistry registry;
 
     /** @param jdbc {@code memagent.attribute.jdbc}; @param http {@code memagent.attribute.http} */
     public Instrumenter(List<MethodPattern> includes, boolean jdbc, boolean http) {
@@ -90,17 +93,54 @@ public final class Instrumenter {
      * Installs the cheap pre-filter now, on the premain thread. Byte Buddy is built later by
      * {@link #build}; a class that needs weaving before then waits for it (bounded).
      */
-    public void installFilter(Instrumentation inst) {
-        inst.addTransformer(new PrefilteringTransformer(), true);
+    public void installFilter(Instrumentation inst, OperationRegistry registry) {
+        this.inst = inst;
+        this.registry = registry;
+        inst.addTransformer(new PrefilteringTransformer(new AnnotatedClassWeaver(registry)), true);
     }
 
-    /** Builds the Byte Buddy transformer (the costly part of start-up); called on the agent's init thread. */
+    /**
+     * Whether Byte Buddy will surely be needed (include patterns, attribution, classes already
+     * loaded): then it is built at once. Otherwise annotated classes never need it, and it is
+     * built only if a class does (another agent retransforming one, an old class file).
+     */
+    public boolean needsByteBuddy(boolean attached) {
+        return attached || !includes.isEmpty() || jdbc || http;
+    }
+
+    /** Starts building Byte Buddy on the memagent-weaver thread, once. */
+    public void startBuild() {
+        if (!building.compareAndSet(false, true)) {
+            return;
+        }
+        Thread weaver = new Thread(() -> {
+            try {
+                build(inst, registry);
+            } catch (Throwable t) {
+                AgentLog.error("memagent cannot instrument classes (" + t + "); profiled methods run unmeasured");
+            }
+        }, "memagent-weaver");
+        weaver.setDaemon(true);
+        weaver.start();
+    }
+
+    /** Builds the Byte Buddy transformer (the costly part of start-up); called on the agent's weaver thread. */
     public void build(Instrumentation inst, OperationRegistry registry) {
         try {
             delegate.complete(makeTransformer(inst, registry));
         } catch (Throwable t) {
             delegate.completeExceptionally(t);
             throw t;
+        }
+    }
+
+    /** Waits (bounded) until {@link #build} has finished, or failed. */
+    public void awaitBuilt() {
+        startBuild();
+        try {
+            delegate.get(READY_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // retransformLoaded finds no transformer ready and reports each class it could not weave
         }
     }
 
@@ -355,6 +395,11 @@ public final class Instrumenter {
     /** The cheap gate in front of Byte Buddy. */
     private final class PrefilteringTransformer implements ClassFileTransformer {
         private final ClassHandOff handOff = ClassHandOff.measure();
+        private final AnnotatedClassWeaver annotated;
+
+        PrefilteringTransformer(AnnotatedClassWeaver annotated) {
+            this.annotated = annotated;
+        }
 
         /**
          * Whatever the agent allocates and the time it takes here, on the thread that loads the
@@ -385,16 +430,31 @@ public final class Instrumenter {
                 // The JDBC and HTTP types of the JDK itself (javax.sql.DataSource, ...) are interfaces the
                 // agent's own start loads too: only the app's classes are attribution candidates.
                 boolean appClass = loader != null && loader != PLATFORM_LOADER;
-                if (!mentionsAnnotation(classFile) && (includes.isEmpty() || !matchesInclude(className.replace('/', '.')))
-                        && !(appClass && jdbc && mentions(classFile, JDBC_MENTION))
-                        && !(appClass && http && mentionsHttpType(classFile))) {
+                boolean mentionsAnnotation = mentionsAnnotation(classFile);
+                boolean included = !includes.isEmpty() && matchesInclude(className.replace('/', '.'));
+                boolean attributed = (appClass && jdbc && mentions(classFile, JDBC_MENTION))
+                        || (appClass && http && mentionsHttpType(classFile));
+                if (!mentionsAnnotation && !included && !attributed) {
                     return null;
                 }
+                if (mentionsAnnotation && !included && !attributed && redefined == null && loader != null) {
+                    // An annotated class as it loads: woven at once, without waiting for Byte Buddy.
+                    try {
+                        AnnotatedClassWeaver.Result woven = annotated.weave(loader, classFile);
+                        if (!woven.leaveToByteBuddy()) {
+                            return woven.bytes();
+                        }
+                    } catch (RuntimeException | LinkageError e) {
+                        // A class file this weaver cannot handle (e.g. a method too large once woven): Byte Buddy tries.
+                        AgentLog.once("fastweave:" + className, "weaving " + className + " with Byte Buddy instead: " + e);
+                    }
+                }
                 if (!delegate.isDone() && Thread.currentThread().getName().startsWith(AGENT_THREAD_PREFIX)) {
-                    // An agent thread (memagent-init among them, which builds Byte Buddy) must never wait
+                    // An agent thread (memagent-weaver among them, which builds Byte Buddy) must never wait
                     // for Byte Buddy: it would wait for itself. Agent threads run no app code before then.
                     return null;
                 }
+                startBuild();
                 ClassFileTransformer ready = delegate.get(READY_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
                 SynchronizedMethods.retransforming(redefined);
                 try {

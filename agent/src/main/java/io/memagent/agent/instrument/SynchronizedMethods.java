@@ -1,6 +1,8 @@
 package io.memagent.agent.instrument;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -97,10 +99,38 @@ final class SynchronizedMethods {
                 .visit(new ModifierAdjustment().withMethodModifiers(methods, SynchronizationState.PLAIN));
     }
 
+    /** A class whose synchronized methods {@link AnnotatedClassWeaver} rewrote at load. */
+    static void rewrittenAtLoad(ClassLoader loader, String className) {
+        if (loader != null) {
+            REWRITTEN.computeIfAbsent(loader, l -> Collections.synchronizedSet(new HashSet<>())).add(className);
+        }
+    }
+
+    /** The rewrite for a method described by ASM alone (its flag dropped by the caller). */
+    static MethodVisitor monitorInBody(MethodVisitor mv, String owner, boolean isStatic, String descriptor,
+                                       boolean expandedFrames) {
+        List<Object> locals = new ArrayList<>();
+        if (!isStatic) {
+            locals.add(owner);
+        }
+        for (Type p : Type.getArgumentTypes(descriptor)) {
+            switch (p.getSort()) {
+                case Type.LONG -> locals.add(Opcodes.LONG);
+                case Type.DOUBLE -> locals.add(Opcodes.DOUBLE);
+                case Type.FLOAT -> locals.add(Opcodes.FLOAT);
+                case Type.OBJECT -> locals.add(p.getInternalName());
+                case Type.ARRAY -> locals.add(p.getDescriptor());
+                default -> locals.add(Opcodes.INTEGER);
+            }
+        }
+        return new MonitorInBody(mv, owner, isStatic, locals.toArray(), expandedFrames);
+    }
+
     private static MethodVisitor wrap(TypeDescription type, MethodDescription method, MethodVisitor mv,
                                       Implementation.Context context, TypePool pool, int writerFlags,
                                       int readerFlags) {
-        return new MonitorInBody(mv, type, method, (readerFlags & ClassReader.EXPAND_FRAMES) != 0);
+        return new MonitorInBody(mv, type.getInternalName(), method.isStatic(), MonitorInBody.frameLocals(type, method),
+                (readerFlags & ClassReader.EXPAND_FRAMES) != 0);
     }
 
     private static final class MonitorInBody extends ExceptionTableSensitiveMethodVisitor {
@@ -113,16 +143,16 @@ final class SynchronizedMethods {
         private final Label handler = new Label();
         private final Label handlerEnd = new Label();
 
-        MonitorInBody(MethodVisitor mv, TypeDescription type, MethodDescription method, boolean expandedFrames) {
+        MonitorInBody(MethodVisitor mv, String owner, boolean isStatic, Object[] frameLocals, boolean expandedFrames) {
             super(Opcodes.ASM9, mv);
-            this.owner = type.getInternalName();
-            this.isStatic = method.isStatic();
+            this.owner = owner;
+            this.isStatic = isStatic;
             this.expandedFrames = expandedFrames;
-            this.frameLocals = frameLocals(type, method);
+            this.frameLocals = frameLocals;
         }
 
         /** The handler's locals: {@code this} and the parameters, as at the method's start. */
-        private static Object[] frameLocals(TypeDescription type, MethodDescription method) {
+        static Object[] frameLocals(TypeDescription type, MethodDescription method) {
             int offset = method.isStatic() ? 0 : 1;
             Object[] locals = new Object[offset + method.getParameters().size()];
             if (!method.isStatic()) {

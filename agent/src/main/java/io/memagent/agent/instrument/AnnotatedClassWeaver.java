@@ -1,0 +1,416 @@
+package io.memagent.agent.instrument;
+
+import io.memagent.agent.AgentLog;
+import io.memagent.bootstrap.Recorder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.bytebuddy.jar.asm.AnnotationVisitor;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+import net.bytebuddy.jar.asm.TypePath;
+import net.bytebuddy.utility.visitor.ExceptionTableSensitiveMethodVisitor;
+
+/**
+ * Weaves {@code @ProfileMemory} classes as they load with plain ASM (the copy Byte Buddy ships),
+ * so a class to profile never waits for Byte Buddy's {@code AgentBuilder}: building that takes
+ * ~370 ms of the JVM's start on this machine, and an app whose first class is annotated waited for
+ * all of it. Byte Buddy still does the rest: {@code memagent.include} patterns, JDBC and HTTP
+ * attribution, retransformation (a late attach, another agent), and the rare class this weaver
+ * leaves to it (old class files without stack map frames, abstract annotated methods).
+ *
+ * <p>What it writes into each profiled method is what {@link ProfileAdvice} inlines:
+ * <pre>
+ *   ThreadState s = Recorder.currentState(); int t = Recorder.enter(s);      // at the start
+ *   Recorder.exit(operationId, s, t, false); return ...;                      // before every return
+ *   catch (Throwable x) { Recorder.exit(operationId, s, t, true); throw x; } // around the body
+ * </pre>
+ * The two locals sit right after the parameters; the method's own locals move up by two slots,
+ * and every stack map frame gets the two entries (frames are read expanded). Names and spike
+ * thresholds are those of {@link OperationNaming}; a synchronized method is rewritten by
+ * {@link SynchronizedMethods} as with Byte Buddy.
+ */
+final class AnnotatedClassWeaver {
+    private static final String ANNOTATION_DESC = "Lio/memagent/api/ProfileMemory;";
+    private static final String RECORDER = Type.getInternalName(Recorder.class);
+    private static final String STATE = "io/memagent/bootstrap/ThreadState";
+    private static final int SKIPPED = Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_SYNTHETIC
+            | Opcodes.ACC_BRIDGE;
+
+    private final OperationRegistry registry;
+
+    AnnotatedClassWeaver(OperationRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** The outcome for one class: woven bytes, nothing to do, or Byte Buddy's to weave. */
+    record Result(byte[] bytes, boolean leaveToByteBuddy) {
+        static final Result NOTHING = new Result(null, false);
+        static final Result BYTE_BUDDY = new Result(null, true);
+    }
+
+    Result weave(ClassLoader loader, byte[] classFile) {
+        ClassReader reader = new ClassReader(classFile);
+        Scan scan = new Scan();
+        reader.accept(scan, ClassReader.SKIP_CODE | ClassReader.SKIP_FRAMES);
+        if (scan.version < Opcodes.V1_6 || scan.abstractAnnotated || (scan.access & Opcodes.ACC_INTERFACE) != 0
+                && scan.anyAnnotated()) {
+            return scan.anyAnnotated() ? Result.BYTE_BUDDY : Result.NOTHING;
+        }
+        Map<String, Integer> ids = new HashMap<>();
+        for (Scan.Method m : scan.methods) {
+            boolean profiled = m.annotation != null || scan.typeAnnotation != null;
+            if (!profiled || (m.access & SKIPPED) != 0 || m.name.equals("<init>") || m.name.equals("<clinit>")) {
+                continue;
+            }
+            long spikeBytes = spikeBytes(m.annotation, scan.typeAnnotation);
+            int id = registry.register(name(scan, m), scan.binaryName() + "#" + m.name + m.desc, "method", spikeBytes);
+            if (spikeBytes > 0) {
+                Recorder.captureStacksFrom(spikeBytes);
+            }
+            ids.put(m.name + m.desc, id);
+        }
+        if (ids.isEmpty()) {
+            return Result.NOTHING;
+        }
+        boolean rewroteMonitor = false;
+        for (Scan.Method m : scan.methods) {
+            rewroteMonitor |= ids.containsKey(m.name + m.desc) && (m.access & Opcodes.ACC_SYNCHRONIZED) != 0;
+        }
+        if (rewroteMonitor) {
+            SynchronizedMethods.rewrittenAtLoad(loader, scan.binaryName());
+        }
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new Weave(writer, scan.name, ids), ClassReader.EXPAND_FRAMES);
+        return new Result(writer.toByteArray(), false);
+    }
+
+    private static String name(Scan scan, Scan.Method m) {
+        if (m.annotation != null && !m.annotation.name.isEmpty()) {
+            return m.annotation.name;
+        }
+        String prefix = scan.typeAnnotation != null && !scan.typeAnnotation.name.isEmpty()
+                ? scan.typeAnnotation.name : scan.simpleName();
+        return prefix + "." + m.name;
+    }
+
+    private static long spikeBytes(Values own, Values type) {
+        long mb = own != null && own.spikeMb > 0 ? own.spikeMb : type != null && type.spikeMb > 0 ? type.spikeMb : -1;
+        return mb > 0 ? Math.min(mb, 1L << 40) << 20 : -1;
+    }
+
+    /** {@code @ProfileMemory}'s values as written in the class file (absent: the defaults). */
+    private static final class Values extends AnnotationVisitor {
+        String name = "";
+        long spikeMb = -1;
+
+        Values() {
+            super(Opcodes.ASM9);
+        }
+
+        @Override
+        public void visit(String attribute, Object value) {
+            if (attribute.equals("name") && value instanceof String s) {
+                name = s;
+            } else if (attribute.equals("spikeMb") && value instanceof Long l) {
+                spikeMb = l;
+            }
+        }
+    }
+
+    /** First pass, without code: the annotations, the methods, the simple name. */
+    private static final class Scan extends ClassVisitor {
+        int version;
+        int access;
+        String name;
+        String innerSimpleName;
+        boolean innerSeen;
+        Values typeAnnotation;
+        boolean abstractAnnotated;
+        final List<Method> methods = new ArrayList<>();
+
+        static final class Method {
+            final int access;
+            final String name;
+            final String desc;
+            Values annotation;
+
+            Method(int access, String name, String desc) {
+                this.access = access;
+                this.name = name;
+                this.desc = desc;
+            }
+        }
+
+        Scan() {
+            super(Opcodes.ASM9);
+        }
+
+        boolean anyAnnotated() {
+            if (typeAnnotation != null || abstractAnnotated) {
+                return true;
+            }
+            for (Method m : methods) {
+                if (m.annotation != null) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        String binaryName() {
+            return name.replace('/', '.');
+        }
+
+        /** As {@code Class#getSimpleName}: the InnerClasses entry's name, else after the last '.' or '$'. */
+        String simpleName() {
+            if (innerSeen && innerSimpleName != null && !innerSimpleName.isEmpty()) {
+                return innerSimpleName;
+            }
+            String n = binaryName();
+            return n.substring(Math.max(n.lastIndexOf('.'), n.lastIndexOf('$')) + 1);
+        }
+
+        @Override
+        public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+            this.version = version & 0xFFFF;
+            this.access = access;
+            this.name = name;
+        }
+
+        @Override
+        public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
+            if (descriptor.equals(ANNOTATION_DESC)) {
+                typeAnnotation = new Values();
+                return typeAnnotation;
+            }
+            return null;
+        }
+
+        @Override
+        public void visitInnerClass(String inner, String outer, String innerName, int access) {
+            if (inner.equals(name)) {
+                innerSeen = true;
+                innerSimpleName = innerName;
+            }
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String desc, String signature, String[] exceptions) {
+            Method m = new Method(access, name, desc);
+            methods.add(m);
+            return new MethodVisitor(Opcodes.ASM9) {
+                @Override
+                public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
+                    if (descriptor.equals(ANNOTATION_DESC)) {
+                        m.annotation = new Values();
+                        if ((access & Opcodes.ACC_ABSTRACT) != 0) {
+                            abstractAnnotated = true; // Byte Buddy's path names it in a warning
+                        }
+                        return m.annotation;
+                    }
+                    return null;
+                }
+            };
+        }
+    }
+
+    /** Second pass: the profiled methods rewritten, everything else copied as it is. */
+    private static final class Weave extends ClassVisitor {
+        private final String owner;
+        private final Map<String, Integer> ids;
+
+        Weave(ClassVisitor cv, String owner, Map<String, Integer> ids) {
+            super(Opcodes.ASM9, cv);
+            this.owner = owner;
+            this.ids = ids;
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String desc, String signature, String[] exceptions) {
+            Integer id = ids.get(name + desc);
+            boolean monitor = id != null && (access & Opcodes.ACC_SYNCHRONIZED) != 0;
+            MethodVisitor mv = super.visitMethod(monitor ? access & ~Opcodes.ACC_SYNCHRONIZED : access, name, desc,
+                    signature, exceptions);
+            if (id == null || mv == null) {
+                return mv;
+            }
+            boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
+            MethodVisitor woven = new ProfiledMethod(mv, id, owner, isStatic, desc);
+            return monitor ? SynchronizedMethods.monitorInBody(woven, owner, isStatic, desc, true) : woven;
+        }
+    }
+
+    /** One profiled method's code: the enter, the exits, the handler, the shifted locals and frames. */
+    private static final class ProfiledMethod extends ExceptionTableSensitiveMethodVisitor {
+        private final int operationId;
+        /** The first slot after {@code this} and the parameters: the state's; the token's is the next. */
+        private final int stateSlot;
+        /** Frame entries of {@code this} and the parameters (a long is one entry, two slots). */
+        private final Object[] parameterEntries;
+        private final Label start = new Label();
+        private final Label handler = new Label();
+
+        ProfiledMethod(MethodVisitor mv, int operationId, String owner, boolean isStatic, String desc) {
+            super(Opcodes.ASM9, mv);
+            this.operationId = operationId;
+            Type[] params = Type.getArgumentTypes(desc);
+            List<Object> entries = new ArrayList<>();
+            int slots = 0;
+            if (!isStatic) {
+                entries.add(owner);
+                slots = 1;
+            }
+            for (Type p : params) {
+                entries.add(frameType(p));
+                slots += p.getSize();
+            }
+            this.stateSlot = slots;
+            this.parameterEntries = entries.toArray();
+        }
+
+        private static Object frameType(Type t) {
+            switch (t.getSort()) {
+                case Type.BOOLEAN:
+                case Type.BYTE:
+                case Type.CHAR:
+                case Type.SHORT:
+                case Type.INT:
+                    return Opcodes.INTEGER;
+                case Type.FLOAT:
+                    return Opcodes.FLOAT;
+                case Type.LONG:
+                    return Opcodes.LONG;
+                case Type.DOUBLE:
+                    return Opcodes.DOUBLE;
+                default:
+                    return t.getSort() == Type.ARRAY ? t.getDescriptor() : t.getInternalName();
+            }
+        }
+
+        private int shift(int slot) {
+            return slot >= stateSlot ? slot + 2 : slot;
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, RECORDER, "currentState", "()L" + STATE + ";", false);
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitVarInsn(Opcodes.ASTORE, stateSlot);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, RECORDER, "enter", "(L" + STATE + ";)I", false);
+            mv.visitVarInsn(Opcodes.ISTORE, stateSlot + 1);
+        }
+
+        /** After the method's own exception table: its own catch clauses come first. */
+        @Override
+        protected void onAfterExceptionTable() {
+            mv.visitTryCatchBlock(start, handler, handler, null);
+            mv.visitLabel(start);
+        }
+
+        private void exit(boolean threw) {
+            pushInt(operationId);
+            mv.visitVarInsn(Opcodes.ALOAD, stateSlot);
+            mv.visitVarInsn(Opcodes.ILOAD, stateSlot + 1);
+            mv.visitInsn(threw ? Opcodes.ICONST_1 : Opcodes.ICONST_0);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, RECORDER, "exit", "(IL" + STATE + ";IZ)V", false);
+        }
+
+        private void pushInt(int v) {
+            if (v <= Short.MAX_VALUE) {
+                mv.visitIntInsn(Opcodes.SIPUSH, v);
+            } else {
+                mv.visitLdcInsn(v);
+            }
+        }
+
+        @Override
+        protected void onVisitInsn(int opcode) {
+            if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+                exit(false);
+            }
+            mv.visitInsn(opcode);
+        }
+
+        @Override
+        protected void onVisitVarInsn(int opcode, int slot) {
+            mv.visitVarInsn(opcode, shift(slot));
+        }
+
+        @Override
+        protected void onVisitIincInsn(int slot, int increment) {
+            mv.visitIincInsn(shift(slot), increment);
+        }
+
+        @Override
+        protected void onVisitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
+            if (type != Opcodes.F_NEW) {
+                throw new IllegalStateException("frames are read expanded");
+            }
+            Object[] locals = withState(numLocal, local);
+            mv.visitFrame(type, locals.length, locals, numStack, stack);
+        }
+
+        /**
+         * The frame's locals with the state and token at {@link #stateSlot}, counted in slots (a long
+         * or double entry takes two); a frame that ends before it is padded with TOP.
+         */
+        private Object[] withState(int numLocal, Object[] local) {
+            List<Object> out = new ArrayList<>(numLocal + 4);
+            int slot = 0;
+            int i = 0;
+            while (slot < stateSlot) {
+                Object entry = i < numLocal ? local[i++] : Opcodes.TOP;
+                out.add(entry);
+                slot += entry == Opcodes.LONG || entry == Opcodes.DOUBLE ? 2 : 1;
+            }
+            if (slot != stateSlot) {
+                throw new IllegalStateException("a frame entry spans the parameters' end");
+            }
+            out.add(STATE);
+            out.add(Opcodes.INTEGER);
+            while (i < numLocal) {
+                out.add(local[i++]);
+            }
+            return out.toArray();
+        }
+
+        @Override
+        public void visitLocalVariable(String name, String desc, String signature, Label from, Label to, int slot) {
+            super.visitLocalVariable(name, desc, signature, from, to, shift(slot));
+        }
+
+        @Override
+        public AnnotationVisitor visitLocalVariableAnnotation(int typeRef, TypePath typePath, Label[] from, Label[] to,
+                                                              int[] slots, String descriptor, boolean visible) {
+            int[] shifted = new int[slots.length];
+            for (int i = 0; i < slots.length; i++) {
+                shifted[i] = shift(slots[i]);
+            }
+            return super.visitLocalVariableAnnotation(typeRef, typePath, from, to, shifted, descriptor, visible);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            mv.visitLabel(handler);
+            // Only the state and token are read here: the parameters' slots may hold anything by now.
+            Object[] locals = withState(0, new Object[0]);
+            mv.visitFrame(Opcodes.F_NEW, locals.length, locals, 1, new Object[] {"java/lang/Throwable"});
+            exit(true);
+            mv.visitInsn(Opcodes.ATHROW);
+            // The exit call's four arguments above the method's own stack (a return value), or above the exception.
+            mv.visitMaxs(Math.max(maxStack + 4, 1 + 4), maxLocals + 2);
+        }
+    }
+
+    static void warnOnce(String className, Throwable t) {
+        AgentLog.once("weave:" + className, "could not instrument " + className + ": " + t);
+    }
+}
