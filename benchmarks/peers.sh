@@ -4,12 +4,13 @@
 # memagent without its HTTP port, to see what that costs). Prints per workload and JDK an accuracy table (bytes per
 # operation against the truth or memagent's exact figure) and a cost table (wall, CPU, peak RSS against no agent,
 # start-up and steady state apart). See docs/peers.md.
-#   benchmarks/peers.sh              full: sample app 100 x 6 rounds (>= 30 s) x 5 runs per side, small calls 1M x 3
+#   benchmarks/peers.sh              full: sample app 200 x 6 rounds (>= 30 s idle) x 5 runs per side, small calls 1M x 3
 #   benchmarks/peers.sh --quick      a smoke test: sample app 10 x 6 rounds x 1 run, small calls 200,000 x 1
 #   --no-build                       use the jars already built (benchmarks/run.sh --peers passes it)
 # JDKs: JDK17_HOME (default: the java on PATH) and JDK25_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64; skipped if
-# absent); PEERS_JDKS=17 runs only the first. PEERS_SIDES overrides the sides
-# (default none,memagent,memagent-bare,jfr,async). Extra Maven arguments: MVN_ARGS (e.g. MVN_ARGS=-o).
+# absent); PEERS_JDKS=17 runs only the first, PEERS_JDKS=25 only the second. PEERS_SIDES overrides the sides
+# (default none,memagent,memagent-bare,jfr,async), PEERS_RUNS the runs per side of both workloads. Extra Maven
+# arguments: MVN_ARGS (e.g. MVN_ARGS=-o).
 # Everything printed is kept in benchmarks/target/peers-<UTC time>.txt; per-run logs, .jfr, .collapsed and memagent's
 # figures under benchmarks/target/peers/.
 set -euo pipefail
@@ -24,11 +25,13 @@ for a in "$@"; do
 done
 JDK17_HOME=${JDK17_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 JDK25_HOME=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JDKS=("$JDK17_HOME")
+JDKS=()
+[[ "${PEERS_JDKS:-}" != "25" ]] && JDKS+=("$JDK17_HOME")
 [[ "${PEERS_JDKS:-}" != "17" && -x "$JDK25_HOME/bin/java" ]] && JDKS+=("$JDK25_HOME")
 SIDES=${PEERS_SIDES:-none,memagent,memagent-bare,jfr,async}
 if [[ -n "$QUICK" ]]; then SAMPLE=(1 10 6 2); SMALL=(1 200000);
-else SAMPLE=(5 100 6 10); SMALL=(3 1000000); fi   # runs, then the workload's arguments
+else SAMPLE=(5 200 6 10); SMALL=(3 1000000); fi   # runs, then the workload's arguments
+[[ -n "${PEERS_RUNS:-}" ]] && SAMPLE[0]=$PEERS_RUNS && SMALL[0]=$PEERS_RUNS
 
 if [[ -n "$BUILD" ]]; then
   # shellcheck disable=SC2086

@@ -71,6 +71,10 @@ public final class PeersRun {
         double steadyCpuS;
         double fetchWallS;
         double fetchCpuS;
+        double jitS;
+        double gcS;
+        long gcCount;
+        double toolThreadsCpuS;
         /** Bytes per operation as this run's tool attributes them (memagent: exact; peers: from stacks). */
         Map<String, Double> bytes = new LinkedHashMap<>();
         Map<String, Long> calls = new LinkedHashMap<>();
@@ -197,6 +201,12 @@ public final class PeersRun {
                     if (!timed) {
                         run.rssKib = Long.parseLong(f[2]);
                     }
+                }
+                case "where" -> {
+                    run.jitS = Long.parseLong(f[2]) / 1e3;
+                    run.gcS = Long.parseLong(f[3]) / 1e3;
+                    run.gcCount = Long.parseLong(f[4]);
+                    run.toolThreadsCpuS = Long.parseLong(f[5]) / 1e9;
                 }
                 case "fetch" -> {
                     run.fetchWallS = Long.parseLong(f[2]) / 1e9;
@@ -517,6 +527,21 @@ public final class PeersRun {
                     ratio(rs, none, r -> r.steadyWallS), median(rs, r -> r.steadyCpuS, ""),
                     ratio(rs, none, r -> r.steadyCpuS), ratio(rs, none, r -> r.wallS), ratio(rs, none, r -> r.cpuS),
                     Math.round(median(rs, r -> r.rssKib, "") / 1024));
+        }
+        System.out.println();
+        System.out.println("Where the steady state's time goes, " + workload + ", JDK " + System.getProperty("java.version")
+                + " (medians): the steady CPU over no agent's, JIT compilation time, GC pauses, and the CPU of the tool's"
+                + " own Java threads (memagent-*, JFR *; async-profiler has none)");
+        System.out.println("| side | steady CPU over no agent | JIT compilation | GC pauses (count) | tool's own threads' CPU |");
+        System.out.println("|---|---|---|---|---|");
+        double noneCpu = median(none, r -> r.steadyCpuS, "");
+        for (String side : sides) {
+            List<Run> rs = of(all, side);
+            if (!rs.isEmpty()) {
+                System.out.printf(Locale.ROOT, "| %s | %+.2f s | %.2f s | %.2f s (%.0f) | %.2f s |%n", label(side),
+                        median(rs, r -> r.steadyCpuS, "") - noneCpu, median(rs, r -> r.jitS, ""),
+                        median(rs, r -> r.gcS, ""), median(rs, r -> r.gcCount, ""), median(rs, r -> r.toolThreadsCpuS, ""));
+            }
         }
         if (workload.equals("sample") && !none.isEmpty()) {
             for (String side : List.of("memagent", "memagent-bare", "jfr", "async")) {

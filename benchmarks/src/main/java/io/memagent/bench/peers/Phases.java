@@ -25,12 +25,20 @@ final class Phases {
     private long warmWallMs;
     private long warmCpuNs;
     private long warmNano;
+    private long warmJitMs;
+    private long warmGcMs;
+    private long warmGcCount;
+    private long warmToolCpuNs;
 
     /** The end of the warm-up part: from here on is steady state. */
     void warmedUp() {
         warmNano = System.nanoTime();
         warmWallMs = System.currentTimeMillis() - jvmStartMs;
         warmCpuNs = OS.getProcessCpuTime();
+        warmJitMs = jitMs();
+        warmGcMs = gc(true);
+        warmGcCount = gc(false);
+        warmToolCpuNs = toolThreadsCpuNs();
     }
 
     /** The end of the work: prints both phases, peak RSS, then fetches memagent's figures if asked. */
@@ -40,6 +48,10 @@ final class Phases {
         System.out.printf(Locale.ROOT, "PEERS|startup|%d|%d%n", warmWallMs * 1_000_000L, warmCpuNs);
         System.out.printf(Locale.ROOT, "PEERS|steady|%d|%d%n", steadyWallNs, steadyCpuNs);
         System.out.printf(Locale.ROOT, "PEERS|hwm_kib|%d%n", vmHwmKib());
+        // Where steady-state time goes: JIT compilation, GC pauses, and the CPU of the profiler's own Java threads
+        // (memagent's, JFR's; async-profiler has none: its work runs in the app's threads' allocation paths).
+        System.out.printf(Locale.ROOT, "PEERS|where|%d|%d|%d|%d%n", jitMs() - warmJitMs, gc(true) - warmGcMs,
+                gc(false) - warmGcCount, toolThreadsCpuNs() - warmToolCpuNs);
         String api = System.getProperty("peers.api");
         if (api != null) {
             long t0 = System.nanoTime();
@@ -68,6 +80,31 @@ final class Phases {
             Thread.sleep(100);
         }
         return last;
+    }
+
+    private static long jitMs() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    }
+
+    private static long gc(boolean time) {
+        long sum = 0;
+        for (var b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, time ? b.getCollectionTime() : b.getCollectionCount());
+        }
+        return sum;
+    }
+
+    /** CPU of the live threads a profiler runs on: memagent's (memagent-*), JFR's (JFR *). */
+    private static long toolThreadsCpuNs() {
+        var threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && (info.getThreadName().startsWith("memagent") || info.getThreadName().startsWith("JFR "))) {
+                sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return sum;
     }
 
     static long vmHwmKib() {
