@@ -2,14 +2,22 @@
 # Runs every memagent benchmark and prints one table of ratios against the targets.
 #   benchmarks/run.sh            full: 3 JMH rounds per thread count, 21 start-up runs per side, 5 writer trials
 #   benchmarks/run.sh --quick    a few minutes: 1 JMH round, 11 start-up runs per side, 3 writer trials
+#   benchmarks/run.sh --peers    also memagent side by side with JFR and async-profiler (benchmarks/peers.sh: about
+#                                20 minutes per JDK in full, a smoke test with --quick; see docs/peers.md)
 # JDKs: JDK17_HOME (default: the java on PATH) and JDK25_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64; skipped if
 # absent). The writer benchmark needs PostgreSQL: BENCH_JDBC_URL (default jdbc:postgresql://127.0.0.1:5432/test) and
 # BENCH_JDBC_USER (default postgres); it works in a schema of its own and drops it. Extra Maven arguments: MVN_ARGS
 # (e.g. MVN_ARGS=-o). Everything printed is also kept in benchmarks/target/results-<UTC time>.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-QUICK=""
-[[ "${1:-}" == "--quick" ]] && QUICK="--quick"
+QUICK=""; PEERS=""
+for a in "$@"; do
+  case "$a" in
+    --quick) QUICK="--quick" ;;
+    --peers) PEERS=1 ;;
+    *) echo "unknown option $a" >&2; exit 2 ;;
+  esac
+done
 JDK17_HOME=${JDK17_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 JDK25_HOME=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 URL=${BENCH_JDBC_URL:-jdbc:postgresql://127.0.0.1:5432/test}
@@ -44,6 +52,10 @@ done
 for home in "${JDKS[@]}"; do
   "$home/bin/java" -cp "$BENCH" io.memagent.bench.FootprintRun "$AGENT" "$API" "$SAMPLER_S" "$FOOT_PAIRS" 2>&1 | tee -a "$LOG"
 done
+if [[ -n "$PEERS" ]]; then
+  # shellcheck disable=SC2086
+  benchmarks/peers.sh --no-build $QUICK 2>&1 | tee -a "$LOG"
+fi
 
 echo
 echo "Summary ($(date -u '+%Y-%m-%d %H:%M UTC'); every ratio measured side by side in one run)" | tee -a "$LOG"
