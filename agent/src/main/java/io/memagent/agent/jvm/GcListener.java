@@ -51,6 +51,19 @@ final class GcListener implements NotificationListener {
         }
     }
 
+    /** At shutdown, before the writer's last batch: a collection then would make a row nobody writes. */
+    void uninstall() {
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof NotificationEmitter emitter) {
+                try {
+                    emitter.removeNotificationListener(this);
+                } catch (javax.management.ListenerNotFoundException e) {
+                    // never installed on this one
+                }
+            }
+        }
+    }
+
     /** Bytes freed by all collections so far (heap used before minus after, summed). */
     long freedBytes() {
         return freedBytes.get();

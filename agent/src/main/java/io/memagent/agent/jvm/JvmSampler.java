@@ -97,9 +97,16 @@ public final class JvmSampler {
         executor.scheduleAtFixedRate(this::sampleSafely, 0, config.sampleIntervalMs(), TimeUnit.MILLISECONDS);
     }
 
+    /** Stops sampling and GC events, waiting briefly for a sample in progress: no row comes after this. */
     public void stop() {
+        gcListener.uninstall();
         if (executor != null) {
             executor.shutdownNow();
+            try {
+                executor.awaitTermination(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
