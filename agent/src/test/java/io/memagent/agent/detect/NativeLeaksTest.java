@@ -68,8 +68,13 @@ class NativeLeaksTest {
         // The larger of the slope over the window (~59 MiB) and the rise within 5 minutes (the 2 minutes so far).
         assertTrue(last.leakedBytes() >= 58 * MB && last.leakedBytes() <= 120 * MB, "growth: " + last.leakedBytes());
         assertEquals(1, d.openLeaks());
-        // Growth stops: resolved half a window later.
-        for (int i = 0; i < 40; i++, t += 1000) {
+        // Growth stops: the slope rule fails once the window is flat, but the 120 MiB stand 100 MiB above the lowest
+        // point of the last 5 minutes until it leaves them; resolved half a window after neither rule holds.
+        for (int i = 0; i < 200; i++, t += 1000) {
+            d.onSample(sample(t, 50 * MB, 520 * MB, i % 2 == 0 ? 120 * MB : -1));
+        }
+        assertEquals(1, d.openLeaks(), "still within 5 minutes of the low point");
+        for (int i = 0; i < 140; i++, t += 1000) {
             d.onSample(sample(t, 50 * MB, 520 * MB, i % 2 == 0 ? 120 * MB : -1));
         }
         assertTrue(summary().get(summary().size() - 1).endsWith("resolved"), summary().toString());
