@@ -80,7 +80,7 @@ public final class Config {
         p.add(Property.longRange("memagent.histogram.interval.ms", 0L, 0, 86_400_000,
                 "class histogram snapshot period (forces a full GC each time); `0` = only on demand"));
         p.add(Property.longRange("memagent.nmt.interval.ms", 60_000L, 100, 86_400_000,
-                "with `-XX:NativeMemoryTracking=summary` or `detail`: how often native memory per category is read (`VM.native_memory summary`, ~0.1-0.3 ms each)"));
+                "with `-XX:NativeMemoryTracking=summary` or `detail`: how often native memory per category is read (`VM.native_memory summary`: 1-2 ms each, the first up to 0.35 s as it starts the platform MBean server)"));
         p.add(Property.longRange("memagent.container.memory.limit.bytes", null, 1_048_576, Long.MAX_VALUE / 2,
                 "the memory limit the resident set is measured against, where the cgroup's is not visible or not the one that matters; unset = the cgroup's, else physical memory"));
         p.add(Property.longRange("memagent.http.port", null, 0, 65_535, "HTTP API and dashboard port; unset = off; `0` = any free port (logged)"));

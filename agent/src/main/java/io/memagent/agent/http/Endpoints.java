@@ -127,13 +127,15 @@ final class Endpoints {
         return m;
     }
 
-    /** The resident set at the last sample (null where the platform does not say) and its high-water mark. */
+    /**
+     * The resident set at the last sample (null where the platform does not say), its high-water mark, and the
+     * heap's committed size beside it (whose pages count in the resident set once touched).
+     */
     static Map<String, Object> process(JvmHistory jvm, JvmSample last) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("resident_bytes", last == null ? null : last.processRssBytes());
         p.put("resident_high_water_bytes", jvm.rssHighWater() > 0 ? jvm.rssHighWater() : null);
-        p.put("outside_heap_bytes", last == null || last.processRssBytes() == null ? null
-                : last.processRssBytes() - last.heapCommittedBytes());
+        p.put("heap_committed_bytes", last == null ? null : last.heapCommittedBytes());
         return p;
     }
 

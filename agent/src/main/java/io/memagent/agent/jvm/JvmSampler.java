@@ -49,6 +49,10 @@ public final class JvmSampler {
     private final long physicalMemory = physicalMemory();
     private boolean nativeTracking;
     private long lastNativeReadMs = Long.MIN_VALUE;
+    /** A limit rarely changes (an in-place resize): read once a minute, not every sample; each read walks up the groups. */
+    static final long CGROUP_LIMIT_EVERY_MS = 60_000;
+    private Long cgroupLimit;
+    private long cgroupLimitReadMs = Long.MIN_VALUE;
     private final Recommender recommender;
     private final GcListener gcListener;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -202,7 +206,12 @@ public final class JvmSampler {
             }
         }
         Long rss = processMemory.rssBytes();
-        Long cgroupLimit = cgroup == null ? null : cgroup.limitBytes();
+        if (cgroup != null && (cgroupLimitReadMs == Long.MIN_VALUE || nowMs - cgroupLimitReadMs >= CGROUP_LIMIT_EVERY_MS
+                || nowMs < cgroupLimitReadMs)) {
+            cgroupLimit = cgroup.limitBytes();
+            cgroupLimitReadMs = nowMs;
+        }
+        Long cgroupLimit = this.cgroupLimit;
         Long cgroupUsed = cgroup == null ? null : cgroup.usedBytes();
         Long configured = config.containerMemoryLimitBytes();
         Long limit = configured != null ? configured : cgroupLimit;

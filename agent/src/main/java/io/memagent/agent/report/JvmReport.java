@@ -21,9 +21,9 @@ public final class JvmReport {
         if (last == null || last.processRssBytes() == null) {
             return;
         }
-        sb.append(String.format(Locale.ROOT, "  resident set: %s at the last sample (high-water %s), %s of it outside the"
-                        + " heap's committed %s%n", Bytes.format(last.processRssBytes()), Bytes.format(history.rssHighWater()),
-                Bytes.format(last.processRssBytes() - last.heapCommittedBytes()), Bytes.format(last.heapCommittedBytes())));
+        sb.append(String.format(Locale.ROOT, "  resident set: %s at the last sample (high-water %s); heap committed %s"
+                        + " (resident once touched)%n", Bytes.format(last.processRssBytes()), Bytes.format(history.rssHighWater()),
+                Bytes.format(last.heapCommittedBytes())));
         String against = last.containerLimitBytes() != null ? "container limit " + Bytes.format(last.containerLimitBytes())
                 + " (" + history.containerLimitSource() + ")" : "no container limit; physical memory "
                 + Bytes.format(history.containerLimitAgainstBytes());
