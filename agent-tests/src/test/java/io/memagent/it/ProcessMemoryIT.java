@@ -68,23 +68,26 @@ class ProcessMemoryIT extends SchemaPerTest {
                 assertTrue(System.nanoTime() < deadline, "no NMT reading: " + http.json("/api/memory/status"));
                 Thread.sleep(100);
             }
-            // The resident set: the last sample's against /proc/<pid>/status, read just before and after fetching it,
-            // once the app has settled (start-up frees compiler arenas, the collector uncommits): the two reads agree
-            // within 2%.
+            // The resident set: a sample taken between two reads of /proc/<pid>/status that agree within 2%. Early on the
+            // resident set moves by tens of MB within a second (the collector shrinks the heap, compiler arenas are
+            // freed), so the reads must bracket the sample, and be taken once it has settled.
             long before;
             long after;
+            long readAt;
             JsonNode sample;
             int tries = 0;
             do {
-                Thread.sleep(tries++ == 0 ? 0 : 250);
                 before = vmRss(pid);
+                readAt = System.currentTimeMillis();
+                Thread.sleep(450); // two sample periods: the last sample is taken after the first read
                 sample = lastSample(http);
                 after = vmRss(pid);
-            } while (Math.abs(before - after) > before / 50 && tries < 40);
+            } while ((Math.abs(before - after) > before / 50
+                    || java.time.Instant.parse(sample.get("recorded_at").asText()).toEpochMilli() < readAt) && ++tries < 40);
             long sampled = sample.get("process_rss_bytes").asLong();
             long proc = (before + after) / 2;
-            System.out.printf("RSS: sample %d, /proc %d and %d (%.2f%%)%n", sampled, before, after,
-                    100.0 * (sampled - proc) / proc);
+            System.out.printf("RSS: sample %d, /proc %d and %d around it (%.2f%%), after %d tries%n", sampled, before, after,
+                    100.0 * (sampled - proc) / proc, tries + 1);
             assertTrue(Math.abs(sampled - proc) <= proc / 10, "within 10%: " + sampled + " vs " + before + "/" + after);
 
             // NMT: the agent's latest reading against jcmd's, taken between two readings of the agent's.
