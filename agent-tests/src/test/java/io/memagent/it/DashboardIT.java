@@ -34,6 +34,7 @@ class DashboardIT {
     void start() throws Exception {
         app = new LiveApp(AppRun.main(HttpApp.class).prop("memagent.http.port", 0)
                 .prop("memagent.sample.interval.ms", 200).prop("memagent.service.name", "dashboard-it")
+                .prop("memagent.container.memory.limit.bytes", 512L << 20) // a limit line on the heap chart
                 .prop("memagent.include", "io.memagent.testapps.HttpApp$Overloads#work"));
         app.awaitLine("ready");
         http = HttpClientForTests.of(app);
@@ -85,6 +86,15 @@ class DashboardIT {
             // The heap chart: a used line and a committed line, drawn as SVG paths.
             assertTrue(dom.matches("(?s).*<svg id=\"heap-chart\".*<path d=\"M[0-9.]+ [0-9.]+ L.*class=\"used\".*</svg>.*"),
                     "a heap chart with a line:\n" + dom);
+            // The resident set as a line, and the container's limit, on the same chart (Linux gives the resident set).
+            if (Files.isReadable(Path.of("/proc/self/status"))) {
+                assertTrue(dom.matches("(?s).*<svg id=\"heap-chart\".*<path d=\"M[0-9.]+ [0-9.]+ L[^\"]*\" class=\"rss\".*</svg>.*"),
+                        "the resident set's line:\n" + dom);
+                assertTrue(dom.matches("(?s).*<span id=\"rss\"[^>]*>RSS [0-9.]+ MiB of limit 512.0 MiB - \\w+</span>.*"),
+                        "the resident set against the limit in the header:\n" + dom);
+            }
+            assertTrue(dom.matches("(?s).*<svg id=\"heap-chart\".*<path d=\"M[0-9.]+ [0-9.]+ L[^\"]*\" class=\"limit\".*</svg>.*"),
+                    "the limit's line:\n" + dom);
 
             Path png = Path.of("target", "dashboard.png").toAbsolutePath();
             Files.deleteIfExists(png);

@@ -9,6 +9,7 @@ import io.memagent.agent.detect.HeapSpikes;
 import io.memagent.agent.detect.OperationDeltas;
 import io.memagent.agent.detect.HeapDumper;
 import io.memagent.agent.detect.LeakDetector;
+import io.memagent.agent.detect.NativeLeaks;
 import io.memagent.agent.detect.Recommender;
 import io.memagent.agent.detect.ResourceLeaks;
 import io.memagent.agent.detect.RiskScore;
@@ -64,6 +65,7 @@ public final class AgentRuntime {
     private final ClassHistogram histogram = new ClassHistogram(System::currentTimeMillis);
     private final LeakDetector leaks;
     private final ResourceLeaks resourceLeaks;
+    private final NativeLeaks nativeLeaks;
     private final RiskScore risk;
 
     private AgentRuntime(Config config, RunInfo run, OperationRegistry registry) {
@@ -90,6 +92,9 @@ public final class AgentRuntime {
         sampler.addListener(leaks::onSample);
         this.resourceLeaks = new ResourceLeaks(config, detections);
         sampler.addListener(resourceLeaks::onSample);
+        this.nativeLeaks = new NativeLeaks(config, detections,
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime(), jvmHistory::nativeMemory);
+        sampler.addListener(nativeLeaks::onSample);
         this.risk = new RiskScore(jvmHistory, this::leaks, spikes, System::currentTimeMillis);
         OperationDeltas deltas = new OperationDeltas(aggregator::summaries);
         sampler.addListener(new HeapSpikes(config, spikes, deltas, aggregator::collectNow)::onSample);
@@ -230,6 +235,7 @@ public final class AgentRuntime {
             histogram.stop();
             leaks.flush(System.currentTimeMillis());
             resourceLeaks.flush(System.currentTimeMillis());
+            nativeLeaks.flush(System.currentTimeMillis());
             aggregator.stop();
             spikes.stop(Math.min(2_000, Math.max(0, deadlineMs - System.currentTimeMillis())));
             sink.close(Math.max(0, deadlineMs - System.currentTimeMillis()));
@@ -266,6 +272,7 @@ public final class AgentRuntime {
     private java.util.List<io.memagent.agent.detect.LeakRow> leaks() {
         java.util.List<io.memagent.agent.detect.LeakRow> all = new java.util.ArrayList<>(leaks.leaks());
         all.addAll(resourceLeaks.leaks());
+        all.addAll(nativeLeaks.leaks());
         return all;
     }
 

@@ -61,13 +61,16 @@ public final class Config {
         p.add(Property.longRange("memagent.spike.high.mb", 50L, 1, 1_048_576, "bytes in one call (MiB) that make a `high` spike"));
         p.add(Property.longRange("memagent.spike.critical.mb", 100L, 1, 1_048_576, "bytes in one call (MiB) that make a `critical` spike"));
         p.add(Property.longRange("memagent.spike.consecutive.limit", 3L, 1, 1_000_000, "consecutive spikes of one operation that raise an alert"));
-        p.add(Property.longRange("memagent.leak.growth.mb.per.hour", 50L, 1, 1_048_576, "old-generation growth after GC (MiB/hour) that counts as a leak"));
+        p.add(Property.longRange("memagent.leak.growth.mb.per.hour", 50L, 1, 1_048_576,
+                "old-generation growth after GC, or native memory growth outside the heap (MiB/hour), that counts as a leak"));
         p.add(Property.text("memagent.heapdump.dir", "memagent-dumps", "where heap dumps go (created 0700, files 0600; an existing one must be yours and not group/world-writable, else dumps are off)", false));
         p.add(Property.bool("memagent.heapdump.on.critical", false, "dump the heap on a critical spike (rate-limited)"));
         p.add(Property.longRange("memagent.heapdump.interval.minutes", 30L, 0, 10_080,
                 "at most one automatic heap dump per this many minutes (`0` = no limit)"));
         p.add(Property.longRange("memagent.leak.window.ms", 1_800_000L, 1_000, 86_400_000,
-                "sliding window of old-generation-after-GC samples the leak slope is fitted over"));
+                "sliding window of old-generation-after-GC (and native memory) samples the leak slope is fitted over"));
+        p.add(Property.longRange("memagent.leak.native.warmup.ms", 300_000L, 0, 86_400_000,
+                "native leaks are looked for only this long after the JVM started: start-up grows native memory (JIT code, classes, first touch of the heap) without leaking"));
         p.add(Property.longRange("memagent.leak.threads.growth", 100L, 1, 1_000_000,
                 "live threads above the baseline (the fewest seen in the first minute) that count as a thread leak"));
         p.add(Property.longRange("memagent.leak.classes.growth", 10_000L, 1, 100_000_000,
@@ -76,6 +79,10 @@ public final class Config {
                 "standard deviations from an operation's baseline bytes per call that make an `allocation_anomaly` alert"));
         p.add(Property.longRange("memagent.histogram.interval.ms", 0L, 0, 86_400_000,
                 "class histogram snapshot period (forces a full GC each time); `0` = only on demand"));
+        p.add(Property.longRange("memagent.nmt.interval.ms", 60_000L, 100, 86_400_000,
+                "with `-XX:NativeMemoryTracking=summary` or `detail`: how often native memory per category is read (`VM.native_memory summary`: 1-2 ms each, the first up to 0.35 s as it starts the platform MBean server)"));
+        p.add(Property.longRange("memagent.container.memory.limit.bytes", null, 1_048_576, Long.MAX_VALUE / 2,
+                "the memory limit the resident set is measured against, where the cgroup's is not visible or not the one that matters; unset = the cgroup's, else physical memory"));
         p.add(Property.longRange("memagent.http.port", null, 0, 65_535, "HTTP API and dashboard port; unset = off; `0` = any free port (logged)"));
         p.add(Property.text("memagent.http.host", "127.0.0.1", "HTTP bind address; a host that resolves to any non-loopback address requires a token", false));
         p.add(Property.text("memagent.http.token", null,
@@ -376,6 +383,19 @@ public final class Config {
 
     public int anomalyK() {
         return (int) longValue("memagent.anomaly.k");
+    }
+
+    public long leakNativeWarmupMs() {
+        return longValue("memagent.leak.native.warmup.ms");
+    }
+
+    public long nmtIntervalMs() {
+        return longValue("memagent.nmt.interval.ms");
+    }
+
+    /** The configured container memory limit, or null to use the cgroup's (or physical memory). */
+    public Long containerMemoryLimitBytes() {
+        return (Long) values.get("memagent.container.memory.limit.bytes");
     }
 
     /** 0 when periodic class histograms are off. */

@@ -126,29 +126,12 @@ public final class LeakDetector {
         long span = n == 0 ? 0 : t[n - 1] - t[0];
         boolean slopeLeak = false;
         if (n >= MIN_POINTS && span >= windowMs / 2) {
-            int k = n / 3;
-            double maxFirst = Double.NEGATIVE_INFINITY;
-            double minLast = Double.POSITIVE_INFINITY;
-            for (int i = 0; i < k; i++) {
-                maxFirst = Math.max(maxFirst, y[i]);
-                minLast = Math.min(minLast, y[n - 1 - i]);
-            }
-            slopeLeak = fit.slopePerHour() > growthPerHour && fit.r2() >= MIN_R2 && minLast > maxFirst
+            slopeLeak = fit.slopePerHour() > growthPerHour && fit.r2() >= MIN_R2 && floorRose(y, n)
                     && ownGrowthPerHour(now - windowMs) > growthPerHour;
         }
         long fastRise = 0;
         if (n >= FAST_CONFIRM_POINTS + 1) {
-            double low = Double.POSITIVE_INFINITY;
-            for (int i = 0; i < n; i++) {
-                if (t[i] >= now - FAST_WINDOW_MS) {
-                    low = Math.min(low, y[i]);
-                }
-            }
-            double confirmed = Double.POSITIVE_INFINITY;
-            for (int i = n - FAST_CONFIRM_POINTS; i < n; i++) {
-                confirmed = Math.min(confirmed, y[i]);
-            }
-            fastRise = Math.min((long) (confirmed - low), ownRise(now - FAST_WINDOW_MS));
+            fastRise = Math.min(confirmedRise(t, y, n, now), ownRise(now - FAST_WINDOW_MS));
         }
         boolean fastLeak = fastRise >= FAST_BYTES;
         if (slopeLeak || fastLeak) {
@@ -184,6 +167,42 @@ public final class LeakDetector {
                     last.stackTrace(), last.contextJson(), last.severity(), true, now, last.detectedAtMs(), 0), now);
             oldGen = null;
         }
+    }
+
+    /**
+     * The least-squares rule's second half: the floor rose, the lowest of the last third of the
+     * points above the highest of the first third. A level that saws up and down does not pass.
+     */
+    static boolean floorRose(double[] y, int n) {
+        int k = n / 3;
+        double maxFirst = Double.NEGATIVE_INFINITY;
+        double minLast = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < k; i++) {
+            maxFirst = Math.max(maxFirst, y[i]);
+            minLast = Math.min(minLast, y[n - 1 - i]);
+        }
+        return minLast > maxFirst;
+    }
+
+    /**
+     * The fast rule's rise: the lowest of the last {@link #FAST_CONFIRM_POINTS} points minus the
+     * lowest point of the last {@link #FAST_WINDOW_MS}; needs at least one point more than that.
+     */
+    static long confirmedRise(long[] t, double[] y, int n, long now) {
+        if (n < FAST_CONFIRM_POINTS + 1) {
+            return 0;
+        }
+        double low = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            if (t[i] >= now - FAST_WINDOW_MS) {
+                low = Math.min(low, y[i]);
+            }
+        }
+        double confirmed = Double.POSITIVE_INFINITY;
+        for (int i = n - FAST_CONFIRM_POINTS; i < n; i++) {
+            confirmed = Math.min(confirmed, y[i]);
+        }
+        return (long) (confirmed - low);
     }
 
     /**

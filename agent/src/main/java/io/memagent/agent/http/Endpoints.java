@@ -92,6 +92,9 @@ final class Endpoints {
         h.put("state", last == null ? null : last.memoryState());
         h.put("high_water_bytes", src.jvm().heapUsedHighWater());
         m.put("heap", h);
+        m.put("process", process(src.jvm(), last));
+        m.put("container", container(src.jvm(), last));
+        m.put("native_memory", nativeMemory(src.jvm()));
         long gcCount = 0;
         long gcMs = 0;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -122,6 +125,50 @@ final class Endpoints {
         WriterStats w = src.rows().stats();
         m.put("writer", Map.of("queue_depth", w.queueDepth(), "rows_dropped", w.droppedTotal()));
         return m;
+    }
+
+    /**
+     * The resident set at the last sample (null where the platform does not say), its high-water mark, and the
+     * heap's committed size beside it (whose pages count in the resident set once touched).
+     */
+    static Map<String, Object> process(JvmHistory jvm, JvmSample last) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("resident_bytes", last == null ? null : last.processRssBytes());
+        p.put("resident_high_water_bytes", jvm.rssHighWater() > 0 ? jvm.rssHighWater() : null);
+        p.put("heap_committed_bytes", last == null ? null : last.heapCommittedBytes());
+        return p;
+    }
+
+    /**
+     * The container's memory at the last sample: its limit (null when unlimited) and usage, and the
+     * resident set's utilization and state against the limit, or against physical memory without one.
+     */
+    static Map<String, Object> container(JvmHistory jvm, JvmSample last) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("limit_bytes", last == null ? null : last.containerLimitBytes());
+        c.put("used_bytes", last == null ? null : last.containerUsedBytes());
+        c.put("measured_against_bytes", jvm.containerLimitAgainstBytes() > 0 ? jvm.containerLimitAgainstBytes() : null);
+        c.put("limit_source", jvm.containerLimitSource());
+        c.put("utilization_pct", last == null ? null : last.containerUtilizationPct());
+        c.put("state", last == null ? null : last.containerState());
+        return c;
+    }
+
+    /** NMT's latest reading by category, or null without -XX:NativeMemoryTracking. */
+    static Map<String, Object> nativeMemory(JvmHistory jvm) {
+        io.memagent.agent.jvm.NativeMemory.Reading r = jvm.nativeMemory();
+        if (r == null) {
+            return null;
+        }
+        Map<String, Object> n = new LinkedHashMap<>();
+        n.put("read_at", Instant.ofEpochMilli(r.atMs()).toString());
+        n.put("committed_bytes", r.totalCommittedBytes());
+        n.put("committed_outside_heap_bytes", r.outsideHeapBytes());
+        n.put("categories", r.committedByCategory());
+        n.put("readings", jvm.nativeReadings());
+        n.put("read_cost_micros", jvm.nativeReadMicros());
+        n.put("first_read_cost_micros", jvm.nativeFirstReadMicros());
+        return n;
     }
 
     /**
@@ -241,6 +288,18 @@ final class Endpoints {
             }
         }
         m.put("state_changes", changes);
+        List<Object> containerChanges = new ArrayList<>();
+        for (JvmHistory.StateChange c : h.containerStateChanges()) {
+            if (sinceMs == null || c.atMs() >= sinceMs) {
+                Map<String, Object> cm = new LinkedHashMap<>();
+                cm.put("at", Instant.ofEpochMilli(c.atMs()).toString());
+                cm.put("from", c.from());
+                cm.put("to", c.to());
+                cm.put("utilization_pct", c.utilizationPct());
+                containerChanges.add(cm);
+            }
+        }
+        m.put("container_state_changes", containerChanges);
         return m;
     }
 

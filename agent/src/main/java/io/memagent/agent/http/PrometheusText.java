@@ -207,6 +207,7 @@ final class PrometheusText {
                 sample("memagent_jvm_heap_state", label("state", state), state.equals(s.memoryState()) ? 1 : 0);
             }
         }
+        outsideHeap(s);
         header("memagent_jvm_gc_collections_total", "counter", "Collections per collector.");
         List<GarbageCollectorMXBean> gcs = ManagementFactory.getGarbageCollectorMXBeans();
         for (GarbageCollectorMXBean gc : gcs) {
@@ -219,6 +220,42 @@ final class PrometheusText {
         single("memagent_jvm_threads", "gauge", "Live threads.", ManagementFactory.getThreadMXBean().getThreadCount());
         single("memagent_jvm_classes_loaded", "gauge", "Classes loaded now.",
                 ManagementFactory.getClassLoadingMXBean().getLoadedClassCount());
+    }
+
+    /** The process's resident set, the container's limit and usage, and NMT's categories. */
+    private void outsideHeap(JvmSample s) {
+        if (s != null && s.processRssBytes() != null) {
+            single("memagent_process_resident_memory_bytes", "gauge",
+                    "The process's resident set (Linux VmRSS), at the last sample.", s.processRssBytes());
+        }
+        if (s != null && s.containerLimitBytes() != null) {
+            single("memagent_container_memory_limit_bytes", "gauge",
+                    "The container's memory limit (cgroup memory.max / memory.limit_in_bytes, or the configured one).",
+                    s.containerLimitBytes());
+        }
+        if (s != null && s.containerUsedBytes() != null) {
+            single("memagent_container_memory_used_bytes", "gauge",
+                    "The container's memory usage, page cache included (cgroup memory.current / memory.usage_in_bytes).",
+                    s.containerUsedBytes());
+        }
+        if (s != null && s.containerUtilizationPct() != null) {
+            single("memagent_container_memory_utilization_ratio", "gauge",
+                    "The resident set over the container's limit (physical memory without one), 0 to 1, at the last sample.",
+                    s.containerUtilizationPct() / 100.0);
+            header("memagent_container_memory_state", "gauge",
+                    "1 for the container memory state at the last sample, 0 for the others.");
+            for (String state : STATES) {
+                sample("memagent_container_memory_state", label("state", state), state.equals(s.containerState()) ? 1 : 0);
+            }
+        }
+        io.memagent.agent.jvm.NativeMemory.Reading nmt = src.jvm().nativeMemory();
+        if (nmt != null) {
+            header("memagent_native_memory_committed_bytes", "gauge",
+                    "Native memory committed per NMT category (the Java heap is one; their sum is NMT's total), at the last reading.");
+            for (Map.Entry<String, Long> e : nmt.committedByCategory().entrySet()) {
+                sample("memagent_native_memory_committed_bytes", label("category", e.getKey()), e.getValue());
+            }
+        }
     }
 
     private void writer(WriterStats w) {

@@ -43,6 +43,16 @@ public final class JvmSampler {
     private final JvmHistory history;
     private final RowSink sink;
     private final HeapStateAlerts alerts;
+    private final HeapStateAlerts containerAlerts;
+    private final ProcessMemory processMemory = ProcessMemory.self();
+    private final CgroupMemory cgroup = CgroupMemory.locate(java.nio.file.Path.of("/"));
+    private final long physicalMemory = physicalMemory();
+    private boolean nativeTracking;
+    private long lastNativeReadMs = Long.MIN_VALUE;
+    /** A limit rarely changes (an in-place resize): read once a minute, not every sample; each read walks up the groups. */
+    static final long CGROUP_LIMIT_EVERY_MS = 60_000;
+    private Long cgroupLimit;
+    private long cgroupLimitReadMs = Long.MIN_VALUE;
     private final Recommender recommender;
     private final GcListener gcListener;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -64,6 +74,9 @@ public final class JvmSampler {
         this.history = history;
         this.sink = sink;
         this.alerts = new HeapStateAlerts(sink);
+        this.containerAlerts = new HeapStateAlerts(sink, "container_memory_");
+        String nmt = NativeMemory.trackingLevel();
+        this.nativeTracking = nmt != null && !nmt.equals("off");
         this.recommender = recommender;
         this.gcListener = new GcListener(history, sink);
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -108,6 +121,34 @@ public final class JvmSampler {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Physical memory: Linux's MemTotal (the only platform with a resident set to measure against it), else the
+     * OperatingSystemMXBean's figure. Not the bean on Linux: its first use sets up the JDK's own container metrics,
+     * ~13 ms on the sampler's first sample, which delays the detectors' first look at the app; 0 if unknown.
+     */
+    private static long physicalMemory() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return ProcessMemory.parseVmRss("VmRSS:" + line.substring("MemTotal:".length()));
+                }
+            }
+        } catch (Exception | Error e) {
+            // not Linux
+        }
+        try {
+            java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+            return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize() : 0;
+        } catch (Throwable t) {
+            return 0;
+        }
+    }
+
+    /** The cgroup the process's memory is limited by, or null (not Linux, no memory controller). */
+    public CgroupMemory cgroup() {
+        return cgroup;
     }
 
     /** The old generation's usage now (the pools' current usage, not after their last collection). */
@@ -172,6 +213,44 @@ public final class JvmSampler {
                 oldAfterGc = (oldAfterGc == null ? 0 : oldAfterGc) + after.getUsed();
             }
         }
+        NativeMemory.Reading nmt = null;
+        if (nativeTracking && (lastNativeReadMs == Long.MIN_VALUE || nowMs - lastNativeReadMs >= config.nmtIntervalMs())) {
+            lastNativeReadMs = nowMs;
+            try {
+                nmt = NativeMemory.read(nowMs);
+                history.nativeMemoryRead(nmt);
+            } catch (Throwable t) {
+                nativeTracking = false;
+                AgentLog.warn("native memory tracking is on but its summary could not be read; samples carry no native"
+                        + " memory by category: " + t);
+            }
+        }
+        Long rss = processMemory.rssBytes();
+        if (cgroup != null && (cgroupLimitReadMs == Long.MIN_VALUE || nowMs - cgroupLimitReadMs >= CGROUP_LIMIT_EVERY_MS
+                || nowMs < cgroupLimitReadMs)) {
+            cgroupLimit = cgroup.limitBytes();
+            cgroupLimitReadMs = nowMs;
+        }
+        Long cgroupLimit = this.cgroupLimit;
+        Long cgroupUsed = cgroup == null ? null : cgroup.usedBytes();
+        Long configured = config.containerMemoryLimitBytes();
+        Long limit = configured != null ? configured : cgroupLimit;
+        long against = limit != null ? limit : physicalMemory;
+        history.containerLimit(configured != null ? "configured" : cgroupLimit != null ? "cgroup v" + cgroup.version()
+                : "physical memory", against);
+        Double containerPct = null;
+        String containerState = null;
+        if (rss != null && against > 0) {
+            double pct = 100.0 * rss / against;
+            containerPct = pct;
+            HeapState cs = HeapState.of(pct, config);
+            containerState = cs.label();
+            HeapState before = containerAlerts.observe(cs, nowMs, (from, to) -> containerAlert(from, to, pct, rss,
+                    against, limit == null, used, committed, utilization));
+            if (before != null) {
+                history.addContainerStateChange(new JvmHistory.StateChange(nowMs, before.label(), cs.label(), pct));
+            }
+        }
         long now = System.nanoTime();
         long freed = gcListener.freedBytes();
         Long rate = null;
@@ -185,6 +264,26 @@ public final class JvmSampler {
         return new JvmSample(nowMs, committed, used, max, memory.getNonHeapMemoryUsage().getUsed(),
                 metaspace != null ? metaspace.getUsage().getUsed() : null, oldAfterGc,
                 direct != null ? direct.getMemoryUsed() : null, mapped != null ? mapped.getMemoryUsed() : null, gcCount,
-                gcTime, threads.getThreadCount(), classes.getLoadedClassCount(), rate, utilization, state.label());
+                gcTime, threads.getThreadCount(), classes.getLoadedClassCount(), rate, utilization, state.label(), rss,
+                limit, cgroupUsed, containerPct, containerState, nmt == null ? null : nmt.totalCommittedBytes(),
+                nmt == null ? null : nmt.json());
+    }
+
+    /** "heap 40%, container 93%": the alert says what outside the heap holds the memory. */
+    private HeapStateAlerts.Text containerAlert(HeapState from, HeapState to, double pct, long rss, long against,
+                                                boolean physical, long heapUsed, long heapCommitted, double heapPct) {
+        OutsideHeap.Consumers top = OutsideHeap.now(history.nativeMemory());
+        String what = physical ? "physical memory" : "the container's memory limit";
+        String message = String.format(java.util.Locale.ROOT,
+                "process resident memory %.1f%% of %s (%s of %s) entered %s (was %s); heap %.1f%% used;"
+                        + " largest outside the heap%s: %s", pct, what, io.memagent.agent.report.Bytes.format(rss),
+                io.memagent.agent.report.Bytes.format(against), to.label(), from.label(), heapPct,
+                top.source().equals("native_memory_tracking") ? " (native memory tracking)" : "", top.text(4));
+        String context = String.format(java.util.Locale.ROOT, "{\"utilization_pct\":%.2f,\"process_rss_bytes\":%d,"
+                        + "\"limit_bytes\":%d,\"limit_source\":\"%s\",\"heap_utilization_pct\":%.2f,\"heap_used_bytes\":%d,"
+                        + "\"heap_committed_bytes\":%d,\"previous_state\":\"%s\",\"outside_heap_source\":\"%s\","
+                        + "\"largest_outside_heap\":%s}", pct, rss, against, history.containerLimitSource(), heapPct,
+                heapUsed, heapCommitted, from.label(), top.source(), top.json(6));
+        return new HeapStateAlerts.Text(message, context);
     }
 }

@@ -148,6 +148,7 @@ public final class DbReport {
                 m.put("last_state", rs.getString(5));
             }
         }
+        outsideHeap(m);
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(sum(duration_ms), 0),"
                 + " coalesce(max(duration_ms), 0) FROM " + schema + ".gc_events WHERE service_name = ? AND occurred_at >= ?")) {
             ps.setString(1, service);
@@ -160,6 +161,50 @@ public final class DbReport {
             }
         }
         return m;
+    }
+
+    /**
+     * The resident set's peak, the container's limit, its highest utilization and last state, and
+     * NMT's last total; nulls for a schema written before the columns existed (migration V6).
+     */
+    private void outsideHeap(Map<String, Object> m) throws SQLException {
+        for (String k : List.of("process_rss_peak_bytes", "container_memory_limit_bytes", "container_memory_peak_utilization_pct",
+                "container_memory_last_state", "native_memory_committed_bytes")) {
+            m.put(k, null);
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM information_schema.columns WHERE"
+                + " table_schema = ? AND table_name = 'memory_metrics' AND column_name = 'process_rss_bytes'")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) == 0) {
+                    return;
+                }
+            }
+        }
+        String t = schema + ".memory_metrics WHERE service_name = ? AND recorded_at >= ?";
+        String sql = "SELECT max(process_rss_bytes), max(container_memory_utilization_pct),"
+                + " (SELECT container_memory_limit_bytes FROM " + t + " AND container_memory_limit_bytes IS NOT NULL"
+                + " ORDER BY recorded_at DESC LIMIT 1),"
+                + " (SELECT container_memory_state FROM " + t + " AND container_memory_state IS NOT NULL"
+                + " ORDER BY recorded_at DESC LIMIT 1),"
+                + " (SELECT native_memory_committed_bytes FROM " + t + " AND native_memory_committed_bytes IS NOT NULL"
+                + " ORDER BY recorded_at DESC LIMIT 1) FROM " + t;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < 4; i++) {
+                ps.setString(2 * i + 1, service);
+                ps.setTimestamp(2 * i + 2, since);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                m.put("process_rss_peak_bytes", nullableLong(rs, 1));
+                double pct = rs.getDouble(2);
+                m.put("container_memory_peak_utilization_pct", rs.wasNull() ? null : pct);
+                m.put("container_memory_limit_bytes", nullableLong(rs, 3));
+                m.put("container_memory_last_state", rs.getString(4));
+                m.put("native_memory_committed_bytes", nullableLong(rs, 5));
+            }
+        }
     }
 
     public String render(String format) throws SQLException {
@@ -230,6 +275,16 @@ public final class DbReport {
                 jvm.get("average_utilization_pct") == null ? "-" : String.format(Locale.ROOT, "%.1f%%",
                         (Double) jvm.get("average_utilization_pct")), jvm.get("last_state"), (Long) jvm.get("gc_collections"),
                 (Long) jvm.get("gc_time_ms"), (Long) jvm.get("gc_longest_ms")));
+        if (jvm.get("process_rss_peak_bytes") != null) {
+            sb.append(String.format(Locale.ROOT, "Memory beyond the heap: resident set peak %s; container limit %s, resident set"
+                            + " at most %s of it (or of physical memory), last state %s; native memory committed (NMT) %s%n",
+                    bytes(jvm.get("process_rss_peak_bytes")), jvm.get("container_memory_limit_bytes") == null ? "none"
+                            : bytes(jvm.get("container_memory_limit_bytes")),
+                    jvm.get("container_memory_peak_utilization_pct") == null ? "-" : String.format(Locale.ROOT, "%.1f%%",
+                            (Double) jvm.get("container_memory_peak_utilization_pct")),
+                    jvm.get("container_memory_last_state"), jvm.get("native_memory_committed_bytes") == null ? "not tracked"
+                            : bytes(jvm.get("native_memory_committed_bytes"))));
+        }
         sb.append("Rows dropped by the agent: ").append(dropped).append('\n');
         return sb.toString();
     }

@@ -16,6 +16,42 @@ public final class JvmReport {
     private JvmReport() {
     }
 
+    /** The resident set, the container's limit and usage, and NMT's categories at the last reading. */
+    private static void outsideHeap(StringBuilder sb, JvmHistory history, JvmSample last) {
+        if (last == null || last.processRssBytes() == null) {
+            return;
+        }
+        sb.append(String.format(Locale.ROOT, "  resident set: %s at the last sample (high-water %s); heap committed %s"
+                        + " (resident once touched)%n", Bytes.format(last.processRssBytes()), Bytes.format(history.rssHighWater()),
+                Bytes.format(last.heapCommittedBytes())));
+        String against = last.containerLimitBytes() != null ? "container limit " + Bytes.format(last.containerLimitBytes())
+                + " (" + history.containerLimitSource() + ")" : "no container limit; physical memory "
+                + Bytes.format(history.containerLimitAgainstBytes());
+        sb.append(String.format(Locale.ROOT, "  %s: resident set %.1f%% of it (%s)%s%n", against,
+                last.containerUtilizationPct() == null ? 0.0 : last.containerUtilizationPct(), last.containerState(),
+                last.containerUsedBytes() == null ? "" : "; the container's usage (page cache included) "
+                        + Bytes.format(last.containerUsedBytes())));
+        io.memagent.agent.jvm.NativeMemory.Reading nmt = history.nativeMemory();
+        if (nmt != null) {
+            io.memagent.agent.jvm.NativeMemory.Reading first = history.nativeMemoryFirst();
+            StringBuilder cats = new StringBuilder();
+            int i = 0;
+            for (java.util.Map.Entry<String, Long> e : nmt.committedByCategory().entrySet()) {
+                if (i++ == 8) {
+                    break;
+                }
+                long was = first == null ? e.getValue() : first.committedByCategory().getOrDefault(e.getKey(), 0L);
+                cats.append(i > 1 ? ", " : "").append(e.getKey()).append(' ').append(Bytes.format(e.getValue()));
+                if (e.getValue() != was) {
+                    cats.append(" (").append(e.getValue() > was ? "+" : "-").append(Bytes.format(Math.abs(e.getValue() - was)))
+                            .append(')');
+                }
+            }
+            sb.append(String.format(Locale.ROOT, "  native memory committed (NMT): %s; %s (changes since the first reading)%n",
+                    Bytes.format(nmt.totalCommittedBytes()), cats));
+        }
+    }
+
     public static String render(JvmHistory history, List<String> oldGenPools) {
         StringBuilder sb = new StringBuilder("JVM:\n");
         long peak = 0;
@@ -47,6 +83,7 @@ public final class JvmReport {
                     Bytes.format(last.heapUsedBytes()), Bytes.format(last.heapCommittedBytes()), last.utilizationPct(),
                     last.memoryState(), last.threadCount(), last.loadedClassCount()));
         }
+        outsideHeap(sb, history, last);
         List<JvmHistory.StateChange> changes = history.stateChanges();
         if (changes.isEmpty()) {
             sb.append("  heap state: normal throughout\n");
@@ -56,8 +93,22 @@ public final class JvmReport {
                         Instant.ofEpochMilli(c.atMs()), c.utilizationPct()));
             }
         }
+        List<JvmHistory.StateChange> container = history.containerStateChanges();
+        if (last != null && last.containerState() != null) {
+            if (container.isEmpty()) {
+                sb.append("  container memory state: normal throughout\n");
+            }
+            for (JvmHistory.StateChange c : container) {
+                sb.append(String.format(Locale.ROOT, "  container memory state %s -> %s at %s (%.1f%%)%n", c.from(), c.to(),
+                        Instant.ofEpochMilli(c.atMs()), c.utilizationPct()));
+            }
+        }
         sb.append(String.format(Locale.ROOT, "  sampler: %d samples, %.1f us of CPU each%n", history.samplesTaken(),
                 history.samplerMicrosPerSample()));
+        if (history.nativeReadings() > 0) {
+            sb.append(String.format(Locale.ROOT, "  native memory tracking: %d readings, %.0f us each (the first %.0f us)%n",
+                    history.nativeReadings(), history.nativeReadMicros(), history.nativeFirstReadMicros()));
+        }
         return sb.toString();
     }
 }

@@ -107,6 +107,18 @@ public final class CopyLine {
         return this;
     }
 
+    /** A nullable double precision column. */
+    public CopyLine decimal(Double value) {
+        if (value == null) {
+            if (capture(null)) {
+                return this;
+            }
+            next().append("\\N");
+            return this;
+        }
+        return decimal(value.doubleValue());
+    }
+
     public CopyLine bool(boolean value) {
         if (capture(value)) {
             return this;
@@ -145,6 +157,18 @@ public final class CopyLine {
             return this;
         }
         return text(json == null ? "{}" : json);
+    }
+
+    /** A nullable jsonb column: null stays SQL NULL (where {@link #json} writes {@code {}}). */
+    public CopyLine jsonOrNull(String json) {
+        if (json == null) {
+            if (capture(null)) {
+                return this;
+            }
+            next().append("\\N");
+            return this;
+        }
+        return json(json);
     }
 
     public void end() {
