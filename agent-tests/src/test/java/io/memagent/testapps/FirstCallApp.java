@@ -30,9 +30,11 @@ public class FirstCallApp {
         AtomicLong maxState = new AtomicLong();
         AtomicLong maxSlot = new AtomicLong();
         AtomicLong maxSecond = new AtomicLong();
+        long[] states = new long[threads];
         AtomicLong maxPlain = new AtomicLong();
         Thread[] all = new Thread[threads];
         for (int i = 0; i < threads; i++) {
+            int index = i;
             all[i] = new Thread(() -> {
                 long a = THREADS.getCurrentThreadAllocatedBytes();
                 long b = THREADS.getCurrentThreadAllocatedBytes();
@@ -47,6 +49,7 @@ public class FirstCallApp {
                 maxFirst.accumulateAndGet(c - b, Math::max);
                 maxSlot.accumulateAndGet(d - c, Math::max);
                 maxState.accumulateAndGet((c - b) - (d - c), Math::max);
+                states[index] = (c - b) - (d - c);
                 maxSecond.accumulateAndGet(e - d, Math::max);
             });
             all[i].start();
@@ -54,6 +57,8 @@ public class FirstCallApp {
         }
         Truth.print("maxFirstCallBytes", maxFirst.get());
         Truth.print("maxStateBytes", maxState.get());
+        java.util.Arrays.sort(states);
+        Truth.print("medianStateBytes", states[threads / 2]);
         Truth.print("maxSlotBytes", maxSlot.get());
         Truth.print("maxLaterCallsBytes", maxSecond.get());
         Truth.print("maxPlainBytes", maxPlain.get());
