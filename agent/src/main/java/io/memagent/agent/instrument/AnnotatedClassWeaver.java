@@ -1,6 +1,5 @@
 package io.memagent.agent.instrument;
 
-import io.memagent.agent.AgentLog;
 import io.memagent.bootstrap.Recorder;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +46,26 @@ final class AnnotatedClassWeaver {
 
     AnnotatedClassWeaver(OperationRegistry registry) {
         this.registry = registry;
+    }
+
+    /** A parameter's type as a stack map frame entry (also for {@link SynchronizedMethods#monitorInBody}). */
+    static Object frameType(Type t) {
+        switch (t.getSort()) {
+            case Type.BOOLEAN:
+            case Type.BYTE:
+            case Type.CHAR:
+            case Type.SHORT:
+            case Type.INT:
+                return Opcodes.INTEGER;
+            case Type.FLOAT:
+                return Opcodes.FLOAT;
+            case Type.LONG:
+                return Opcodes.LONG;
+            case Type.DOUBLE:
+                return Opcodes.DOUBLE;
+            default:
+                return t.getSort() == Type.ARRAY ? t.getDescriptor() : t.getInternalName();
+        }
     }
 
     /** The outcome for one class: woven bytes, nothing to do, or Byte Buddy's to weave. */
@@ -242,7 +261,7 @@ final class AnnotatedClassWeaver {
                 return mv;
             }
             boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
-            MethodVisitor woven = new ProfiledMethod(mv, id, owner, isStatic, desc);
+            MethodVisitor woven = new ProfiledMethod(mv, id, isStatic, desc);
             return monitor ? SynchronizedMethods.monitorInBody(woven, owner, isStatic, desc, true) : woven;
         }
     }
@@ -252,46 +271,14 @@ final class AnnotatedClassWeaver {
         private final int operationId;
         /** The first slot after {@code this} and the parameters: the state's; the token's is the next. */
         private final int stateSlot;
-        /** Frame entries of {@code this} and the parameters (a long is one entry, two slots). */
-        private final Object[] parameterEntries;
         private final Label start = new Label();
         private final Label handler = new Label();
 
-        ProfiledMethod(MethodVisitor mv, int operationId, String owner, boolean isStatic, String desc) {
+        ProfiledMethod(MethodVisitor mv, int operationId, boolean isStatic, String desc) {
             super(Opcodes.ASM9, mv);
             this.operationId = operationId;
-            Type[] params = Type.getArgumentTypes(desc);
-            List<Object> entries = new ArrayList<>();
-            int slots = 0;
-            if (!isStatic) {
-                entries.add(owner);
-                slots = 1;
-            }
-            for (Type p : params) {
-                entries.add(frameType(p));
-                slots += p.getSize();
-            }
-            this.stateSlot = slots;
-            this.parameterEntries = entries.toArray();
-        }
-
-        private static Object frameType(Type t) {
-            switch (t.getSort()) {
-                case Type.BOOLEAN:
-                case Type.BYTE:
-                case Type.CHAR:
-                case Type.SHORT:
-                case Type.INT:
-                    return Opcodes.INTEGER;
-                case Type.FLOAT:
-                    return Opcodes.FLOAT;
-                case Type.LONG:
-                    return Opcodes.LONG;
-                case Type.DOUBLE:
-                    return Opcodes.DOUBLE;
-                default:
-                    return t.getSort() == Type.ARRAY ? t.getDescriptor() : t.getInternalName();
-            }
+            // Type#getArgumentsAndReturnSizes counts the slots of `this` too (bits 2 and up).
+            this.stateSlot = (Type.getArgumentsAndReturnSizes(desc) >> 2) - (isStatic ? 1 : 0);
         }
 
         private int shift(int slot) {
@@ -410,7 +397,4 @@ final class AnnotatedClassWeaver {
         }
     }
 
-    static void warnOnce(String className, Throwable t) {
-        AgentLog.once("weave:" + className, "could not instrument " + className + ": " + t);
-    }
 }

@@ -114,14 +114,7 @@ final class SynchronizedMethods {
             locals.add(owner);
         }
         for (Type p : Type.getArgumentTypes(descriptor)) {
-            switch (p.getSort()) {
-                case Type.LONG -> locals.add(Opcodes.LONG);
-                case Type.DOUBLE -> locals.add(Opcodes.DOUBLE);
-                case Type.FLOAT -> locals.add(Opcodes.FLOAT);
-                case Type.OBJECT -> locals.add(p.getInternalName());
-                case Type.ARRAY -> locals.add(p.getDescriptor());
-                default -> locals.add(Opcodes.INTEGER);
-            }
+            locals.add(AnnotatedClassWeaver.frameType(p));
         }
         return new MonitorInBody(mv, owner, isStatic, locals.toArray(), expandedFrames);
     }
