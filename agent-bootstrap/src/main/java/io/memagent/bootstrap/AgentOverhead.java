@@ -20,9 +20,12 @@ public final class AgentOverhead {
     private AgentOverhead() {
     }
 
-    /** This thread's allocation counter, for {@link #classLoadWork}; -1 where unsupported (virtual threads). */
+    /**
+     * This thread's allocation counter, for {@link #classLoadWork} (a virtual thread's carrier's);
+     * -1 where unsupported.
+     */
     public static long counter() {
-        return Recorder.THREADS.getCurrentThreadAllocatedBytes();
+        return Recorder.ownCounter();
     }
 
     /**
@@ -35,7 +38,7 @@ public final class AgentOverhead {
         long nanos = System.nanoTime() - nanosBefore;
         long bytes = counterBefore < 0 ? 0 : Math.max(0, counter() - counterBefore) + handOffBytes;
         CLASSES.incrementAndGet();
-        ThreadState s = VirtualThreads.isVirtual(Thread.currentThread()) ? null : Recorder.STATE.get();
+        ThreadState s = Recorder.ownState();
         if (s != null) {
             s.compensate(bytes, nanos);
         } else {

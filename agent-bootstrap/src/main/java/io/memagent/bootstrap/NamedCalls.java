@@ -71,7 +71,7 @@ public final class NamedCalls {
         if (id >= 0) {
             return id;
         }
-        long before = Recorder.THREADS.getCurrentThreadAllocatedBytes();
+        long before = Recorder.ownCounter();
         id = n.register(name, kind);
         compensateOpenCalls(before);
         return id;
@@ -123,7 +123,8 @@ public final class NamedCalls {
     }
 
     /**
-     * Virtual threads have no {@link ThreadState}; their open scopes live in a one-int
+     * A virtual thread's open scopes cannot live in its carrier's {@link ThreadState} (another
+     * virtual thread may run there while it waits on the database); they live in a one-int
      * thread-local, made on a virtual thread's first scoped call and gone with the thread.
      */
     private static final ThreadLocal<int[]> VIRTUAL_SCOPES = new ThreadLocal<>();
@@ -164,7 +165,7 @@ public final class NamedCalls {
         if (!Recorder.enabled || n == null || sql == null) {
             return -1;
         }
-        long before = Recorder.THREADS.getCurrentThreadAllocatedBytes();
+        long before = Recorder.ownCounter();
         int id = n.sql(sql);
         compensateOpenCalls(before);
         return id;
@@ -176,7 +177,7 @@ public final class NamedCalls {
         if (!Recorder.enabled || n == null || method == null || path == null) {
             return -1;
         }
-        long before = Recorder.THREADS.getCurrentThreadAllocatedBytes();
+        long before = Recorder.ownCounter();
         int id = n.http(method, path);
         compensateOpenCalls(before);
         return id;
@@ -188,7 +189,7 @@ public final class NamedCalls {
      * that work allocated off the window.
      */
     public static long agentWorkStarts() {
-        return Recorder.THREADS.getCurrentThreadAllocatedBytes();
+        return Recorder.ownCounter();
     }
 
     /**
@@ -251,11 +252,11 @@ public final class NamedCalls {
 
     /** The agent's bookkeeping allocated {@code since} the counter read {@code before}: not the app's calls'. */
     private static void compensateOpenCalls(long before) {
-        ThreadState s = Recorder.STATE.get();
+        ThreadState s = Recorder.ownState();
         if (s != null) {
             s.compensate(before);
         } else if (before >= 0) {
-            AgentOverhead.add(Recorder.THREADS.getCurrentThreadAllocatedBytes() - before, 0);
+            AgentOverhead.add(Recorder.ownCounter() - before, 0);
         }
     }
 

@@ -120,21 +120,48 @@ public final class Recorder {
     /**
      * This thread's state for {@link #enter(ThreadState)} and {@link #exit(int, ThreadState, int, boolean)},
      * which advice keeps in a local variable between the two, so a call looks its thread up once.
-     * Null when not recording, and on a virtual thread (checked before any thread-local: a get()
-     * would give each virtual thread a map of its own; on JDK 17 the check is a constant false).
+     * Null when not recording. On a virtual thread, its carrier's state ({@link MountedCalls}), or
+     * null where carriers cannot be read (a get() of {@link #STATE} would give each virtual thread a
+     * map of its own; on JDK 17 the check is a constant false).
      */
     public static ThreadState currentState() {
-        if (!enabled || VirtualThreads.isVirtual(Thread.currentThread())) {
+        if (!enabled) {
             return null;
+        }
+        if (VirtualThreads.isVirtual(Thread.currentThread())) {
+            return MountedCalls.state();
         }
         ThreadState s = STATE.get();
         return s != null ? s : ThreadState.attach();
     }
 
     /**
+     * The allocation counter of the thread running this code, for taking the agent's own work off
+     * the open calls: a platform thread's own, a virtual thread's carrier's (-1 where that cannot
+     * be read). Not on the hot path.
+     */
+    static long ownCounter() {
+        if (VirtualThreads.isVirtual(Thread.currentThread())) {
+            return MountedCalls.on ? Carriers.allocated() : -1;
+        }
+        return THREADS.getCurrentThreadAllocatedBytes();
+    }
+
+    /**
+     * The state whose open calls this code runs inside, if any (a virtual thread's carrier's);
+     * never makes one. Not on the hot path. Carriers is not touched before the agent enabled it.
+     */
+    static ThreadState ownState() {
+        if (VirtualThreads.isVirtual(Thread.currentThread())) {
+            return MountedCalls.on ? Carriers.STATE.get() : null;
+        }
+        return STATE.get();
+    }
+
+    /**
      * Called by advice at method entry. Returns a token for {@link #exit}: 0 means "not
      * recorded", a positive token is the nesting depth + 1 of this call on a platform thread, a
-     * negative one a call on a virtual thread ({@link UnmeasuredCalls}).
+     * negative one a call on a virtual thread ({@link MountedCalls}, {@link UnmeasuredCalls}).
      */
     public static int enter() {
         return enter(currentState());
@@ -144,6 +171,9 @@ public final class Recorder {
     public static int enter(ThreadState s) {
         if (s == null) {
             return enabled ? UnmeasuredCalls.enter() : 0;
+        }
+        if (s.onCarrier) {
+            return MountedCalls.enter(s, gcEpoch);
         }
         int d = s.depth;
         long[] f = s.frames;
@@ -167,13 +197,16 @@ public final class Recorder {
      * instrumentation assigned to the method and {@link #enter}'s token.
      */
     public static void exit(int operationId, int token, boolean threw) {
-        exit(operationId, token > 0 ? STATE.get() : null, token, threw);
+        exit(operationId, token > 0 ? STATE.get() : (token & MountedCalls.MOUNTED) != 0 ? ownState() : null, token,
+                threw);
     }
 
     /** {@link #exit(int, int, boolean)} with the state {@link #currentState()} gave the call's entry. */
     public static void exit(int operationId, ThreadState s, int token, boolean threw) {
         if (token <= 0) {
-            if (token < 0) {
+            if ((token & MountedCalls.MOUNTED) != 0) {
+                MountedCalls.exit(operationId, s, token, threw);
+            } else if (token < 0) {
                 UnmeasuredCalls.exit(operationId, token, threw);
             }
             return;
@@ -183,22 +216,33 @@ public final class Recorder {
         if (s == null) {
             s = ThreadState.attach(); // a pool wiped the thread-locals inside the call
         }
-        int d = token - 1;
-        long[] f = s.frames;
-        int at = d * ThreadState.FRAME;
-        if (at >= f.length) {
+        int at = (token - 1) * ThreadState.FRAME;
+        if (at >= s.frames.length) {
             return;
         }
-        long start = f[at + ThreadState.START_BYTES];
+        finish(operationId, s, at, endBytes, endNanos, threw,
+                endBytes >= 0 && s.frames[at + ThreadState.START_BYTES] >= 0); // -1: an unsupported JVM
+    }
+
+    /**
+     * Records a call whose counters were read at its exit, from its frame at {@code at} of the
+     * state's open calls; pops it, and any frames above it whose exits were missed. Not
+     * {@code measured}: the JVM could not count its bytes, and it is recorded as unmeasured (a
+     * virtual thread's start mark may be below 0 once rebased on another carrier: the caller knows).
+     */
+    static void finish(int operationId, ThreadState s, int at, long endBytes, long endNanos, boolean threw,
+                       boolean measured) {
+        long[] f = s.frames;
+        int d = at / ThreadState.FRAME;
         long inclusive;
         long self;
         int flags = threw ? FLAG_THREW : 0;
-        if (start < 0 || endBytes < 0) {
-            flags |= FLAG_UNMEASURED; // unsupported JVM: never report 0 bytes
+        if (!measured) {
+            flags |= FLAG_UNMEASURED; // never report 0 bytes
             inclusive = 0;
             self = 0;
         } else {
-            inclusive = endBytes - start;
+            inclusive = endBytes - f[at + ThreadState.START_BYTES];
             self = inclusive - f[at + ThreadState.CHILD_BYTES];
         }
         s.depth = d; // an exit without its entry (an exception escaped an inner advice): trust the token
@@ -226,7 +270,7 @@ public final class Recorder {
      * counter was read; what the capture allocates is taken off the enclosing open calls.
      */
     private static int captureStack(ThreadState s) {
-        long before = THREADS.getCurrentThreadAllocatedBytes();
+        long before = ownCounter();
         Object stack;
         try {
             stack = new Throwable().getStackTrace();

@@ -12,12 +12,17 @@ public final class ThreadCalls {
     private ThreadCalls() {
     }
 
+    /** A platform thread's own state (a virtual thread's carrier's holds other threads' calls too). */
+    private static ThreadState ownState() {
+        return VirtualThreads.isVirtual(Thread.currentThread()) ? null : Recorder.STATE.get();
+    }
+
     /**
      * A mark for {@link #biggestOperationsSince}: this thread's running totals per operation, as
      * triples (operation id, calls, self bytes); empty before its first profiled call.
      */
     public static long[] markThisThread() {
-        ThreadState s = Recorder.STATE.get();
+        ThreadState s = ownState();
         if (s == null) {
             return new long[0];
         }
@@ -45,10 +50,11 @@ public final class ThreadCalls {
     /**
      * Bytes the agent itself allocated on this thread so far (its per-thread state, operation
      * slots, histogram rows, stacks): subtract the difference over a window from the thread's own
-     * counter to get what the app allocated. 0 before the thread's first profiled call.
+     * counter to get what the app allocated. 0 before the thread's first profiled call. On a
+     * virtual thread: on its carrier, whose counter a mounted window is read from.
      */
     public static long agentBytesOnThisThread() {
-        ThreadState s = Recorder.STATE.get();
+        ThreadState s = Recorder.ownState(); // a virtual thread's carrier's: its bytes land on that counter
         return s == null ? 0 : s.agentBytes();
     }
 

@@ -32,11 +32,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ThreadState {
     /** Longs per open call in {@link #frames}, and where each figure sits. */
-    static final int FRAME = 4;
+    static final int FRAME = 5;
     static final int START_BYTES = 0;
     static final int START_NANOS = 1;
     static final int START_GC = 2;
     static final int CHILD_BYTES = 3;
+    /** A carrier's frames only: the mount number and the call's token ({@link MountedCalls}). */
+    static final int TAG = 4;
     /** How long after moving a thread's epoch the drainer waits before reading the old period. */
     public static final long HANDOFF_NANOS = 1_000_000;
     /**
@@ -73,8 +75,16 @@ public final class ThreadState {
 
     private final Thread owner;
 
+    /**
+     * A carrier's state, which the virtual threads mounted on it record into ({@link MountedCalls});
+     * set before the state is published to any of them.
+     */
+    boolean onCarrier;
+
     // ---- owner only ----
     int depth;
+    /** A carrier's: moved on by every virtual thread mounted on it ({@link Carriers#mounted}). */
+    int mounts;
     /** {@link NamedCalls#SCOPE_DB} / {@link NamedCalls#SCOPE_HTTP} bits of the scoped calls open on this thread. */
     int openScopes;
     /** The open calls, {@link #FRAME} longs each, innermost last: one array, one bounds check. */
@@ -114,14 +124,14 @@ public final class ThreadState {
     }
 
     /**
-     * The ThreadLocal-miss path of a platform thread (virtual threads record without any state,
-     * see {@link UnmeasuredCalls}): this thread's state, found again or made now. What it
+     * The ThreadLocal-miss path of a platform thread (virtual threads record in their carrier's
+     * state, see {@link #attachCarrier}): this thread's state, found again or made now. What it
      * allocates (the state, the map entries) is taken off any call open on this thread.
      */
     static ThreadState attach() {
         Thread t = Thread.currentThread();
         ThreadState s = BY_THREAD.get(t);
-        long before = Recorder.THREADS.getCurrentThreadAllocatedBytes();
+        long before = Recorder.ownCounter();
         if (s == null) {
             s = new ThreadState(t);
             BY_THREAD.put(t, s);
@@ -129,6 +139,39 @@ public final class ThreadState {
         Recorder.STATE.set(s);
         s.compensate(before);
         return s;
+    }
+
+    /**
+     * The miss path of a virtual thread's {@link Carriers#STATE}: its carrier's state, found again
+     * or made now (the carrier's own, should it have recorded calls as a platform thread, serves
+     * both: it is the same JVM thread). Null if the virtual thread moved to another carrier
+     * meanwhile (the map's lock may unmount it): that call is unmeasured, the next one attaches.
+     */
+    static ThreadState attachCarrier() {
+        Thread carrier = Carriers.current();
+        if (carrier == null) {
+            return null;
+        }
+        long before = Carriers.allocated();
+        ThreadState s = BY_THREAD.get(carrier);
+        if (s == null) {
+            s = new ThreadState(carrier);
+            s.onCarrier = true;
+            BY_THREAD.put(carrier, s);
+        }
+        if (Carriers.current() != carrier) {
+            return null;
+        }
+        s.onCarrier = true;
+        Carriers.STATE.set(s);
+        s.compensate(before);
+        return s;
+    }
+
+    /** A virtual thread has mounted on this carrier: the calls open on it are another's, unmeasurable now. */
+    void carrierMounted() {
+        mounts++;
+        depth = 0;
     }
 
     /**
@@ -166,7 +209,7 @@ public final class ThreadState {
         if (n >= Recorder.MAX_DEPTH * FRAME) {
             return false;
         }
-        long before = Recorder.THREADS.getCurrentThreadAllocatedBytes();
+        long before = Recorder.ownCounter();
         frames = java.util.Arrays.copyOf(frames, n * 2);
         compensate(before);
         return true;
@@ -177,7 +220,7 @@ public final class ThreadState {
      * marks so none of them is charged for it, and count it as the agent's own.
      */
     void compensate(long counterBefore) {
-        long spent = Recorder.THREADS.getCurrentThreadAllocatedBytes() - counterBefore;
+        long spent = Recorder.ownCounter() - counterBefore;
         if (counterBefore < 0 || spent <= 0) {
             return;
         }
@@ -218,7 +261,7 @@ public final class ThreadState {
         Period p = slot.period((int) EPOCH.getOpaque(this));
         int r = LogHistogram.row(inclusive);
         if (!p.hasRow(flags, r)) {
-            long before = Recorder.THREADS.getCurrentThreadAllocatedBytes();
+            long before = Recorder.ownCounter();
             slot.ensureRow(r); // in both periods: the next call may be in the other
             compensate(before);
         }
@@ -244,7 +287,7 @@ public final class ThreadState {
     }
 
     private OpSlot newSlot(int op) {
-        long before = Recorder.THREADS.getCurrentThreadAllocatedBytes();
+        long before = Recorder.ownCounter();
         OpSlot slot = new OpSlot(op);
         OpSlot[] t = table;
         if ((tableCount + 1) * 2 > t.length) {
@@ -292,7 +335,7 @@ public final class ThreadState {
     boolean publish(int op, int flags, long gcs, long inclusive, long self, long nanos, long callNumber) {
         long h = head;
         if (ring == null) {
-            long before = Recorder.THREADS.getCurrentThreadAllocatedBytes();
+            long before = Recorder.ownCounter();
             ring = new long[RING_RECORDS * CallRecord.LONGS];
             compensate(before);
         }

@@ -4,13 +4,15 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * Calls on virtual threads, whose allocation counter the JVM does not keep: counted as unmeasured
- * (never as 0 bytes) without any per-thread state, in striped counters shared by all virtual
- * threads. There may be millions of virtual threads; what this holds grows with the operations
+ * Calls on virtual threads that cannot be measured exactly (the virtual thread unmounted during
+ * the call, see {@link MountedCalls}, or carriers cannot be read on this JVM): counted as
+ * unmeasured (never as 0 bytes, never an estimate) without any per-thread state, in striped
+ * counters shared by all virtual threads. There may be millions of virtual threads; what this holds grows with the operations
  * they use (one 24 KB chunk per 256 operation ids touched), never with the threads.
  *
- * <p>The token carries the call's start in units of 1,024 ns (31 bits, so durations up to ~36
- * minutes), with the sign bit set so it never looks like a platform thread's nesting depth.
+ * <p>The token carries the call's start in units of 1,024 ns (30 bits, so durations up to ~18
+ * minutes), with the sign bit set so it never looks like a platform thread's nesting depth; bit 30
+ * is {@link MountedCalls#MOUNTED}'s.
  */
 public final class UnmeasuredCalls {
     public static final int CHUNK_OPS = 256;
@@ -19,7 +21,7 @@ public final class UnmeasuredCalls {
     public static final int FIELDS = 3;
     public static final int CHUNK_LONGS = CHUNK_OPS * STRIPES * FIELDS;
     private static final int MAX_CHUNKS = 1 << 12;
-    private static final int START_MASK = 0x7FFFFFFF;
+    private static final int START_MASK = 0x3FFFFFFF;
 
     private static final AtomicReferenceArray<AtomicLongArray> CHUNKS = new AtomicReferenceArray<>(MAX_CHUNKS);
 
@@ -27,7 +29,12 @@ public final class UnmeasuredCalls {
     }
 
     static int enter() {
-        return Integer.MIN_VALUE | (int) ((System.nanoTime() >>> 10) & START_MASK);
+        return token(System.nanoTime());
+    }
+
+    /** A token for a call on a virtual thread that started at {@code nanos}. */
+    static int token(long nanos) {
+        return Integer.MIN_VALUE | (int) ((nanos >>> 10) & START_MASK);
     }
 
     static void exit(int op, int token, boolean threw) {

@@ -124,7 +124,10 @@ class ExactBytesIT {
         List<String> foreign = java.util.Arrays.stream(run.stderr().split("\n"))
                 .filter(l -> !l.isBlank() && !l.startsWith("[memagent] ")).toList();
         assertEquals(List.of(), foreign, "no library logging (Flyway, HikariCP, pgjdbc) on the app's stderr");
-        assertEquals(2, run.agentLines().size(), run.stderr()); // started ..., stopped ...
+        // started ..., (JDK 21+) virtual threads: ..., stopped ...
+        assertEquals(AppRun.javaFeatureVersion() >= 21 ? 3 : 2, run.agentLines().size(), run.stderr());
+        assertEquals(AppRun.javaFeatureVersion() >= 21 ? 1 : 0, run.agentLines().stream()
+                .filter(l -> l.startsWith("[memagent] virtual threads: exact")).count(), run.stderr());
     }
 
     @Test

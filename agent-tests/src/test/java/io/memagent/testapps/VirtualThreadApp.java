@@ -4,7 +4,7 @@ import io.memagent.api.ProfileMemory;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
-/** Profiled calls on a virtual thread (JDK 21+), where the allocation counter reads -1. */
+/** Profiled calls on a virtual thread (JDK 21+), which stays mounted: measured on its carrier. */
 public class VirtualThreadApp {
     static volatile Object sink;
 
@@ -14,6 +14,7 @@ public class VirtualThreadApp {
     }
 
     public static void main(String[] args) throws Throwable {
+        AgentReady.awaitVirtualThreadsMeasured();
         Runnable work = () -> {
             for (int i = 0; i < 25; i++) {
                 sink = onVirtualThread();

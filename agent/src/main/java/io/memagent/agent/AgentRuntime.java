@@ -20,6 +20,7 @@ import io.memagent.agent.report.DetectionReport;
 import io.memagent.agent.instrument.Instrumenter;
 import io.memagent.agent.instrument.NamedOperations;
 import io.memagent.agent.instrument.OperationRegistry;
+import io.memagent.agent.instrument.VirtualThreadMounts;
 import io.memagent.agent.jfr.JfrEvents;
 import io.memagent.agent.jfr.JfrRows;
 import io.memagent.agent.jvm.JvmHistory;
@@ -133,6 +134,7 @@ public final class AgentRuntime {
         String service = serviceName(config);
         AtomicReference<AgentRuntime> built = new AtomicReference<>();
         AtomicBoolean exiting = new AtomicBoolean(); // set by the hook: the start then skips what only a running app needs
+        startVirtualThreadMounts(inst);
         Thread init = new Thread(() -> {
             AgentRuntime runtime;
             try {
@@ -178,6 +180,26 @@ public final class AgentRuntime {
         AgentLog.info("memagent " + version() + " started for service '" + service + "': "
                 + (config.jdbcUrl() != null ? "writing to " + Config.maskUrl(config.jdbcUrl()) + " (schema "
                 + config.dbSchema() + ")" : "in-memory mode, report at exit"));
+
+    }
+
+    /**
+     * Measuring virtual threads' calls on their carriers takes some 30-60 ms (weaving the JDK's
+     * VirtualThread), which neither premain nor the agent's start waits for: virtual threads'
+     * calls until then count as unmeasured. Nothing to do before JDK 21.
+     */
+    private static void startVirtualThreadMounts(Instrumentation inst) {
+        if (Runtime.version().feature() < 21) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            String mode = VirtualThreadMounts.install(inst);
+            if (mode != null) {
+                AgentLog.info("virtual threads: " + mode);
+            }
+        }, "memagent-vthreads");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**

@@ -35,21 +35,54 @@ public final class HotPathRun {
         boolean quick = args.length > 1 && args[1].equals("--quick");
         int rounds = quick ? 1 : 3;
         String jdk = System.getProperty("java.version");
+        Map<String, double[]> platformOne = null;
         for (int threads : new int[] {1, 2}) {
             // Whole rounds, one after the other: on a shared machine the load changes by the minute, so
             // each round's floor and profiled figures (measured one after the other) are paired.
             List<Map<String, double[]>> all = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                all.add(round(agentJar, threads, quick));
+                all.add(round(agentJar, threads, quick, false));
             }
             print(jdk, threads, all);
+            if (threads == 1) {
+                platformOne = medians(all);
+            }
+        }
+        if (Runtime.version().feature() >= 21) {
+            // The same benchmarks on a virtual thread (JMH's VIRTUAL executor), where the agent reads the
+            // carrier's counter through a method handle and looks the carrier's state up.
+            List<Map<String, double[]>> virtual = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                virtual.add(round(agentJar, 1, quick, true));
+            }
+            printVirtual(jdk, medians(virtual), platformOne);
         }
     }
 
-    private static Map<String, double[]> round(String agentJar, int threads, boolean quick) throws Exception {
+    private static void printVirtual(String jdk, Map<String, double[]> v, Map<String, double[]> platform) {
+        System.out.printf(Locale.ROOT, "%nHot path on a virtual thread, JDK %s, 1 thread (ns per call, +- JMH's 99.9%% "
+                + "interval), against the platform-thread run above%n", jdk);
+        System.out.printf(Locale.ROOT, "%-8s %18s %18s %14s %14s%n", "method", "plain ns", "profiled ns",
+                "added virtual", "added platform");
+        for (String c : CASES) {
+            double[] p = v.get(c + "Plain");
+            double[] q = v.get(c + "Profiled");
+            double platformAdded = platform.get(c + "Profiled")[0] - platform.get(c + "Plain")[0];
+            System.out.printf(Locale.ROOT, "%-8s %10.1f +- %5.1f %10.1f +- %5.1f %14.1f %14.1f%n", c, p[0], p[1], q[0],
+                    q[1], q[0] - p[0], platformAdded);
+        }
+        double added = v.get("emptyProfiled")[0] - v.get("emptyPlain")[0];
+        double platformAdded = platform.get("emptyProfiled")[0] - platform.get("emptyPlain")[0];
+        System.out.printf(Locale.ROOT, "SUMMARY|hot path: ns added per empty profiled call, virtual vs platform thread, JDK %s"
+                + "|%.1f vs %.1f ns (%.2fx)|(reported)|-%n", jdk, added, platformAdded, added / platformAdded);
+    }
+
+    private static Map<String, double[]> round(String agentJar, int threads, boolean quick, boolean virtual)
+            throws Exception {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include(HotPathBench.class.getName() + "\\.")
-                .jvmArgsAppend("-javaagent:" + agentJar, "-Xms1g", "-Xmx1g")
+                .jvmArgsAppend("-javaagent:" + agentJar, "-Xms1g", "-Xmx1g",
+                        "-Djmh.executor=" + (virtual ? "VIRTUAL" : "PLATFORM"))
                 .threads(threads)
                 .forks(1)
                 .warmupIterations(quick ? 1 : 3)

@@ -16,6 +16,8 @@ final class AppCounter {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final MethodHandle AGENT_BYTES = findAgentBytes();
+    /** {@code Thread.currentCarrierThread()}, when the JVM runs with {@code --add-opens java.base/java.lang=ALL-UNNAMED}. */
+    private static final MethodHandle CURRENT_CARRIER = findCurrentCarrier();
 
     static {
         // Link the call sites and pass the JDK's method-handle customization threshold (~127
@@ -23,6 +25,7 @@ final class AppCounter {
         for (int i = 0; i < 300; i++) {
             rawBytes();
             agentBytes();
+            carrier();
         }
     }
 
@@ -37,6 +40,36 @@ final class AppCounter {
         } catch (ReflectiveOperationException e) {
             return null; // no agent
         }
+    }
+
+    private static MethodHandle findCurrentCarrier() {
+        try {
+            return MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                    .findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // JDK 17, or java.lang not opened to the app
+        }
+    }
+
+    /**
+     * The platform thread this code runs on: the current thread, or a virtual thread's carrier,
+     * whose counter is where a mounted virtual thread's allocations are counted. Null when the
+     * carrier cannot be read.
+     */
+    static Thread carrier() {
+        if (CURRENT_CARRIER == null) {
+            return null;
+        }
+        try {
+            return (Thread) CURRENT_CARRIER.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** A platform thread's allocation counter, read by id through the public ThreadMXBean. */
+    static long bytesOf(Thread platformThread) {
+        return THREADS.getThreadAllocatedBytes(platformThread.getId());
     }
 
     static boolean agentPresent() {

@@ -40,4 +40,10 @@ public class OrderController {
     public Map<String, Object> measured(@PathVariable int n) {
         return orders.measured(n);
     }
+
+    /** The app's own figures around one {@code OrderService.summarize(n)} call (no database). */
+    @GetMapping("/summary/{n}")
+    public Map<String, Object> summary(@PathVariable int n) {
+        return orders.measuredSummary(n);
+    }
 }

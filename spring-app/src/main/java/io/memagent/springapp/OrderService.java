@@ -73,6 +73,42 @@ public class OrderService {
         return out.toString();
     }
 
+    /** n-dependent work without the database: on a virtual thread it never unmounts. */
+    @ProfileMemory
+    public String summarize(int n) {
+        StringBuilder out = new StringBuilder();
+        long[] scratch = new long[n];
+        for (int i = 0; i < n; i++) {
+            scratch[i] = i * 7L;
+            out.append(i).append(':').append(scratch[i]).append(';');
+        }
+        return out.toString();
+    }
+
+    /**
+     * {@link #summarize} measured by the app itself around the very call, on a virtual thread too:
+     * there with its carrier's counter (read by id through the public ThreadMXBean), which counts
+     * what the virtual thread allocates while mounted. {@code sameCarrier} says the call stayed on
+     * one carrier; {@code appBytes} is the counter difference less the agent's own bytes there.
+     */
+    public Map<String, Object> measuredSummary(int n) {
+        Thread carrier = AppCounter.carrier();
+        long agent0 = AppCounter.agentBytes();
+        long raw0 = carrier != null ? AppCounter.bytesOf(carrier) : AppCounter.rawBytes();
+        String summary = summarize(n);
+        long raw1 = carrier != null ? AppCounter.bytesOf(carrier) : AppCounter.rawBytes();
+        long agent1 = AppCounter.agentBytes();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("n", n);
+        out.put("virtual", carrier != null && carrier != Thread.currentThread());
+        out.put("sameCarrier", carrier == AppCounter.carrier());
+        out.put("appBytes", (raw1 - raw0) - (agent1 - agent0));
+        out.put("rawBytes", raw1 - raw0);
+        out.put("agentBytes", agent1 - agent0);
+        out.put("summaryLength", summary.length());
+        return out;
+    }
+
     /**
      * {@link #report} measured by the app itself, around the very call the agent measures: a
      * self-invocation on the target, so neither the proxy nor the transaction is inside the window.

@@ -344,8 +344,9 @@ public final class Aggregator {
     }
 
     private static void sayUnmeasuredOnce() {
-        AgentLog.once("unmeasured", "some profiled calls ran where the JVM cannot count a thread's allocated bytes"
-                + " (virtual threads): they are counted as unmeasured_calls, never as 0 bytes");
+        AgentLog.once("unmeasured", "some profiled calls could not be measured exactly (on a virtual thread: it"
+                + " unmounted during the call, or its carrier cannot be read): they are counted as unmeasured_calls,"
+                + " never as 0 bytes");
     }
 
     private void perCallRow(int op, Thread owner, long inclusive, long self, long nanos, boolean threw, long gcs,

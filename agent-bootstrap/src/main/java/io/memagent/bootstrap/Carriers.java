@@ -1,0 +1,151 @@
+package io.memagent.bootstrap;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/**
+ * What a virtual thread's call needs of the platform thread it runs on (its carrier, JDK 21+):
+ * the carrier's identity, the carrier's allocation counter, and the carrier's recording state.
+ *
+ * <p>The JVM keeps no allocation counter for a virtual thread; while one is mounted, whatever it
+ * allocates is counted on its carrier. So a call that stays mounted on one carrier, with no other
+ * virtual thread mounted there in between, allocated exactly the carrier's counter difference.
+ * {@link #mounted}, which the agent weaves into {@code VirtualThread.mount()}, moves the carrier's
+ * {@link ThreadState#mounts} on at every mount, so frames another virtual thread left there are
+ * known as stale ({@link MountedCalls}); {@link #unmounting}, woven into {@code unmount()}, saves
+ * the unmounting thread's open calls for its next mount ({@link SavedCalls}), so they go on
+ * counting only its own bytes, on whichever carrier. A call whose frames could not be kept is
+ * counted as unmeasured, never with a wrong number.
+ *
+ * <p>Reached through JDK internals the agent opens to the boot loader before this class
+ * initializes ({@code java.lang}, {@code jdk.internal.misc}, {@code sun.management}):
+ * {@code Thread.currentCarrierThread()}, {@code ThreadImpl.getThreadAllocatedMemory0(0)} (the
+ * JVM's current thread's counter, the same read {@code getCurrentThreadAllocatedBytes} makes on a
+ * platform thread) and a {@code jdk.internal.misc.CarrierThreadLocal}, whose value lives in the
+ * carrier's thread-locals. The handles are constants, so compiled code calls the natives
+ * directly; each is run past the JDK's customization threshold at {@link #install}, so that
+ * one-time cost (some 34 KB) lands on the agent's thread, not inside an app's call.
+ */
+public final class Carriers {
+    private static final MethodHandle CURRENT_CARRIER;
+    private static final MethodHandle ALLOCATED;
+    /** Each carrier's {@link ThreadState} for the virtual threads it runs (a CarrierThreadLocal). */
+    static final ThreadLocal<ThreadState> STATE;
+    private static final String PROBLEM;
+
+    static {
+        MethodHandle carrier = null;
+        MethodHandle allocated = null;
+        ThreadLocal<ThreadState> state = null;
+        String problem = null;
+        try {
+            MethodHandles.Lookup own = MethodHandles.lookup();
+            carrier = MethodHandles.privateLookupIn(Thread.class, own)
+                    .findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
+            Class<?> impl = Class.forName("sun.management.ThreadImpl");
+            allocated = MethodHandles.privateLookupIn(impl, own)
+                    .findStatic(impl, "getThreadAllocatedMemory0", MethodType.methodType(long.class, long.class));
+            @SuppressWarnings("unchecked")
+            ThreadLocal<ThreadState> local = (ThreadLocal<ThreadState>) Class
+                    .forName("jdk.internal.misc.CarrierThreadLocal").getConstructor().newInstance();
+            state = local;
+        } catch (Throwable t) {
+            problem = t.toString();
+            carrier = null;
+            allocated = null;
+            state = null;
+        }
+        CURRENT_CARRIER = carrier;
+        ALLOCATED = allocated;
+        STATE = state;
+        PROBLEM = problem;
+    }
+
+    private Carriers() {
+    }
+
+    /**
+     * Readies the handles (null) or says why they cannot be had. Runs each past the JDK's
+     * method-handle customization threshold here, on the agent's thread.
+     */
+    public static String install() {
+        if (PROBLEM != null) {
+            return PROBLEM;
+        }
+        long sum = 0;
+        for (int i = 0; i < 300; i++) {
+            sum += allocated();
+            sum += current() == null ? 1 : 0;
+        }
+        return sum < 0 ? "this JVM does not count allocated bytes per thread" : null;
+    }
+
+    /** From now on virtual threads' calls are measured on their carriers (the mount hook is woven). */
+    public static void enable() {
+        MountedCalls.on = PROBLEM == null;
+    }
+
+    public static boolean enabled() {
+        return MountedCalls.on;
+    }
+
+    /**
+     * Woven at the end of {@code java.lang.VirtualThread.mount()}, on the carrier {@code vthread}
+     * has just mounted: calls the carrier's state holds open belong to a virtual thread that
+     * unmounted, and are known as such by the mount number; {@code vthread}'s own open calls, saved
+     * at its unmount, are put back ({@link SavedCalls}). Allocation-free once the carrier's
+     * thread-local map has our entry (its first mount makes it); never throws.
+     */
+    public static void mounted(Thread vthread) {
+        try {
+            if (MountedCalls.on) {
+                ThreadState s = STATE.get();
+                if (s != null) {
+                    s.carrierMounted();
+                }
+                if (SavedCalls.any()) {
+                    SavedCalls.restore(vthread, s);
+                }
+            }
+        } catch (Throwable ignored) {
+            // the JDK's mount must go on whatever happens here
+        }
+    }
+
+    /**
+     * Woven at the start of {@code java.lang.VirtualThread.unmount()}, while {@code vthread} is still
+     * the current thread on its carrier: its open calls are saved until it mounts again. Never throws.
+     */
+    public static void unmounting(Thread vthread) {
+        try {
+            if (MountedCalls.on) {
+                long counter = allocated(); // first: the thread's last bytes on this carrier are in
+                ThreadState s = STATE.get();
+                if (s != null && s.depth > 0) {
+                    SavedCalls.save(vthread, s, counter);
+                }
+            }
+        } catch (Throwable ignored) {
+            // the JDK's unmount must go on whatever happens here
+        }
+    }
+
+    /** The platform thread running the current thread (itself, for a platform thread). */
+    static Thread current() {
+        try {
+            return (Thread) CURRENT_CARRIER.invokeExact();
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /** The allocation counter of the JVM thread running this code: a virtual thread's carrier's. */
+    static long allocated() {
+        try {
+            return (long) ALLOCATED.invokeExact(0L);
+        } catch (Throwable t) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.memagent.bootstrap;
+
+/**
+ * Calls on virtual threads, measured on their carriers ({@link Carriers}): exact, also across
+ * unmounts ({@link SavedCalls}), and unmeasured (never a wrong number) when their frames could not
+ * be kept.
+ *
+ * <p>The open calls live in the state of the carrier the virtual thread is mounted on, like a
+ * platform thread's, each frame tagged with the carrier's mount number and the call's token. The
+ * hooks in {@code VirtualThread.mount()/unmount()} move a thread's frames with it from carrier to
+ * carrier, retagged with the new mount number. At exit the call looks for its frame on the current
+ * carrier's state with the current mount number: found, it is exact; not found (its thread had too
+ * many calls open, or no entry was free to keep them), it goes to {@link UnmeasuredCalls} with its
+ * duration, which the token carries.
+ *
+ * <p>Token: {@link UnmeasuredCalls}'s (sign bit, start in microseconds), plus {@link #MOUNTED}.
+ */
+final class MountedCalls {
+    /** Token bit: the call has a frame on its carrier's state. */
+    static final int MOUNTED = 1 << 30;
+
+    /**
+     * Set by {@link Carriers#enable} once the mount hook is woven: from then on virtual threads'
+     * calls are measured. Kept here, not in {@link Carriers}: reading it must not initialize
+     * Carriers before the agent has opened the JDK internals its handles need.
+     */
+    static volatile boolean on;
+
+    private MountedCalls() {
+    }
+
+    /** The carrier's state for a virtual thread's call, made on its first; null when off. */
+    static ThreadState state() {
+        if (!on) {
+            return null;
+        }
+        ThreadState s = Carriers.STATE.get();
+        return s != null ? s : ThreadState.attachCarrier();
+    }
+
+    static int enter(ThreadState s, long gcEpoch) {
+        long now = System.nanoTime();
+        int token = UnmeasuredCalls.token(now);
+        if (s.owner() != Carriers.current()) {
+            return token; // moved to another carrier since the state was looked up: unmeasured
+        }
+        int d = s.depth;
+        long[] f = s.frames;
+        int at = d * ThreadState.FRAME;
+        if (at == f.length) {
+            if (!s.grow()) {
+                return token;
+            }
+            f = s.frames;
+        }
+        token |= MOUNTED;
+        s.depth = d + 1;
+        f[at + ThreadState.CHILD_BYTES] = 0;
+        f[at + ThreadState.START_GC] = gcEpoch;
+        f[at + ThreadState.TAG] = tag(s, token);
+        f[at + ThreadState.START_NANOS] = now;
+        f[at + ThreadState.START_BYTES] = Carriers.allocated(); // last: nothing of ours after it
+        return token;
+    }
+
+    /** {@code entered}: the state the call entered on; its thread may have moved to another carrier since. */
+    static void exit(int operationId, ThreadState entered, int token, boolean threw) {
+        long endBytes = Carriers.allocated(); // first: nothing of ours before it
+        long endNanos = System.nanoTime();
+        ThreadState s = entered != null && entered.owner() == Carriers.current() ? entered : Carriers.STATE.get();
+        int at = s == null ? -1 : frameOf(s, token);
+        if (at < 0) {
+            UnmeasuredCalls.exit(operationId, token, threw);
+            return;
+        }
+        Recorder.finish(operationId, s, at, endBytes, endNanos, threw, endBytes >= 0);
+    }
+
+    /**
+     * Where the call's frame is on this carrier's state, or -1 if it is gone (the carrier has
+     * mounted since). Innermost first: almost always the top frame.
+     */
+    private static int frameOf(ThreadState s, int token) {
+        long tag = tag(s, token);
+        long[] f = s.frames;
+        for (int at = (s.depth - 1) * ThreadState.FRAME; at >= 0; at -= ThreadState.FRAME) {
+            if (f[at + ThreadState.TAG] == tag) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    private static long tag(ThreadState s, int token) {
+        return ((long) s.mounts << 32) | (token & 0xFFFFFFFFL);
+    }
+}
