@@ -35,7 +35,9 @@ class DashboardIT {
         app = new LiveApp(AppRun.main(HttpApp.class).prop("memagent.http.port", 0)
                 .prop("memagent.sample.interval.ms", 200).prop("memagent.service.name", "dashboard-it")
                 .prop("memagent.container.memory.limit.bytes", 512L << 20) // a limit line on the heap chart
-                .prop("memagent.include", "io.memagent.testapps.HttpApp$Overloads#work"));
+                .prop("memagent.include", "io.memagent.testapps.HttpApp$Overloads#work")
+                .prop("memagent.stats.interval.ms", 500) // buckets for the allocation-rate chart
+                .jvmArg("-Xms256m").jvmArg("-Xmx4g")); // the limit on the heap chart's scale, the max far above it
         app.awaitLine("ready");
         http = HttpClientForTests.of(app);
         HttpApiIT.awaitCalls(http, 55 + 12);
@@ -43,6 +45,11 @@ class DashboardIT {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (http.json("/api/memory/history").get("samples").size() < 3) {
             assertTrue(System.nanoTime() < deadline, "the sampler never took 3 samples");
+            Thread.sleep(100);
+        }
+        // Two closed buckets after the one holding the app's calls, so the rate chart has steps to draw.
+        while (http.json("/api/memory/allocation-rates").get("buckets").size() < 3) {
+            assertTrue(System.nanoTime() < deadline, "no three statistics buckets closed");
             Thread.sleep(100);
         }
     }
@@ -96,6 +103,17 @@ class DashboardIT {
             assertTrue(dom.matches("(?s).*<svg id=\"heap-chart\".*<path d=\"M[0-9.]+ [0-9.]+ L[^\"]*\" class=\"limit\".*</svg>.*"),
                     "the limit's line:\n" + dom);
 
+            // The heap's max (4 GiB) is far above committed, resident and limit: not drawn, but said.
+            assertTrue(dom.matches("(?s).*<svg id=\"heap-chart\".*<text [^>]*id=\"heap-note\">above this scale: max 4\\.0 GiB</text>.*"),
+                    "the heap's max as a note:\n" + dom);
+            // Bytes/s of the top operations, largest first: a stepped line each, named in the legend.
+            assertTrue(dom.matches("(?s).*<div class=\"legend\" id=\"rate-legend\"><b [^>]*></b>Orders\\.load<b [^>]*></b>DB\\.query<b.*"),
+                    "the rate chart's legend:\n" + dom);
+            for (int k = 0; k < 4; k++) {
+                assertTrue(dom.matches("(?s).*<svg id=\"rate-chart\".*<path d=\"M[0-9.]+ [0-9.]+ L[^\"]*\" class=\"s" + k + "\".*</svg>.*"),
+                        "operation " + k + "'s line:\n" + dom);
+            }
+
             Path png = Path.of("target", "dashboard.png").toAbsolutePath();
             Files.deleteIfExists(png);
             ExternalTool.Output shot = ExternalTool.run(chromium(profile, "--hide-scrollbars", "--window-size=1280,620",
@@ -103,6 +121,34 @@ class DashboardIT {
             assertEquals(0, shot.exitCode(), shot.stderr());
             byte[] head = Files.readAllBytes(png);
             assertTrue(head.length > 10_000 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G', "a PNG screenshot");
+        } finally {
+            ExternalTool.deleteTree(profile);
+        }
+    }
+
+    @Test
+    void theOperationsTableSortsByAnyColumnAndFiltersByName() throws Exception {
+        JsonNode rates = http.json("/api/memory/allocation-rates?since=1h&top=2");
+        assertEquals(2, rates.get("operations").size(), rates.toString());
+        assertEquals("Orders.load", rates.at("/operations/0/operation").asText());
+        long ordersLoad = http.json("/api/memory/top-consumers?limit=1").at("/operations/0/total_bytes").asLong();
+        assertEquals(ordersLoad, rates.at("/operations/0/total_bytes").asLong(), "every call in one of the buckets kept");
+        Path profile = Files.createTempDirectory("memagent-chromium");
+        try {
+            // Sort and filter are read from the address, as a click and typing leave them there.
+            ExternalTool.Output out = ExternalTool.run(chromium(profile, "--dump-dom", http.base + "/#sort=calls&order=asc&q=O"), 120);
+            assertEquals(0, out.exitCode(), out.stderr());
+            String dom = out.stdout();
+            assertFalse(dom.contains("data-errors="), "the page saw errors:\n" + dom);
+            String body = dom.substring(dom.indexOf("<table id=\"ops\">"), dom.indexOf("</table>", dom.indexOf("<table id=\"ops\">")));
+            List<String> names = new ArrayList<>();
+            Matcher m = Pattern.compile("<tr><td>([^<]+)</td><td>(\\d+)</td>").matcher(body);
+            while (m.find()) {
+                names.add(m.group(1) + " " + m.group(2));
+            }
+            // Names holding an "o" (any case), fewest calls first: DB.query has none.
+            assertEquals(List.of("Report.render 5", "Overloads.work 12", "Orders.load 20"), names, body);
+            assertTrue(body.contains("<th data-k=\"calls\" class=\"asc\">calls</th>"), body);
         } finally {
             ExternalTool.deleteTree(profile);
         }

@@ -7,6 +7,7 @@ import io.memagent.testapps.ExactBytesApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +28,12 @@ class InMemoryReportIT {
         assertEquals("ExactBytesApp.oneMillionBytes", order.get(0));
         assertEquals("ExactBytesApp.twoMillionBytesOfInts", order.get(1));
         assertEquals("Nested.outer", order.get(2));
-        // name, calls, total, average, p99, self: "Nested.outer 100 95.5 MiB 977.6 KiB 977.6 KiB 99.2 KiB 0 0"
-        assertTrue(r.stderr().matches("(?s).*\\nNested\\.outer\\s+100\\s+95\\.5 MiB\\s+977\\.6 KiB\\s+977\\.6 KiB\\s+99\\.2 KiB\\s+0\\s+0\\n.*"),
+        // name, calls, total, average, min, max, p99, self, errors, unmeasured: every call allocates the
+        // app's own measurement of new byte[1_000_000] plus new byte[1000], shown to the byte.
+        String each = String.format(Locale.ROOT, "%,d", r.value("truth.oneMillionBytes") + r.value("truth.oneThousandBytes"));
+        assertEquals("1,001,032", each, "the default heap layout: 1,000,016 + 1,016 bytes");
+        assertTrue(r.stderr().matches("(?s).*\\nNested\\.outer\\s+100\\s+95\\.5 MiB\\s+" + each + "\\s+" + each + "\\s+"
+                + each + "\\s+977\\.6 KiB\\s+99\\.2 KiB\\s+0\\s+0\\n.*"),
                 r.stderr());
     }
 

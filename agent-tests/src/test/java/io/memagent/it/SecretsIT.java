@@ -65,7 +65,8 @@ class SecretsIT extends SchemaPerTest {
         assertNoSecret("stderr", misspelled.stderr(), "hunter2");
         assertEquals(1, misspelled.agentLines().size(), misspelled.toString());
         assertTrue(misspelled.agentLines().get(0).startsWith("[memagent] ERROR unknown key memagent.jdbc.pasword (system"
-                + " property or agent argument): expected one of memagent."), misspelled.agentLines().get(0));
+                + " property or agent argument): did you mean memagent.jdbc.password? (expected one of memagent."),
+                misspelled.agentLines().get(0));
         AppRun.Result invalid = AppRun.main(HttpApp.class).prop("memagent.jdbc.url", "postgresql://h/db&password=hunter3")
                 .args("10").run().assertOk();
         assertNoSecret("stderr", invalid.stderr(), "hunter3");

@@ -242,7 +242,7 @@ public final class AgentRuntime {
     private void startHttp() {
         try {
             http = HttpApi.start(new ApiSources(config, run, aggregator::summaries, jvmHistory, sink,
-                    () -> heapDumper.dump("snapshot"), histogram, risk));
+                    () -> heapDumper.dump("snapshot"), histogram, risk, aggregator.history()));
         } catch (Throwable t) {
             AgentLog.error("the HTTP API could not start (" + t + "); the application and the rest of the agent run"
                     + " on without it");

@@ -51,6 +51,8 @@ public final class Aggregator {
     private final long intervalMs;
     private final long minCallBytes;
     private final List<CallObserver> observers = new ArrayList<>();
+    /** The recent closed buckets' bytes per operation, for the dashboard. */
+    private final BucketHistory history = new BucketHistory();
 
     private Figures[] bucket = new Figures[64];
     private Figures[] total = new Figures[64];
@@ -396,9 +398,16 @@ public final class Aggregator {
             sink.offer(new StatsRow(o.name(), o.method(), o.kind(), bucketStartMs, bucketEndMs, f.calls, f.errors,
                     f.unmeasured, f.totalBytes, f.selfBytes, f.min(), f.max(), f.percentile(50), f.percentile(95),
                     f.percentile(99), f.totalDurationNs, f.maxDurationNs));
+            history.add(o.name(), f.totalBytes);
             total[op].addAll(f);
             f.reset();
         }
+        history.close(bucketStartMs, bucketEndMs);
+    }
+
+    /** The recent closed buckets, each with its largest operations' bytes. */
+    public BucketHistory history() {
+        return history;
     }
 
     /**

@@ -214,8 +214,10 @@ public final class Config {
     private static void requireKnown(String key, String value, String where) throws ConfigException {
         if (!BY_KEY.containsKey(key)) {
             // The value is never shown: a misspelled secret key (memagent.jdbc.pasword) holds a secret.
-            throw new ConfigException("unknown key " + key + " (" + where
-                    + "): expected one of " + String.join(", ", BY_KEY.keySet()));
+            String near = NearestKey.of(key, BY_KEY.keySet());
+            String expected = "expected one of " + String.join(", ", BY_KEY.keySet());
+            throw new ConfigException("unknown key " + key + " (" + where + "): "
+                    + (near == null ? expected : "did you mean " + near + "? (" + expected + ")"));
         }
     }
 

@@ -2,6 +2,7 @@ package io.memagent.agent.http;
 
 import io.memagent.agent.detect.ClassHistogram;
 import io.memagent.agent.detect.RiskScore;
+import io.memagent.agent.aggregate.BucketHistory;
 import io.memagent.agent.aggregate.OperationSummary;
 import io.memagent.agent.config.Config;
 import io.memagent.agent.jvm.JvmHistory;
@@ -13,8 +14,9 @@ import java.util.function.Supplier;
 /**
  * What the HTTP API reads, all of it in memory in either mode: the run's per-operation figures,
  * the JVM history, the recent rows of spikes/leaks/alerts/recommendations and the writer's
- * counters. Nothing here touches the database.
+ * counters, the recent statistics buckets. Nothing here touches the database.
  */
 public record ApiSources(Config config, RunInfo run, Supplier<List<OperationSummary>> operations, JvmHistory jvm,
-                         RecentRows rows, HeapDumper heapDumper, ClassHistogram classHistogram, RiskScore risk) {
+                         RecentRows rows, HeapDumper heapDumper, ClassHistogram classHistogram, RiskScore risk,
+                         BucketHistory buckets) {
 }

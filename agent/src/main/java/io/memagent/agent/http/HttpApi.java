@@ -203,6 +203,12 @@ public final class HttpApi {
                         p.text("sort", "total_bytes", Endpoints.SORTS.keySet())));
             }
             case "/api/memory/history" -> json(ex, endpoints.history(new Params(query, Set.of("since")).since("since", now)));
+            case "/api/memory/allocation-rates" -> {
+                Params p = new Params(query, Set.of("since", "top"));
+                Long since = p.since("since", now);
+                json(ex, AllocationRates.answer(src.buckets().since(since == null ? Long.MIN_VALUE : since),
+                        p.integer("top", 5, 1, AllocationRates.MAX_TOP)));
+            }
             case "/api/memory/spikes" -> json(ex, endpoints.spikes(
                     new Params(query, Set.of("limit")).integer("limit", 100, 1, Endpoints.MAX_LIMIT)));
             case "/api/memory/leaks" -> json(ex, endpoints.leaks(

@@ -22,6 +22,15 @@ public final class Bytes {
         return String.format(Locale.ROOT, "%.1f %s", v, UNITS[u]);
     }
 
+    /** The exact count with thousands separators, e.g. {@code 1,001,032}: for figures the agent knows to the byte. */
+    public static String exact(long bytes) {
+        return String.format(Locale.ROOT, "%,d", bytes);
+    }
+
+    public static String exact(Long bytes) {
+        return bytes == null ? "-" : exact(bytes.longValue());
+    }
+
     public static String format(Long bytes) {
         return bytes == null ? "-" : format(bytes.longValue());
     }

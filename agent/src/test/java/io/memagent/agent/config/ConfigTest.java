@@ -97,6 +97,27 @@ class ConfigTest {
     }
 
     @Test
+    void anUnknownKeyNamesTheNearestKnownOne() {
+        String all = String.join(", ", Config.PROPERTIES.stream().map(Property::key).toList());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Config.load(null, props("memagent.atribute.http", "true"), Map.of()));
+        assertEquals("unknown key memagent.atribute.http (system property or agent argument): did you mean"
+                + " memagent.attribute.http? (expected one of " + all + ")", e.getMessage());
+        // An agent argument's key gets its prefix first, and case does not count against it.
+        e = assertThrows(ConfigException.class, () -> Config.load("HTTP.Port=0", props(), Map.of()));
+        assertTrue(e.getMessage().startsWith("unknown key memagent.HTTP.Port (system property or agent argument):"
+                + " did you mean memagent.http.port? (expected one of memagent.enabled, "), e.getMessage());
+        // Far from every key: no guess, the list alone, as before.
+        e = assertThrows(ConfigException.class, () -> Config.load(null, props("memagent.colour", "x"), Map.of()));
+        assertEquals("unknown key memagent.colour (system property or agent argument): expected one of " + all,
+                e.getMessage());
+        assertEquals(1, NearestKey.distance("memagent.atribute.http", "memagent.attribute.http"));
+        assertEquals(2, NearestKey.distance("memagent.stats.interval.sm", "memagent.stats.interval.ms"));
+        assertEquals(0, NearestKey.distance("", ""));
+        assertEquals(3, NearestKey.distance("abc", ""));
+    }
+
+    @Test
     void thresholdsMustAscendAndNonLoopbackHttpNeedsAToken() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> Config.load(null, props("memagent.heap.warning.pct", "95"), Map.of()));
