@@ -5,7 +5,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 
-/** {@code io.memagent.agent.Names#operation} from the real agent jar: the name a raw one is stored as. */
+/** {@code io.memagent.agent.util.Names#operation} from the real agent jar: the name a raw one is stored as. */
 final class AgentNames {
     private static Method operation;
 
@@ -16,7 +16,7 @@ final class AgentNames {
         try {
             if (operation == null) {
                 URLClassLoader loader = new URLClassLoader(new URL[] {Path.of(AppRun.AGENT_JAR).toUri().toURL()}, null);
-                operation = Class.forName("io.memagent.agent.Names", true, loader).getMethod("operation", String.class);
+                operation = Class.forName("io.memagent.agent.util.Names", true, loader).getMethod("operation", String.class);
             }
             return (String) operation.invoke(null, raw);
         } catch (ReflectiveOperationException | java.io.IOException e) {

@@ -1,5 +1,6 @@
 package io.memagent.agent;
 
+import io.memagent.agent.util.AgentLog;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +44,7 @@ public final class MemAgent {
 
     /** {@code java -jar memagent.jar ...}: the command-line tools. */
     public static void main(String[] args) throws Exception {
-        Class.forName("io.memagent.agent.Cli").getMethod("main", String[].class).invoke(null, (Object) args);
+        Class.forName("io.memagent.agent.runtime.Cli").getMethod("main", String[].class).invoke(null, (Object) args);
     }
 
     private static synchronized void start(String args, Instrumentation inst, boolean attached) {
@@ -54,7 +55,7 @@ public final class MemAgent {
         started = true;
         try {
             injectBootstrap(inst);
-            Class.forName("io.memagent.agent.AgentRuntime")
+            Class.forName("io.memagent.agent.runtime.AgentRuntime")
                     .getMethod("start", String.class, Instrumentation.class, boolean.class)
                     .invoke(null, args, inst, attached);
         } catch (Throwable t) {

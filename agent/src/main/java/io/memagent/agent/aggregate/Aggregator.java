@@ -1,6 +1,6 @@
 package io.memagent.agent.aggregate;
 
-import io.memagent.agent.AgentLog;
+import io.memagent.agent.util.AgentLog;
 import io.memagent.agent.config.Config;
 import io.memagent.agent.instrument.Operation;
 import io.memagent.agent.instrument.OperationRegistry;

@@ -183,9 +183,9 @@ public final class Config {
             }
         }
         Config c = new Config(Collections.unmodifiableMap(values), Collections.unmodifiableMap(sources));
-        io.memagent.agent.Secrets.register(c.jdbcPassword());
-        io.memagent.agent.Secrets.register(c.httpToken());
-        io.memagent.agent.Secrets.registerFrom(c.jdbcUrl());
+        io.memagent.agent.util.Secrets.register(c.jdbcPassword());
+        io.memagent.agent.util.Secrets.register(c.httpToken());
+        io.memagent.agent.util.Secrets.registerFrom(c.jdbcUrl());
         c.checkTogether();
         return c;
     }
@@ -482,9 +482,9 @@ public final class Config {
         return sb.toString();
     }
 
-    /** A JDBC URL with every credential masked ({@link io.memagent.agent.Secrets#mask}). */
+    /** A JDBC URL with every credential masked ({@link io.memagent.agent.util.Secrets#mask}). */
     public static String maskUrl(String url) {
-        return io.memagent.agent.Secrets.mask(url);
+        return io.memagent.agent.util.Secrets.mask(url);
     }
 
     /** Where each key's value came from: system, env, file or default. */

@@ -53,7 +53,7 @@ public final class Property {
     }
 
     static String show(String raw) {
-        raw = io.memagent.agent.Secrets.mask(raw);
+        raw = io.memagent.agent.util.Secrets.mask(raw);
         return raw.length() > 200 ? "'" + raw.substring(0, 200) + "...' (" + raw.length() + " chars)" : "'" + raw + "'";
     }
 

@@ -1,6 +1,6 @@
 package io.memagent.agent.detect;
 
-import io.memagent.agent.Json;
+import io.memagent.agent.util.Json;
 import io.memagent.agent.jvm.JvmSample;
 import io.memagent.agent.store.RowSink;
 import java.util.HashMap;

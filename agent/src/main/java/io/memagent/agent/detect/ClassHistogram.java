@@ -1,6 +1,6 @@
 package io.memagent.agent.detect;
 
-import io.memagent.agent.AgentLog;
+import io.memagent.agent.util.AgentLog;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -198,7 +198,7 @@ public final class ClassHistogram {
             if (sb.length() > 1) {
                 sb.append(',');
             }
-            sb.append("{\"class\":").append(io.memagent.agent.Json.string(g.className())).append(",\"instances_delta\":")
+            sb.append("{\"class\":").append(io.memagent.agent.util.Json.string(g.className())).append(",\"instances_delta\":")
                     .append(g.instancesDelta()).append(",\"bytes_delta\":").append(g.bytesDelta())
                     .append(",\"instances\":").append(g.instancesNow()).append(",\"bytes\":").append(g.bytesNow()).append('}');
         }

@@ -1,7 +1,7 @@
 package io.memagent.agent.detect;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
-import io.memagent.agent.AgentLog;
+import io.memagent.agent.util.AgentLog;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.FileStore;
@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
  * is created mode 0700, each file is made 0600 (the JVM creates it with the process's umask,
  * inside a directory no one else can enter, and it is narrowed before its path is handed out),
  * an existing directory that another user owns or group/others can write is refused
- * ({@link io.memagent.agent.PrivateDir}: no dump, one error line), free disk space is checked first, and at most one dump per {@code memagent.heapdump.interval.minutes}.
+ * ({@link io.memagent.agent.util.PrivateDir}: no dump, one error line), free disk space is checked first, and at most one dump per {@code memagent.heapdump.interval.minutes}.
  * A dump stops the JVM for as long as it takes: never on an application thread.
  */
 public final class HeapDumper {
@@ -45,7 +45,7 @@ public final class HeapDumper {
         this.minIntervalMs = minIntervalMs;
         this.service = service.replaceAll("[^A-Za-z0-9._-]", "_");
         this.clockMs = clockMs;
-        String problem = io.memagent.agent.PrivateDir.problem("memagent.heapdump.dir", this.dir);
+        String problem = io.memagent.agent.util.PrivateDir.problem("memagent.heapdump.dir", this.dir);
         if (problem != null) {
             AgentLog.error(problem + "; heap dumps are off, the application and the rest of the agent run on");
         }
@@ -64,7 +64,7 @@ public final class HeapDumper {
             throw new DumpRefused("a heap dump was written " + (now - lastDumpMs) / 1000 + " s ago; at most one per "
                     + minIntervalMs / 60_000 + " minutes (memagent.heapdump.interval.minutes)");
         }
-        String problem = io.memagent.agent.PrivateDir.problem("memagent.heapdump.dir", dir);
+        String problem = io.memagent.agent.util.PrivateDir.problem("memagent.heapdump.dir", dir);
         if (problem != null) {
             throw new DumpRefused(problem + "; heap dumps are off");
         }

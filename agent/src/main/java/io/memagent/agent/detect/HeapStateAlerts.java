@@ -1,5 +1,6 @@
 package io.memagent.agent.detect;
 
+import io.memagent.agent.jvm.HeapState;
 import io.memagent.agent.store.RowSink;
 import java.util.Locale;
 import java.util.UUID;

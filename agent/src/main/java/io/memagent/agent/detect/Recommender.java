@@ -122,7 +122,7 @@ public final class Recommender {
                     String.format(Locale.ROOT, "{\"strategy\":\"reduce_allocation\",\"reason\":\"top_allocating_operation\","
                                     + "\"operation\":%s,\"method\":%s,\"calls\":%d,\"total_bytes\":%d,\"average_bytes\":%d,"
                                     + "\"p99_bytes\":%s,\"share_of_profiled_bytes_pct\":%.2f}",
-                            io.memagent.agent.Json.string(top.name()), io.memagent.agent.Json.string(top.method()),
+                            io.memagent.agent.util.Json.string(top.name()), io.memagent.agent.util.Json.string(top.method()),
                             top.calls(), top.totalBytes(), top.averageBytes(), top.p99Bytes(), share));
         }
     }

@@ -1,11 +1,11 @@
 package io.memagent.agent.detect;
 
-import io.memagent.agent.AgentLog;
-import io.memagent.agent.Json;
+import io.memagent.agent.util.AgentLog;
+import io.memagent.agent.util.Json;
 import io.memagent.agent.aggregate.Aggregator;
 import io.memagent.agent.config.Config;
 import io.memagent.agent.instrument.Operation;
-import io.memagent.agent.jvm.Ring;
+import io.memagent.agent.util.Ring;
 import io.memagent.agent.store.RowSink;
 import io.memagent.bootstrap.Recorder;
 import io.memagent.bootstrap.SpikeListeners;

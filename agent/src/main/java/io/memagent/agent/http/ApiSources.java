@@ -17,6 +17,6 @@ import java.util.function.Supplier;
  * counters, the recent statistics buckets. Nothing here touches the database.
  */
 public record ApiSources(Config config, RunInfo run, Supplier<List<OperationSummary>> operations, JvmHistory jvm,
-                         RecentRows rows, HeapDumper heapDumper, ClassHistogram classHistogram, RiskScore risk,
+                         RecentRows rows, HeapSnapshots heapDumper, ClassHistogram classHistogram, RiskScore risk,
                          BucketHistory buckets) {
 }

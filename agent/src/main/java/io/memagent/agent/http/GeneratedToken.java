@@ -1,6 +1,6 @@
 package io.memagent.agent.http;
 
-import io.memagent.agent.PrivateDir;
+import io.memagent.agent.util.PrivateDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

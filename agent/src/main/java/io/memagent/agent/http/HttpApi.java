@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.memagent.agent.AgentLog;
+import io.memagent.agent.util.AgentLog;
 import io.memagent.agent.config.Config;
 import java.io.IOException;
 import java.io.InputStream;

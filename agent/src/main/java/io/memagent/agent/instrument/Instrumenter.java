@@ -1,6 +1,6 @@
 package io.memagent.agent.instrument;
 
-import io.memagent.agent.AgentLog;
+import io.memagent.agent.util.AgentLog;
 import io.memagent.agent.config.MethodPattern;
 import io.memagent.bootstrap.AgentOverhead;
 import io.memagent.bootstrap.Recorder;

@@ -112,7 +112,7 @@ public final class NamedOperations implements NamedCalls.OperationNames {
             if (httpNames.size() >= httpNamesMax) {
                 if (!httpCapReported) {
                     httpCapReported = true;
-                    io.memagent.agent.AgentLog.warn("more than memagent.http.names.max = " + httpNamesMax
+                    io.memagent.agent.util.AgentLog.warn("more than memagent.http.names.max = " + httpNamesMax
                             + " distinct request names: '" + name + "' and later ones are counted as '"
                             + HttpOperationName.other(method) + "'");
                 }

@@ -10,10 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * class loaders, the overloads of a method matched by a pattern, and methods an annotation names
  * alike are one operation; two classes whose simple names clash get their full names. The number of operations is capped: beyond the cap
  * every new method shares the catch-all operation {@link #OTHER_NAME}, and the agent says so.
- * Names and methods are normalized on registration ({@link io.memagent.agent.Names#operation}).
+ * Names and methods are normalized on registration ({@link io.memagent.agent.util.Names#operation}).
  */
 public final class OperationRegistry {
-    public static final int DEFAULT_MAX_OPERATIONS = 20_000;
     public static final String OTHER_NAME = "(other operations)";
 
     private final int maxOperations;
@@ -22,8 +21,9 @@ public final class OperationRegistry {
     private int size;
     private volatile boolean capReported;
 
+    /** With {@code memagent.operations.max}'s default (tests). */
     public OperationRegistry() {
-        this(DEFAULT_MAX_OPERATIONS);
+        this(io.memagent.agent.config.Config.defaults().operationsMax());
     }
 
     public OperationRegistry(int maxOperations) {
@@ -42,8 +42,8 @@ public final class OperationRegistry {
      */
     public int register(String name, String method, String kind, long spikeMediumBytes) {
         // Normalized once, here, for every sink: distinct names stay distinct (see Names).
-        name = io.memagent.agent.Names.operation(name);
-        method = io.memagent.agent.Names.method(method);
+        name = io.memagent.agent.util.Names.operation(name);
+        method = io.memagent.agent.util.Names.method(method);
         String key = kind + '\u0000' + name;
         Integer id = byKey.get(key);
         if (id != null && !isDerivedNameOfAnotherClass(id, name, method)) {
@@ -66,7 +66,7 @@ public final class OperationRegistry {
             if (size >= maxOperations) {
                 if (!capReported) {
                     capReported = true;
-                    io.memagent.agent.AgentLog.warn("more than memagent.operations.max = " + maxOperations
+                    io.memagent.agent.util.AgentLog.warn("more than memagent.operations.max = " + maxOperations
                             + " profiled operations: '" + name + "' and any later ones are counted under '" + OTHER_NAME + "'");
                 }
                 return 0;

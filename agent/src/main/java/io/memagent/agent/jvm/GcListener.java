@@ -2,7 +2,7 @@ package io.memagent.agent.jvm;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.GcInfo;
-import io.memagent.agent.AgentLog;
+import io.memagent.agent.util.AgentLog;
 import io.memagent.agent.store.RowSink;
 import io.memagent.bootstrap.Recorder;
 import java.lang.management.GarbageCollectorMXBean;

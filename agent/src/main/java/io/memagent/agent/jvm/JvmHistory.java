@@ -1,5 +1,6 @@
 package io.memagent.agent.jvm;
 
+import io.memagent.agent.util.Ring;
 import java.util.List;
 
 /**

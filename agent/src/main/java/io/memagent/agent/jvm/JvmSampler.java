@@ -1,10 +1,7 @@
 package io.memagent.agent.jvm;
 
-import io.memagent.agent.AgentLog;
+import io.memagent.agent.util.AgentLog;
 import io.memagent.agent.config.Config;
-import io.memagent.agent.detect.HeapState;
-import io.memagent.agent.detect.HeapStateAlerts;
-import io.memagent.agent.detect.Recommender;
 import io.memagent.agent.store.RowSink;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ClassLoadingMXBean;
@@ -25,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * Every {@code memagent.sample.interval.ms}, on its own daemon thread, one {@code memory_metrics}
  * row: heap committed/used/free/max, non-heap, metaspace, old generation after the last GC,
  * direct and mapped buffers, GC count and time, threads, loaded classes, the allocation rate,
- * utilization and state. It also drives the state alerts and the recommender.
+ * utilization and state (the heap's and the container's, see {@link HeapState}), and the state
+ * changes into the history. What reacts to a sample (state alerts, the recommender, the leak and
+ * spike detectors) is registered by the wiring as a listener: this class only samples.
  *
  * <p>Old generation is found by role, not by name: the heap pools that support a usage
  * threshold (HotSpot gives young pools, whose usage swings by design, none). That is "PS Old
@@ -42,8 +41,8 @@ public final class JvmSampler {
     private final Config config;
     private final JvmHistory history;
     private final RowSink sink;
-    private final HeapStateAlerts alerts;
-    private final HeapStateAlerts containerAlerts;
+    private HeapState heapState = HeapState.NORMAL;
+    private HeapState containerState = HeapState.NORMAL;
     private final ProcessMemory processMemory = ProcessMemory.self();
     private final CgroupMemory cgroup = CgroupMemory.locate(java.nio.file.Path.of("/"));
     private final long physicalMemory = physicalMemory();
@@ -53,7 +52,6 @@ public final class JvmSampler {
     static final long CGROUP_LIMIT_EVERY_MS = 60_000;
     private Long cgroupLimit;
     private long cgroupLimitReadMs = Long.MIN_VALUE;
-    private final Recommender recommender;
     private final GcListener gcListener;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -69,15 +67,12 @@ public final class JvmSampler {
     private long lastFreed;
     private long lastAtNanos;
 
-    public JvmSampler(Config config, JvmHistory history, RowSink sink, Recommender recommender) {
+    public JvmSampler(Config config, JvmHistory history, RowSink sink) {
         this.config = config;
         this.history = history;
         this.sink = sink;
-        this.alerts = new HeapStateAlerts(sink);
-        this.containerAlerts = new HeapStateAlerts(sink, "container_memory_");
         String nmt = NativeMemory.trackingLevel();
         this.nativeTracking = nmt != null && !nmt.equals("off");
-        this.recommender = recommender;
         this.gcListener = new GcListener(history, sink);
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP && pool.isUsageThresholdSupported()) {
@@ -95,7 +90,10 @@ public final class JvmSampler {
         }
     }
 
-    /** Called with every sample on the sampler's thread (the leak detector). Register before {@link #start}. */
+    /**
+     * Called with every sample on the sampler's thread, in the order registered (the state alerts,
+     * the recommender, the detectors). Register before {@link #start}.
+     */
     public void addListener(java.util.function.Consumer<JvmSample> listener) {
         listeners.add(listener);
     }
@@ -176,7 +174,6 @@ public final class JvmSampler {
             long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
             history.addSample(s, cpu);
             sink.offer(s);
-            recommender.onSample(s);
             for (java.util.function.Consumer<JvmSample> l : listeners) {
                 try {
                     l.accept(s);
@@ -196,9 +193,9 @@ public final class JvmSampler {
         Long max = heap.getMax() > 0 ? heap.getMax() : null;
         double utilization = 100.0 * used / (max != null ? max : Math.max(1, committed));
         HeapState state = HeapState.of(utilization, config);
-        HeapState previous = alerts.observe(state, utilization, used, max, nowMs);
-        if (previous != null) {
-            history.addStateChange(new JvmHistory.StateChange(nowMs, previous.label(), state.label(), utilization));
+        if (state != heapState) {
+            history.addStateChange(new JvmHistory.StateChange(nowMs, heapState.label(), state.label(), utilization));
+            heapState = state;
         }
         long gcCount = 0;
         long gcTime = 0;
@@ -239,16 +236,16 @@ public final class JvmSampler {
         history.containerLimit(configured != null ? "configured" : cgroupLimit != null ? "cgroup v" + cgroup.version()
                 : "physical memory", against);
         Double containerPct = null;
-        String containerState = null;
+        String containerLabel = null;
         if (rss != null && against > 0) {
             double pct = 100.0 * rss / against;
             containerPct = pct;
             HeapState cs = HeapState.of(pct, config);
-            containerState = cs.label();
-            HeapState before = containerAlerts.observe(cs, nowMs, (from, to) -> containerAlert(from, to, pct, rss,
-                    against, limit == null, used, committed, utilization));
-            if (before != null) {
-                history.addContainerStateChange(new JvmHistory.StateChange(nowMs, before.label(), cs.label(), pct));
+            containerLabel = cs.label();
+            if (cs != containerState) {
+                history.addContainerStateChange(new JvmHistory.StateChange(nowMs, containerState.label(), cs.label(),
+                        pct));
+                containerState = cs;
             }
         }
         long now = System.nanoTime();
@@ -265,25 +262,7 @@ public final class JvmSampler {
                 metaspace != null ? metaspace.getUsage().getUsed() : null, oldAfterGc,
                 direct != null ? direct.getMemoryUsed() : null, mapped != null ? mapped.getMemoryUsed() : null, gcCount,
                 gcTime, threads.getThreadCount(), classes.getLoadedClassCount(), rate, utilization, state.label(), rss,
-                limit, cgroupUsed, containerPct, containerState, nmt == null ? null : nmt.totalCommittedBytes(),
+                limit, cgroupUsed, containerPct, containerLabel, nmt == null ? null : nmt.totalCommittedBytes(),
                 nmt == null ? null : nmt.json());
-    }
-
-    /** "heap 40%, container 93%": the alert says what outside the heap holds the memory. */
-    private HeapStateAlerts.Text containerAlert(HeapState from, HeapState to, double pct, long rss, long against,
-                                                boolean physical, long heapUsed, long heapCommitted, double heapPct) {
-        OutsideHeap.Consumers top = OutsideHeap.now(history.nativeMemory());
-        String what = physical ? "physical memory" : "the container's memory limit";
-        String message = String.format(java.util.Locale.ROOT,
-                "process resident memory %.1f%% of %s (%s of %s) entered %s (was %s); heap %.1f%% used;"
-                        + " largest outside the heap%s: %s", pct, what, io.memagent.agent.report.Bytes.format(rss),
-                io.memagent.agent.report.Bytes.format(against), to.label(), from.label(), heapPct,
-                top.source().equals("native_memory_tracking") ? " (native memory tracking)" : "", top.text(4));
-        String context = String.format(java.util.Locale.ROOT, "{\"utilization_pct\":%.2f,\"process_rss_bytes\":%d,"
-                        + "\"limit_bytes\":%d,\"limit_source\":\"%s\",\"heap_utilization_pct\":%.2f,\"heap_used_bytes\":%d,"
-                        + "\"heap_committed_bytes\":%d,\"previous_state\":\"%s\",\"outside_heap_source\":\"%s\","
-                        + "\"largest_outside_heap\":%s}", pct, rss, against, history.containerLimitSource(), heapPct,
-                heapUsed, heapCommitted, from.label(), top.source(), top.json(6));
-        return new HeapStateAlerts.Text(message, context);
     }
 }

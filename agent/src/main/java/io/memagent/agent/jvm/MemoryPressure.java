@@ -1,7 +1,7 @@
 package io.memagent.agent.jvm;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-import io.memagent.agent.AgentLog;
+import io.memagent.agent.util.AgentLog;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

@@ -45,7 +45,7 @@ public final class OutsideHeap {
                 if (parts.size() == n) {
                     break;
                 }
-                parts.add(e.getKey() + " " + io.memagent.agent.report.Bytes.format(e.getValue()));
+                parts.add(e.getKey() + " " + io.memagent.agent.util.Bytes.format(e.getValue()));
             }
             return String.join(", ", parts);
         }

@@ -1,5 +1,6 @@
 package io.memagent.agent.report;
 
+import io.memagent.agent.util.Bytes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.memagent.agent.aggregate.OperationSummary;

@@ -1,5 +1,6 @@
 package io.memagent.agent.report;
 
+import io.memagent.agent.util.Bytes;
 import io.memagent.agent.detect.ClassHistogram;
 import io.memagent.agent.detect.LeakRow;
 import io.memagent.agent.detect.RiskScore;

@@ -1,5 +1,6 @@
 package io.memagent.agent.report;
 
+import io.memagent.agent.util.Bytes;
 import io.memagent.agent.jvm.GcEvent;
 import io.memagent.agent.jvm.JvmHistory;
 import io.memagent.agent.jvm.JvmSample;

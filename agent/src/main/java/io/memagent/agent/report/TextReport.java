@@ -1,5 +1,6 @@
 package io.memagent.agent.report;
 
+import io.memagent.agent.util.Bytes;
 import io.memagent.agent.aggregate.OperationSummary;
 import io.memagent.agent.store.WriterStats;
 import java.util.List;

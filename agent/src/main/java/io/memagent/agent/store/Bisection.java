@@ -1,7 +1,7 @@
 package io.memagent.agent.store;
 
-import io.memagent.agent.AgentLog;
-import io.memagent.agent.Names;
+import io.memagent.agent.util.AgentLog;
+import io.memagent.agent.util.Names;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

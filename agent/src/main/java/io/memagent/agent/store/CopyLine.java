@@ -8,8 +8,8 @@ import java.util.UUID;
  * Builds PostgreSQL COPY text-format lines: tab between columns, {@code \N} for null, and
  * backslash, tab, newline and carriage return escaped, so any operation name (quotes, unicode,
  * 10 KB strings) arrives as it was. NUL and unpaired surrogates, which PostgreSQL text cannot
- * hold, become visible escapes ({@link io.memagent.agent.Names#storable}); operation names arrive
- * here already normalized ({@link io.memagent.agent.Names#operation}), so no two collapse. No SQL
+ * hold, become visible escapes ({@link io.memagent.agent.util.Names#storable}); operation names arrive
+ * here already normalized ({@link io.memagent.agent.util.Names#operation}), so no two collapse. No SQL
  * is ever built from values.
  *
  * <p>A line made with {@link #capturing} writes no text: it collects the typed values instead
@@ -65,7 +65,7 @@ public final class CopyLine {
             return this;
         }
         StringBuilder sb = next();
-        value = io.memagent.agent.Names.storable(value);
+        value = io.memagent.agent.util.Names.storable(value);
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {

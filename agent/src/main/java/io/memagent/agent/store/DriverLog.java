@@ -1,7 +1,7 @@
 package io.memagent.agent.store;
 
-import io.memagent.agent.AgentLog;
-import io.memagent.agent.Names;
+import io.memagent.agent.util.AgentLog;
+import io.memagent.agent.util.Names;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;

@@ -2,7 +2,7 @@ package io.memagent.agent.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.memagent.agent.AgentLog;
+import io.memagent.agent.util.AgentLog;
 import io.memagent.agent.config.Config;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -256,7 +256,7 @@ public final class PostgresWriter implements RowSink {
     private static String describe(Throwable e) {
         String m = e.getMessage();
         String state = e instanceof SQLException s && s.getSQLState() != null ? " [SQLState " + s.getSQLState() + "]" : "";
-        return e.getClass().getSimpleName() + ": " + (m == null ? "" : io.memagent.agent.Secrets.mask(m.replaceAll("\\s+", " ")))
+        return e.getClass().getSimpleName() + ": " + (m == null ? "" : io.memagent.agent.util.Secrets.mask(m.replaceAll("\\s+", " ")))
                 + state;
     }
 

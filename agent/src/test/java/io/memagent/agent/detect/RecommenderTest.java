@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memagent.agent.aggregate.OperationSummary;
+import io.memagent.agent.jvm.HeapState;
 import io.memagent.agent.jvm.JvmSample;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Row;

@@ -1,5 +1,7 @@
-package io.memagent.agent;
+package io.memagent.agent.runtime;
 
+import io.memagent.agent.util.AgentLog;
+import io.memagent.agent.util.Json;
 import io.memagent.agent.aggregate.Aggregator;
 import io.memagent.agent.config.Config;
 import io.memagent.agent.config.ConfigException;
@@ -14,6 +16,7 @@ import io.memagent.agent.detect.Recommender;
 import io.memagent.agent.detect.ResourceLeaks;
 import io.memagent.agent.detect.RiskScore;
 import io.memagent.agent.detect.SpikeDetector;
+import io.memagent.agent.detect.StateAlerts;
 import io.memagent.agent.http.ApiSources;
 import io.memagent.agent.http.HttpApi;
 import io.memagent.agent.report.DetectionReport;
@@ -43,7 +46,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Wires the agent together after {@link MemAgent} has put the bootstrap classes in place:
+ * Wires the agent together after {@code MemAgent} (the premain class) has put the bootstrap classes in place:
  * configuration, the sink (PostgreSQL or in memory), the drain thread, instrumentation, and
  * the shutdown hook that flushes and reports. Nothing here talks to the database: that is the
  * writer thread's job, so a slow or absent database never delays the app's start.
@@ -87,7 +90,10 @@ public final class AgentRuntime {
                 System::currentTimeMillis);
         this.spikes = new SpikeDetector(config, detections, heapDumper);
         aggregator.addObserver(spikes);
-        this.sampler = new JvmSampler(config, jvmHistory, sink, new Recommender(sink, aggregator::summaries));
+        this.sampler = new JvmSampler(config, jvmHistory, sink);
+        // In this order on every sample: the state alerts, the recommender, then the detectors.
+        sampler.addListener(new StateAlerts(sink, jvmHistory)::onSample);
+        sampler.addListener(new Recommender(sink, aggregator::summaries)::onSample);
         this.leaks = new LeakDetector(config, detections, histogram, "old generation (" + String.join(", ",
                 sampler.oldGenerationPools()) + ")", sampler::oldGenerationUsedBytes);
         sampler.addListener(leaks::onSample);

@@ -1,5 +1,6 @@
-package io.memagent.agent;
+package io.memagent.agent.runtime;
 
+import io.memagent.agent.util.Secrets;
 import io.memagent.agent.config.Config;
 import io.memagent.agent.report.DbReport;
 import java.sql.Connection;

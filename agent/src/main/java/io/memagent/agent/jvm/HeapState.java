@@ -1,4 +1,4 @@
-package io.memagent.agent.detect;
+package io.memagent.agent.jvm;
 
 import io.memagent.agent.config.Config;
 

@@ -1,4 +1,4 @@
-package io.memagent.agent.report;
+package io.memagent.agent.util;
 
 import java.util.Locale;
 

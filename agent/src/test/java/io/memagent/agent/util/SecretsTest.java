@@ -1,4 +1,4 @@
-package io.memagent.agent;
+package io.memagent.agent.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

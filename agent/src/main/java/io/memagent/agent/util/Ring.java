@@ -1,4 +1,4 @@
-package io.memagent.agent.jvm;
+package io.memagent.agent.util;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
