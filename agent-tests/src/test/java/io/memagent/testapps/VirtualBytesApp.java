@@ -46,6 +46,11 @@ public class VirtualBytesApp {
 
     @ProfileMemory
     static Object allocSleepAlloc() throws InterruptedException {
+        return allocateSleepAllocate();
+    }
+
+    /** Not profiled: the body {@link #allocSleepAlloc} and {@link #oneAtATime} share. */
+    private static Object allocateSleepAllocate() throws InterruptedException {
         Object[] both = new Object[3];
         both[0] = new byte[2000];
         Thread.sleep(10);
@@ -63,12 +68,7 @@ public class VirtualBytesApp {
     /** {@link #allocSleepAlloc}'s twin, called one at a time on one virtual thread. */
     @ProfileMemory
     static Object oneAtATime() throws InterruptedException {
-        Object[] both = new Object[3];
-        both[0] = new byte[2000];
-        Thread.sleep(10);
-        both[1] = new byte[3000];
-        both[2] = afterSleep();
-        return both;
+        return allocateSleepAllocate();
     }
 
     /** Nested {@code levels} deep, sleeping at the bottom: more calls open than the agent keeps for an unmount. */
