@@ -1,117 +1,34 @@
 package io.memagent.agent.config;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
- * The agent's configuration: every {@code memagent.*} key, validated once at start, immutable.
- *
- * <p>Precedence: system property (agent arguments count as system properties) &gt;
- * environment variable ({@code memagent.jdbc.url} -&gt; {@code MEMAGENT_JDBC_URL}) &gt; the
- * properties file named by {@code memagent.config.file} &gt; default. An unknown
- * {@code memagent.*} key in a system property, agent argument or the file is an error (a typo
- * must not silently fall back to a default); environment variables are only read for known keys,
- * because the environment is shared with other tools.
+ * The agent's configuration: every {@code memagent.*} key ({@link Keys}), validated once at start,
+ * immutable, read with {@link #get}. Where the raw values come from, and in which precedence, is
+ * {@link ConfigSources}'s; a key none of them sets takes its default.
  */
 public final class Config {
-    public static final List<Property> PROPERTIES;
-    private static final Map<String, Property> BY_KEY;
-    private static final String CONFIG_FILE = "memagent.config.file";
+    public static final List<Property<?>> PROPERTIES = Keys.ALL;
+    private static final Map<String, Property<?>> BY_KEY = byKey();
 
-    static {
-        List<Property> p = new ArrayList<>();
-        p.add(Property.bool("memagent.enabled", true, "master switch"));
-        p.add(Property.text("memagent.config.file", null, "properties file with more memagent.* keys (lowest precedence but defaults)", false));
-        p.add(Property.text("memagent.service.name", null, "`service_name` in every row; default: the main class or jar name", false));
-        p.add(Property.matching("memagent.jdbc.url", null, Pattern.compile("jdbc:postgresql:\\S+"),
-                "a PostgreSQL JDBC URL starting with jdbc:postgresql:", "PostgreSQL JDBC URL; none = in-memory mode"));
-        p.add(Property.text("memagent.jdbc.user", null, "database user", false));
-        p.add(Property.text("memagent.jdbc.password", null, "database password (never logged or stored)", true));
-        p.add(Property.matching("memagent.db.schema", "public", Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}"),
-                "a PostgreSQL identifier: a letter or '_' then up to 62 letters, digits or '_'", "schema for all tables (created if missing)"));
-        p.add(Property.bool("memagent.db.migrate", true, "apply migrations at start (safe with many JVMs at once)"));
-        p.add(Property.longRange("memagent.stats.interval.ms", 10_000L, 100, 86_400_000, "width of a per-method statistics bucket"));
-        p.add(Property.longRange("memagent.flush.interval.ms", 1_000L, 10, 3_600_000, "how often the writer sends a batch"));
-        p.add(Property.longRange("memagent.calls.min.bytes", 1_048_576L, 0, Long.MAX_VALUE / 2,
-                "a call allocating at least this gets its own row in `memory_allocations`"));
-        p.add(Property.longRange("memagent.queue.capacity", 100_000L, 100, 10_000_000,
-                "records held while the database is slow or down; beyond it, records are dropped and counted"));
-        p.add(Property.longRange("memagent.shutdown.timeout.ms", 5_000L, 0, 600_000,
-                "at JVM exit, how long the agent may spend flushing what it holds"));
-        p.add(Property.longRange("memagent.sample.interval.ms", 5_000L, 50, 3_600_000, "JVM memory sampler period"));
-        p.add(Property.longRange("memagent.heap.elevated.pct", 60L, 1, 100, "heap utilization at which the state is `elevated`"));
-        p.add(Property.longRange("memagent.heap.warning.pct", 75L, 1, 100, "heap utilization at which the state is `warning` (raises an alert)"));
-        p.add(Property.longRange("memagent.heap.critical.pct", 90L, 1, 100, "heap utilization at which the state is `critical` (raises an alert)"));
-        p.add(Property.longRange("memagent.spike.medium.mb", 25L, 1, 1_048_576, "bytes in one call (MiB) that make a `medium` spike"));
-        p.add(Property.longRange("memagent.spike.heap.warmup.ms", 30_000L, 0, 86_400_000,
-                "heap-level `(heap)` spikes are looked for only this long after the JVM started, once start-up (class loading, a framework's context) has settled; per-call spikes are unaffected"));
-        p.add(Property.longRange("memagent.spike.high.mb", 50L, 1, 1_048_576, "bytes in one call (MiB) that make a `high` spike"));
-        p.add(Property.longRange("memagent.spike.critical.mb", 100L, 1, 1_048_576, "bytes in one call (MiB) that make a `critical` spike"));
-        p.add(Property.longRange("memagent.spike.consecutive.limit", 3L, 1, 1_000_000, "consecutive spikes of one operation that raise an alert"));
-        p.add(Property.longRange("memagent.leak.growth.mb.per.hour", 50L, 1, 1_048_576,
-                "old-generation growth after GC, or native memory growth outside the heap (MiB/hour), that counts as a leak"));
-        p.add(Property.text("memagent.heapdump.dir", "memagent-dumps", "where heap dumps go (created 0700, files 0600; an existing one must be yours and not group/world-writable, else dumps are off)", false));
-        p.add(Property.bool("memagent.heapdump.on.critical", false, "dump the heap on a critical spike (rate-limited)"));
-        p.add(Property.longRange("memagent.heapdump.interval.minutes", 30L, 0, 10_080,
-                "at most one automatic heap dump per this many minutes (`0` = no limit)"));
-        p.add(Property.longRange("memagent.leak.window.ms", 1_800_000L, 1_000, 86_400_000,
-                "sliding window of old-generation-after-GC (and native memory) samples the leak slope is fitted over"));
-        p.add(Property.longRange("memagent.leak.native.warmup.ms", 300_000L, 0, 86_400_000,
-                "native leaks are looked for only this long after the JVM started: start-up grows native memory (JIT code, classes, first touch of the heap) without leaking"));
-        p.add(Property.longRange("memagent.leak.threads.growth", 100L, 1, 1_000_000,
-                "live threads above the baseline (the fewest seen in the first minute) that count as a thread leak"));
-        p.add(Property.longRange("memagent.leak.classes.growth", 10_000L, 1, 100_000_000,
-                "loaded classes above the baseline, still rising, that count as a class-loader leak"));
-        p.add(Property.longRange("memagent.anomaly.k", 4L, 1, 100,
-                "standard deviations from an operation's baseline bytes per call that make an `allocation_anomaly` alert"));
-        p.add(Property.longRange("memagent.histogram.interval.ms", 0L, 0, 86_400_000,
-                "class histogram snapshot period (forces a full GC each time); `0` = only on demand"));
-        p.add(Property.longRange("memagent.nmt.interval.ms", 60_000L, 100, 86_400_000,
-                "with `-XX:NativeMemoryTracking=summary` or `detail`: how often native memory per category is read (`VM.native_memory summary`: 1-2 ms each, the first up to 0.35 s as it starts the platform MBean server)"));
-        p.add(Property.longRange("memagent.container.memory.limit.bytes", null, 1_048_576, Long.MAX_VALUE / 2,
-                "the memory limit the resident set is measured against, where the cgroup's is not visible or not the one that matters; unset = the cgroup's, else physical memory"));
-        p.add(Property.longRange("memagent.http.port", null, 0, 65_535, "HTTP API and dashboard port; unset = off; `0` = any free port (logged)"));
-        p.add(Property.text("memagent.http.host", "127.0.0.1", "HTTP bind address; a host that resolves to any non-loopback address requires a token", false));
-        p.add(Property.text("memagent.http.token", null,
-                "`Authorization: Bearer <token>`: always required on POST endpoints (unset: a random one is generated into `~/.memagent/http-token-PID`, mode 0600), and on every endpoint off loopback", true));
-        p.add(Property.custom("memagent.include", null, MethodPattern.ACCEPTED,
-                "methods to profile without an annotation (`Class#method` patterns with `*`)", MethodPattern::parseList));
-        p.add(Property.bool("memagent.attribute.jdbc", false,
-                "profile the app's JDBC statements (any driver) as operations named by their SQL, e.g. `DB.SELECT.users`"));
-        p.add(Property.bool("memagent.attribute.http", false,
-                "profile requests to the app's JDK HTTP server handlers and servlet containers (`jakarta`/`javax` servlets and filters) as `HTTP GET /route`: the framework's route template when it has one (Spring MVC), else the path with identifier segments as `{id}`"));
-        p.add(Property.longRange("memagent.http.names.max", 1_000L, 1, 100_000,
-                "distinct request names; later ones are counted together as `HTTP GET (other)` per HTTP method, so values in paths cannot use up `memagent.operations.max`"));
-        p.add(Property.longRange("memagent.retention.days", 7L, 1, 36_500, "rows older than this are deleted"));
-        p.add(Property.longRange("memagent.operations.max", 20_000L, 10, 1_000_000,
-                "distinct operations tracked; later ones are counted together under `(other operations)`, and the agent says so"));
-        PROPERTIES = Collections.unmodifiableList(p);
-        Map<String, Property> m = new LinkedHashMap<>();
-        for (Property prop : p) {
-            m.put(prop.key(), prop);
-        }
-        BY_KEY = Collections.unmodifiableMap(m);
-    }
-
-    private final Map<String, Object> values;
+    private final Map<Property<?>, Object> values;
     private final Map<String, String> sources;
 
-    private Config(Map<String, Object> values, Map<String, String> sources) {
+    private Config(Map<Property<?>, Object> values, Map<String, String> sources) {
         this.values = values;
         this.sources = sources;
+    }
+
+    private static Map<String, Property<?>> byKey() {
+        Map<String, Property<?>> m = new LinkedHashMap<>();
+        for (Property<?> p : PROPERTIES) {
+            m.put(p.key(), p);
+        }
+        return Collections.unmodifiableMap(m);
     }
 
     /** Defaults only: what tests and the in-memory mode start from. */
@@ -133,53 +50,18 @@ public final class Config {
      */
     public static Config load(String agentArgs, Properties systemProperties, Map<String, String> env)
             throws ConfigException {
-        Map<String, String> sys = new TreeMap<>();
-        for (String name : systemProperties.stringPropertyNames()) {
-            if (name.startsWith("memagent.")) {
-                sys.put(name, systemProperties.getProperty(name));
-            }
-        }
-        Map<String, String> args = parseAgentArgs(agentArgs);
-        for (Map.Entry<String, String> e : args.entrySet()) {
-            sys.putIfAbsent(e.getKey(), e.getValue()); // an explicit -D wins over the same agent argument
-        }
-        for (String key : sys.keySet()) {
-            requireKnown(key, sys.get(key), "system property or agent argument");
-        }
-
-        Map<String, String> raw = new LinkedHashMap<>();
-        Map<String, String> sources = new LinkedHashMap<>();
-        String fileName = sys.containsKey(CONFIG_FILE) ? sys.get(CONFIG_FILE) : env.get(envName(CONFIG_FILE));
-        if (fileName != null && !fileName.trim().isEmpty()) {
-            Properties file = readFile(fileName.trim());
-            for (String name : file.stringPropertyNames()) {
-                requireKnown(name, file.getProperty(name), "file " + fileName);
-                raw.put(name, file.getProperty(name));
-                sources.put(name, "file");
-            }
-        }
-        for (Property p : PROPERTIES) {
-            String v = env.get(envName(p.key()));
-            if (v != null) {
-                raw.put(p.key(), v);
-                sources.put(p.key(), "env");
-            }
-        }
-        for (Map.Entry<String, String> e : sys.entrySet()) {
-            raw.put(e.getKey(), e.getValue());
-            sources.put(e.getKey(), "system");
-        }
-
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (Property p : PROPERTIES) {
-            String v = raw.get(p.key());
+        ConfigSources in = ConfigSources.read(agentArgs, systemProperties, env, BY_KEY);
+        Map<String, String> sources = new LinkedHashMap<>(in.sources());
+        Map<Property<?>, Object> values = new LinkedHashMap<>();
+        for (Property<?> p : PROPERTIES) {
+            String v = in.raw(p.key());
             if (v == null) {
                 if (p.defaultValue() != null) {
-                    values.put(p.key(), p.parse(p.defaultValue()));
+                    values.put(p, p.parse(p.defaultValue()));
                     sources.put(p.key(), "default");
                 }
             } else {
-                values.put(p.key(), p.parse(v));
+                values.put(p, p.parse(v));
             }
         }
         Config c = new Config(Collections.unmodifiableMap(values), Collections.unmodifiableMap(sources));
@@ -190,263 +72,211 @@ public final class Config {
         return c;
     }
 
+    /** The value of a key: parsed by its own parser, so of its type; null for an unset key without default. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Property<T> key) {
+        return (T) values.get(key);
+    }
+
     private void checkTogether() throws ConfigException {
-        ascending("memagent.heap.elevated.pct", "memagent.heap.warning.pct", "memagent.heap.critical.pct");
-        ascending("memagent.spike.medium.mb", "memagent.spike.high.mb", "memagent.spike.critical.mb");
+        ascending(Keys.HEAP_ELEVATED_PCT, Keys.HEAP_WARNING_PCT, Keys.HEAP_CRITICAL_PCT);
+        ascending(Keys.SPIKE_MEDIUM_MB, Keys.SPIKE_HIGH_MB, Keys.SPIKE_CRITICAL_MB);
         String host = httpHost();
         if (httpPort() >= 0 && !LoopbackHost.is(host) && httpToken() == null) {
-            throw new ConfigException("memagent.http.host = '" + host + "' is not a loopback address" + LoopbackHost.resolved(host)
+            throw new ConfigException(Keys.HTTP_HOST.key() + " = '" + host + "' is not a loopback address" + LoopbackHost.resolved(host)
                     + ", and memagent.http.token"
                     + " is not set: expected 127.0.0.1, ::1 or localhost, or a token for any other host");
         }
     }
 
-    private void ascending(String a, String b, String c) throws ConfigException {
-        long x = longValue(a);
-        long y = longValue(b);
-        long z = longValue(c);
+    private void ascending(Property<Long> a, Property<Long> b, Property<Long> c) throws ConfigException {
+        long x = get(a);
+        long y = get(b);
+        long z = get(c);
         if (!(x < y && y < z)) {
-            throw new ConfigException(a + " = " + x + ", " + b + " = " + y + ", " + c + " = " + z
-                    + " are not valid together: expected " + a + " < " + b + " < " + c);
-        }
-    }
-
-    private static void requireKnown(String key, String value, String where) throws ConfigException {
-        if (!BY_KEY.containsKey(key)) {
-            // The value is never shown: a misspelled secret key (memagent.jdbc.pasword) holds a secret.
-            String near = NearestKey.of(key, BY_KEY.keySet());
-            String expected = "expected one of " + String.join(", ", BY_KEY.keySet());
-            throw new ConfigException("unknown key " + key + " (" + where + "): "
-                    + (near == null ? expected : "did you mean " + near + "? (" + expected + ")"));
+            throw new ConfigException(a.key() + " = " + x + ", " + b.key() + " = " + y + ", " + c.key() + " = " + z
+                    + " are not valid together: expected " + a.key() + " < " + b.key() + " < " + c.key());
         }
     }
 
     public static String envName(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_');
-    }
-
-    private static Map<String, String> parseAgentArgs(String agentArgs) throws ConfigException {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (agentArgs == null || agentArgs.trim().isEmpty()) {
-            return out;
-        }
-        for (String part : agentArgs.split(",")) {
-            if (part.trim().isEmpty()) {
-                continue;
-            }
-            int eq = part.indexOf('=');
-            if (eq <= 0) {
-                throw new ConfigException("agent argument " + Property.show(part)
-                        + " is not valid: expected key=value pairs separated by ',', e.g. -javaagent:memagent.jar=http.port=0,stats.interval.ms=5000");
-            }
-            String key = part.substring(0, eq).trim();
-            if (!key.startsWith("memagent.")) {
-                key = "memagent." + key;
-            }
-            out.put(key, part.substring(eq + 1));
-        }
-        return out;
-    }
-
-    private static Properties readFile(String name) throws ConfigException {
-        Path path = Paths.get(name);
-        Properties props = new Properties();
-        try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            props.load(r);
-        } catch (IOException e) {
-            throw new ConfigException(CONFIG_FILE + " = '" + name + "' cannot be read (" + e.getClass().getSimpleName()
-                    + "): expected a readable properties file");
-        }
-        return props;
+        return ConfigSources.envName(key);
     }
 
     // ---- typed accessors ----
 
-    private long longValue(String key) {
-        return (Long) values.get(key);
-    }
-
-    private boolean bool(String key) {
-        return (Boolean) values.get(key);
-    }
-
-    private String string(String key) {
-        return (String) values.get(key);
-    }
-
     public boolean enabled() {
-        return bool("memagent.enabled");
+        return get(Keys.ENABLED);
     }
 
     /** The configured service name, or null to derive one from the main class or jar. */
     public String serviceName() {
-        return string("memagent.service.name");
+        return get(Keys.SERVICE_NAME);
     }
 
     public String jdbcUrl() {
-        return string("memagent.jdbc.url");
+        return get(Keys.JDBC_URL);
     }
 
     public String jdbcUser() {
-        return string("memagent.jdbc.user");
+        return get(Keys.JDBC_USER);
     }
 
     public String jdbcPassword() {
-        return string("memagent.jdbc.password");
+        return get(Keys.JDBC_PASSWORD);
     }
 
     public String dbSchema() {
-        return string("memagent.db.schema");
+        return get(Keys.DB_SCHEMA);
     }
 
     public boolean dbMigrate() {
-        return bool("memagent.db.migrate");
+        return get(Keys.DB_MIGRATE);
     }
 
     public long statsIntervalMs() {
-        return longValue("memagent.stats.interval.ms");
+        return get(Keys.STATS_INTERVAL_MS);
     }
 
     public long flushIntervalMs() {
-        return longValue("memagent.flush.interval.ms");
+        return get(Keys.FLUSH_INTERVAL_MS);
     }
 
     public long callsMinBytes() {
-        return longValue("memagent.calls.min.bytes");
+        return get(Keys.CALLS_MIN_BYTES);
     }
 
     public int queueCapacity() {
-        return (int) longValue("memagent.queue.capacity");
+        return get(Keys.QUEUE_CAPACITY).intValue();
     }
 
     public long shutdownTimeoutMs() {
-        return longValue("memagent.shutdown.timeout.ms");
+        return get(Keys.SHUTDOWN_TIMEOUT_MS);
     }
 
     public long sampleIntervalMs() {
-        return longValue("memagent.sample.interval.ms");
+        return get(Keys.SAMPLE_INTERVAL_MS);
     }
 
     public int heapElevatedPct() {
-        return (int) longValue("memagent.heap.elevated.pct");
+        return get(Keys.HEAP_ELEVATED_PCT).intValue();
     }
 
     public int heapWarningPct() {
-        return (int) longValue("memagent.heap.warning.pct");
+        return get(Keys.HEAP_WARNING_PCT).intValue();
     }
 
     public int heapCriticalPct() {
-        return (int) longValue("memagent.heap.critical.pct");
+        return get(Keys.HEAP_CRITICAL_PCT).intValue();
     }
 
     public long spikeMediumBytes() {
-        return longValue("memagent.spike.medium.mb") << 20;
+        return get(Keys.SPIKE_MEDIUM_MB) << 20;
     }
 
     public long spikeHighBytes() {
-        return longValue("memagent.spike.high.mb") << 20;
+        return get(Keys.SPIKE_HIGH_MB) << 20;
     }
 
     public long spikeCriticalBytes() {
-        return longValue("memagent.spike.critical.mb") << 20;
+        return get(Keys.SPIKE_CRITICAL_MB) << 20;
     }
 
     public int spikeConsecutiveLimit() {
-        return (int) longValue("memagent.spike.consecutive.limit");
+        return get(Keys.SPIKE_CONSECUTIVE_LIMIT).intValue();
     }
 
     public long leakGrowthBytesPerHour() {
-        return longValue("memagent.leak.growth.mb.per.hour") << 20;
+        return get(Keys.LEAK_GROWTH_MB_PER_HOUR) << 20;
     }
 
     public String heapdumpDir() {
-        return string("memagent.heapdump.dir");
+        return get(Keys.HEAPDUMP_DIR);
     }
 
     public boolean heapdumpOnCritical() {
-        return bool("memagent.heapdump.on.critical");
+        return get(Keys.HEAPDUMP_ON_CRITICAL);
     }
 
     public long heapdumpIntervalMs() {
-        return longValue("memagent.heapdump.interval.minutes") * 60_000L;
+        return get(Keys.HEAPDUMP_INTERVAL_MINUTES) * 60_000L;
     }
 
     public long leakWindowMs() {
-        return longValue("memagent.leak.window.ms");
+        return get(Keys.LEAK_WINDOW_MS);
     }
 
     public int leakThreadsGrowth() {
-        return (int) longValue("memagent.leak.threads.growth");
+        return get(Keys.LEAK_THREADS_GROWTH).intValue();
     }
 
     public long leakClassesGrowth() {
-        return longValue("memagent.leak.classes.growth");
+        return get(Keys.LEAK_CLASSES_GROWTH);
     }
 
     public int anomalyK() {
-        return (int) longValue("memagent.anomaly.k");
+        return get(Keys.ANOMALY_K).intValue();
     }
 
     public long leakNativeWarmupMs() {
-        return longValue("memagent.leak.native.warmup.ms");
+        return get(Keys.LEAK_NATIVE_WARMUP_MS);
     }
 
     public long nmtIntervalMs() {
-        return longValue("memagent.nmt.interval.ms");
+        return get(Keys.NMT_INTERVAL_MS);
     }
 
     /** The configured container memory limit, or null to use the cgroup's (or physical memory). */
     public Long containerMemoryLimitBytes() {
-        return (Long) values.get("memagent.container.memory.limit.bytes");
+        return get(Keys.CONTAINER_MEMORY_LIMIT_BYTES);
     }
 
     /** 0 when periodic class histograms are off. */
     public long histogramIntervalMs() {
-        return longValue("memagent.histogram.interval.ms");
+        return get(Keys.HISTOGRAM_INTERVAL_MS);
     }
 
     /** -1 when the HTTP server is off. */
     public int httpPort() {
-        Object v = values.get("memagent.http.port");
-        return v == null ? -1 : ((Long) v).intValue();
+        Long v = get(Keys.HTTP_PORT);
+        return v == null ? -1 : v.intValue();
     }
 
     public String httpHost() {
-        return string("memagent.http.host");
+        return get(Keys.HTTP_HOST);
     }
 
     public String httpToken() {
-        return string("memagent.http.token");
+        return get(Keys.HTTP_TOKEN);
     }
 
-    @SuppressWarnings("unchecked")
     public List<MethodPattern> includes() {
-        Object v = values.get("memagent.include");
-        return v == null ? List.of() : (List<MethodPattern>) v;
+        List<MethodPattern> v = get(Keys.INCLUDE);
+        return v == null ? List.of() : v;
     }
 
     public boolean attributeJdbc() {
-        return bool("memagent.attribute.jdbc");
+        return get(Keys.ATTRIBUTE_JDBC);
     }
 
     public boolean attributeHttp() {
-        return bool("memagent.attribute.http");
+        return get(Keys.ATTRIBUTE_HTTP);
     }
 
     public long heapSpikeWarmupMs() {
-        return longValue("memagent.spike.heap.warmup.ms");
+        return get(Keys.SPIKE_HEAP_WARMUP_MS);
     }
 
     public int httpNamesMax() {
-        return (int) longValue("memagent.http.names.max");
+        return get(Keys.HTTP_NAMES_MAX).intValue();
     }
 
     public int operationsMax() {
-        return (int) longValue("memagent.operations.max");
+        return get(Keys.OPERATIONS_MAX).intValue();
     }
 
     public int retentionDays() {
-        return (int) longValue("memagent.retention.days");
+        return get(Keys.RETENTION_DAYS).intValue();
     }
 
     /**
@@ -455,15 +285,15 @@ public final class Config {
      */
     public Map<String, String> masked() {
         Map<String, String> out = new LinkedHashMap<>();
-        for (Property p : PROPERTIES) {
-            Object v = values.get(p.key());
+        for (Property<?> p : PROPERTIES) {
+            Object v = values.get(p);
             if (v == null) {
                 continue;
             }
             String text = v instanceof List ? joinPatterns((List<?>) v) : String.valueOf(v);
             if (p.secret()) {
                 text = "****";
-            } else if (p.key().equals("memagent.jdbc.url")) {
+            } else if (p == Keys.JDBC_URL) {
                 text = maskUrl(text);
             }
             out.put(p.key(), text);

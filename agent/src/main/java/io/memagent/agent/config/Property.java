@@ -4,22 +4,23 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * One {@code memagent.*} key: its default, what it means, and how a raw string becomes a
- * value. Every parser names the key, the value and what is accepted when it refuses.
+ * One {@code memagent.*} key, typed ({@link Keys} holds them all): its default, what it means, and
+ * how a raw string becomes a {@code T}. Every parser names the key, the value and what is accepted
+ * when it refuses.
  */
-public final class Property {
-    interface Parser {
-        Object parse(String key, String raw) throws ConfigException;
+public final class Property<T> {
+    interface Parser<T> {
+        T parse(String key, String raw) throws ConfigException;
     }
 
     private final String key;
     private final String defaultValue; // null: no default
     private final String meaning;
     private final boolean secret;
-    private final Parser parser;
+    private final Parser<T> parser;
     private final String accepted;
 
-    private Property(String key, String defaultValue, String accepted, String meaning, boolean secret, Parser parser) {
+    private Property(String key, String defaultValue, String accepted, String meaning, boolean secret, Parser<T> parser) {
         this.key = key;
         this.defaultValue = defaultValue;
         this.accepted = accepted;
@@ -48,7 +49,7 @@ public final class Property {
         return secret;
     }
 
-    Object parse(String raw) throws ConfigException {
+    T parse(String raw) throws ConfigException {
         return parser.parse(key, raw);
     }
 
@@ -61,9 +62,9 @@ public final class Property {
         return new ConfigException(key + " = " + show(raw) + " is not valid: expected " + accepted);
     }
 
-    static Property bool(String key, boolean def, String meaning) {
+    static Property<Boolean> bool(String key, boolean def, String meaning) {
         String acc = "true or false";
-        return new Property(key, String.valueOf(def), acc, meaning, false, (k, raw) -> {
+        return new Property<>(key, String.valueOf(def), acc, meaning, false, (k, raw) -> {
             String v = raw.trim().toLowerCase(Locale.ROOT);
             if (v.equals("true")) {
                 return Boolean.TRUE;
@@ -75,9 +76,9 @@ public final class Property {
         });
     }
 
-    static Property longRange(String key, Long def, long min, long max, String meaning) {
+    static Property<Long> longRange(String key, Long def, long min, long max, String meaning) {
         String acc = "a whole number from " + min + " to " + max;
-        return new Property(key, def == null ? null : String.valueOf(def), acc, meaning, false, (k, raw) -> {
+        return new Property<>(key, def == null ? null : String.valueOf(def), acc, meaning, false, (k, raw) -> {
             long v;
             try {
                 v = Long.parseLong(raw.trim().replace("_", ""));
@@ -91,9 +92,9 @@ public final class Property {
         });
     }
 
-    static Property text(String key, String def, String meaning, boolean secret) {
+    static Property<String> text(String key, String def, String meaning, boolean secret) {
         String acc = "a non-empty string";
-        return new Property(key, def, acc, meaning, secret, (k, raw) -> {
+        return new Property<>(key, def, acc, meaning, secret, (k, raw) -> {
             if (raw.trim().isEmpty()) {
                 throw new ConfigException(k + " is empty: expected " + acc);
             }
@@ -101,8 +102,8 @@ public final class Property {
         });
     }
 
-    static Property matching(String key, String def, Pattern pattern, String acc, String meaning) {
-        return new Property(key, def, acc, meaning, false, (k, raw) -> {
+    static Property<String> matching(String key, String def, Pattern pattern, String acc, String meaning) {
+        return new Property<>(key, def, acc, meaning, false, (k, raw) -> {
             String v = raw.trim();
             if (!pattern.matcher(v).matches()) {
                 throw bad(k, raw, acc);
@@ -111,7 +112,7 @@ public final class Property {
         });
     }
 
-    static Property custom(String key, String def, String acc, String meaning, Parser parser) {
-        return new Property(key, def, acc, meaning, false, parser);
+    static <T> Property<T> custom(String key, String def, String acc, String meaning, Parser<T> parser) {
+        return new Property<>(key, def, acc, meaning, false, parser);
     }
 }

@@ -149,7 +149,7 @@ class ConfigTest {
         Random random = new Random(20261122);
         String alphabet = "0123456789-_.,;#*=abcXYZ \t\u00e9\u4e2d'\"\\%$";
         for (int i = 0; i < 5_000; i++) {
-            Property p = Config.PROPERTIES.get(random.nextInt(Config.PROPERTIES.size()));
+            Property<?> p = Config.PROPERTIES.get(random.nextInt(Config.PROPERTIES.size()));
             if (p.key().equals("memagent.config.file")) {
                 continue;
             }

@@ -42,7 +42,7 @@ class ConfigurationDocTest {
         assertEquals(List.of(), duplicates, "each key in one table, once");
         Map<String, String> accepted = new LinkedHashMap<>();
         StringBuilder table = new StringBuilder();
-        for (Property p : Config.PROPERTIES) {
+        for (Property<?> p : Config.PROPERTIES) {
             String def = p.defaultValue() == null ? "none" : "`" + p.defaultValue() + "`";
             accepted.put(p.key(), row(def, p.accepted(), p.meaning()));
             table.append("| `").append(p.key()).append("` | ").append(def).append(" | ").append(p.accepted())
@@ -50,7 +50,7 @@ class ConfigurationDocTest {
                     .append(" |\n");
         }
         assertEquals(accepted, documented, "docs/configuration.md's tables must hold exactly these rows:\n" + table);
-        for (Property p : Config.PROPERTIES) {
+        for (Property<?> p : Config.PROPERTIES) {
             String example = examples.get(p.key());
             try {
                 p.parse(example);
