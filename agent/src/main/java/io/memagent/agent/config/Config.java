@@ -96,6 +96,10 @@ public final class Config {
         p.add(Property.longRange("memagent.http.names.max", 1_000L, 1, 100_000,
                 "distinct request names; later ones are counted together as `HTTP GET (other)` per HTTP method, so values in paths cannot use up `memagent.operations.max`"));
         p.add(Property.longRange("memagent.retention.days", 7L, 1, 36_500, "rows older than this are deleted"));
+        p.add(Property.longRange("memagent.retention.minutes.days", 30L, 1, 36_500,
+                "1-minute rollups (`method_allocation_stats_1m`) older than this are deleted"));
+        p.add(Property.longRange("memagent.retention.hours.days", 400L, 1, 36_500,
+                "1-hour rollups (`method_allocation_stats_1h`) older than this are deleted"));
         p.add(Property.longRange("memagent.operations.max", 20_000L, 10, 1_000_000,
                 "distinct operations tracked; later ones are counted together under `(other operations)`, and the agent says so"));
         PROPERTIES = Collections.unmodifiableList(p);
@@ -445,6 +449,14 @@ public final class Config {
 
     public int retentionDays() {
         return (int) longValue("memagent.retention.days");
+    }
+
+    public int retentionMinutesDays() {
+        return (int) longValue("memagent.retention.minutes.days");
+    }
+
+    public int retentionHoursDays() {
+        return (int) longValue("memagent.retention.hours.days");
     }
 
     /**

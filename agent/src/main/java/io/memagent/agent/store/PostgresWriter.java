@@ -20,7 +20,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.flywaydb.core.Flyway;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -50,6 +49,7 @@ public final class PostgresWriter implements RowSink {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final String rowPrefix;
     private final Retention retention;
+    private final SchemaSetup schemaSetup;
     private final Bisection bisection;
 
     /** How long close waits for a writer that never reached the database (an attempt may just be succeeding). */
@@ -75,7 +75,9 @@ public final class PostgresWriter implements RowSink {
         StringBuilder prefix = new StringBuilder();
         new CopyLine(prefix).uuid(run.runId()).text(run.serviceName()).number(run.processId());
         this.rowPrefix = prefix.toString();
-        this.retention = new Retention(schema, run.serviceName(), config.retentionDays());
+        this.retention = new Retention(config.dbSchema(), run.serviceName(), Map.of(Retention.RAW, config.retentionDays(),
+                Retention.MINUTES, config.retentionMinutesDays(), Retention.HOURS, config.retentionHoursDays()));
+        this.schemaSetup = new SchemaSetup(config);
         this.bisection = new Bisection(stats);
         this.thread = new Thread(this::runLoop, "memagent-writer");
         this.thread.setDaemon(true);
@@ -169,10 +171,12 @@ public final class PostgresWriter implements RowSink {
                         continue;
                     }
                     if (!closing && pending == null && retention.due(System.currentTimeMillis())) {
-                        long deleted = retention.run(dataSource, System.currentTimeMillis());
-                        if (deleted > 0) {
-                            AgentLog.info("retention: deleted " + deleted + " rows older than memagent.retention.days = "
-                                    + config.retentionDays());
+                        Retention.Result r = retention.run(dataSource, System.currentTimeMillis());
+                        if (r.rowsDeleted() > 0 || !r.partitionsDropped().isEmpty()) {
+                            AgentLog.info("retention: dropped partitions " + r.partitionsDropped() + ", deleted "
+                                    + r.rowsDeleted() + " rows (memagent.retention.days = " + config.retentionDays()
+                                    + ", .minutes.days = " + config.retentionMinutesDays() + ", .hours.days = "
+                                    + config.retentionHoursDays() + ")");
                         }
                     }
                     if (pending == null) {
@@ -264,9 +268,7 @@ public final class PostgresWriter implements RowSink {
         if (dataSource == null) {
             dataSource = createDataSource();
         }
-        if (config.dbMigrate()) {
-            migrate();
-        }
+        schemaSetup.run(dataSource, System.currentTimeMillis());
         insertRunRow();
     }
 
@@ -297,55 +299,6 @@ public final class PostgresWriter implements RowSink {
         hc.addDataSourceProperty("socketTimeout", "60");
         hc.addDataSourceProperty("tcpKeepAlive", "true");
         return new HikariDataSource(hc);
-    }
-
-    /**
-     * Creates the schema and applies the migrations, one JVM at a time: a session-level advisory
-     * lock keyed by the schema, held on a connection of its own (not the pool's, which Flyway
-     * uses), serializes JVMs of many services starting together. Flyway's own lock does not
-     * cover its baseline step, which two JVMs could otherwise race.
-     */
-    private void migrate() throws SQLException {
-        java.util.Properties props = new java.util.Properties();
-        if (config.jdbcUser() != null) {
-            props.setProperty("user", config.jdbcUser());
-        }
-        if (config.jdbcPassword() != null) {
-            props.setProperty("password", config.jdbcPassword());
-        }
-        props.setProperty("ApplicationName", "memagent");
-        props.setProperty("connectTimeout", "5");
-        try (Connection lock = new org.postgresql.Driver().connect(config.jdbcUrl(), props)) {
-            if (lock == null) {
-                throw new SQLException("the PostgreSQL driver does not accept " + Config.maskUrl(config.jdbcUrl()), "08001");
-            }
-            try (PreparedStatement ps = lock.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
-                ps.setString(1, "memagent.migrate:" + config.dbSchema());
-                ps.execute();
-            }
-            try (Statement st = lock.createStatement()) {
-                st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-            }
-            migrateLocked();
-        } // closing the connection releases the lock
-    }
-
-    private void migrateLocked() {
-        Flyway.configure(PostgresWriter.class.getClassLoader())
-                // Flyway would log INFO lines through java.util.logging onto the app's stderr; send
-                // them to the (relocated, no-op) SLF4J instead. A failed migration still reaches us
-                // as an exception, which the writer reports in its own rate-limited error line.
-                .loggers("slf4j")
-                .dataSource(dataSource)
-                .schemas(config.dbSchema())
-                .defaultSchema(config.dbSchema())
-                .createSchemas(false)
-                .table("memagent_schema_history")
-                .locations("classpath:io/memagent/migrations")
-                .baselineOnMigrate(true)
-                .baselineVersion("0")
-                .load()
-                .migrate();
     }
 
     private void insertRunRow() throws SQLException {
