@@ -51,6 +51,8 @@ public final class Aggregator {
     private final long intervalMs;
     private final long minCallBytes;
     private final List<CallObserver> observers = new ArrayList<>();
+    /** Null when the sink keeps no rollups (in-memory mode). */
+    private final Rollups rollups;
 
     private Figures[] bucket = new Figures[64];
     private Figures[] total = new Figures[64];
@@ -76,6 +78,7 @@ public final class Aggregator {
         this.clockMs = clockMs;
         this.intervalMs = config.statsIntervalMs();
         this.minCallBytes = config.callsMinBytes();
+        this.rollups = sink.storesRollups() ? new Rollups() : null;
         Recorder.rowsFrom(minCallBytes); // the agent's start set it already; tests build this alone
     }
 
@@ -148,6 +151,9 @@ public final class Aggregator {
         collectNow();
         collectNow(); // a thread that was recording a call during the first
         closeBucket(bucketStartMs + intervalMs);
+        if (rollups != null) {
+            rollups.closeAll(this::offerStats);
+        }
     }
 
     /**
@@ -386,18 +392,31 @@ public final class Aggregator {
         if (bucketStartMs == Long.MIN_VALUE) {
             return;
         }
+        if (rollups != null) {
+            rollups.beginBucket(bucketStartMs, this::offerStats);
+        }
         for (int op = 0; op < bucket.length; op++) {
             Figures f = bucket[op];
             if (f == null || f.calls == 0) {
                 continue;
             }
-            Operation o = operation(op);
-            sink.offer(new StatsRow(o.name(), o.method(), o.kind(), bucketStartMs, bucketEndMs, f.calls, f.errors,
-                    f.unmeasured, f.totalBytes, f.selfBytes, f.min(), f.max(), f.percentile(50), f.percentile(95),
-                    f.percentile(99), f.totalDurationNs, f.maxDurationNs));
+            offerStats(Table.METHOD_ALLOCATION_STATS, op, f, bucketStartMs, bucketEndMs);
+            if (rollups != null) {
+                rollups.add(op, f);
+            }
             total[op].addAll(f);
             f.reset();
         }
+        if (rollups != null) {
+            rollups.endBucket(bucketEndMs, this::offerStats);
+        }
+    }
+
+    private void offerStats(Table table, int op, Figures f, long startMs, long endMs) {
+        Operation o = operation(op);
+        sink.offer(new StatsRow(table, o.name(), o.method(), o.kind(), startMs, endMs, f.calls, f.errors, f.unmeasured,
+                f.totalBytes, f.selfBytes, f.min(), f.max(), f.percentile(50), f.percentile(95), f.percentile(99),
+                f.totalDurationNs, f.maxDurationNs, f.encodedHistogram()));
     }
 
     /**

@@ -89,12 +89,13 @@ public final class PostgresWriter implements RowSink {
 
     /**
      * Room reserved for aggregates on top of {@code memagent.queue.capacity}: a tenth, at least
-     * 1,000, and at least two bucket closes of every operation there can be
-     * ({@code memagent.operations.max}), so a close never drops a statistics row while the writer
-     * keeps up. Only the array of references is made up front (8 bytes a slot).
+     * 1,000, and at least four rows of every operation there can be ({@code memagent.operations.max}):
+     * a bucket close that also closes a minute and an hour makes three, plus the previous close's
+     * one still waiting, so a close never drops a statistics row while the writer keeps up. Only
+     * the array of references is made up front (8 bytes a slot).
      */
     static int aggregateCapacity(int queueCapacity, int operationsMax) {
-        return Math.max(Math.max(1_000, queueCapacity / 10), 2 * operationsMax);
+        return Math.max(Math.max(1_000, queueCapacity / 10), 4 * operationsMax);
     }
 
     @Override
@@ -107,6 +108,11 @@ public final class PostgresWriter implements RowSink {
         } else if (!queue.offer(row)) {
             stats.dropped(WriterStats.QUEUE_FULL, row.table(), 1);
         }
+    }
+
+    @Override
+    public boolean storesRollups() {
+        return true;
     }
 
     @Override
