@@ -38,6 +38,18 @@ public final class Histograms {
         return Arrays.copyOf(b.array(), n);
     }
 
+    /**
+     * The column's encoding of calls with these byte values and counts (for tools and the load test,
+     * which run against the shaded agent and so cannot name HdrHistogram's types themselves).
+     */
+    public static byte[] encodeCalls(long[] bytes, long[] counts) {
+        AbstractHistogram h = newForCalls();
+        for (int i = 0; i < bytes.length; i++) {
+            h.recordValueWithCount(bytes[i], counts[i]);
+        }
+        return encode(h);
+    }
+
     /** An empty histogram to merge encoded ones into: 64-bit counts, so a week of a busy operation cannot overflow. */
     public static Histogram newForMerging() {
         Histogram h = new Histogram(DIGITS);
