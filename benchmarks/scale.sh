@@ -18,4 +18,4 @@ LOG=benchmarks/target/scale-$(date -u +%Y%m%dT%H%M%SZ).txt
 echo "memagent scale test, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
   "$(psql "${URL#jdbc:}" -U "$USER_" -Atc 'select version()' 2>/dev/null | cut -d, -f1 || echo PostgreSQL)" | tee "$LOG"
 java -Xmx3g -cp "benchmarks/target/benchmarks.jar:agent/target/memagent.jar" io.memagent.bench.ScaleRun \
-  "$URL" "$USER_" "$AGENTS" "$SECONDS_" "$OPS" 2>&1 | grep -v '^\[memagent\]' | tee -a "$LOG"
+  "$URL" "$USER_" "$AGENTS" "$SECONDS_" "$OPS" 2>&1 | grep --line-buffered -v '^\[memagent\]' | tee -a "$LOG"

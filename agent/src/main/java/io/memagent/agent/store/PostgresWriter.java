@@ -295,8 +295,12 @@ public final class PostgresWriter implements RowSink {
         if (config.jdbcPassword() != null) {
             hc.setPassword(config.jdbcPassword());
         }
+        // Two for Flyway at start (it may hold a second connection); after that the writer's one thread
+        // uses one at a time, and no idle spare is kept: fifty JVMs must not take PostgreSQL's default
+        // 100 connections (benchmarks/scale.sh found them exhausted at 49 with a spare each).
         hc.setMaximumPoolSize(2);
-        hc.setMinimumIdle(1);
+        hc.setMinimumIdle(0);
+        hc.setIdleTimeout(10_000);
         hc.setConnectionTimeout(5_000);
         hc.setValidationTimeout(2_000);
         hc.setInitializationFailTimeout(-1);
