@@ -103,6 +103,14 @@ class JvmSamplerIT extends SchemaPerTest {
         AppRun.main(GcApp.class).database(db, schema, "retained").args("0", "100").run().assertOk(); // migrates
         String old = "now() - interval '30 days'";
         String t = schema + ".";
+        // gc_events is partitioned by day (V7): the old day has its partition, as the agent made it that day.
+        long day = Math.floorDiv(System.currentTimeMillis() - 30 * 86_400_000L, 86_400_000L) * 86_400_000L;
+        String oldPartition = "gc_events_p" + java.time.LocalDate.ofInstant(java.time.Instant.ofEpochMilli(day),
+                java.time.ZoneOffset.UTC).toString().replace("-", "");
+        try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE " + t + oldPartition + " PARTITION OF " + t + "gc_events FOR VALUES FROM ('"
+                    + java.time.Instant.ofEpochMilli(day) + "') TO ('" + java.time.Instant.ofEpochMilli(day + 86_400_000L) + "')");
+        }
         for (String when : List.of(old, "now()")) {
             db.query("INSERT INTO " + t + "system_alerts (alert_id, run_id, service_name, process_id, alert_type, severity,"
                     + " message, created_at) VALUES (gen_random_uuid(), gen_random_uuid(), 'retained', 1, 'x', 'warning', 'm', "
@@ -117,7 +125,9 @@ class JvmSamplerIT extends SchemaPerTest {
                 + old + ") RETURNING 1");
         AppRun.Result r = AppRun.main(GcApp.class).database(db, schema, "retained")
                 .prop("memagent.retention.days", 7).args("0", "1500").run().assertOk();
-        assertTrue(r.stderr().contains("retention: deleted 2 rows older than memagent.retention.days = 7"), r.stderr());
+        // The old alert is deleted; the old GC event goes with its day's partition.
+        assertTrue(r.stderr().contains("retention: dropped partitions [" + oldPartition + "], deleted 1 rows"
+                + " (memagent.retention.days = 7,"), r.stderr());
         assertEquals(0, db.queryLong("SELECT count(*) FROM " + t + "system_alerts WHERE service_name = 'retained'"
                 + " AND created_at < now() - interval '7 days'"));
         assertEquals(1, db.queryLong("SELECT count(*) FROM " + t + "system_alerts WHERE service_name = 'retained'"));

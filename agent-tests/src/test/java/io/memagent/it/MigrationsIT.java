@@ -48,11 +48,16 @@ class MigrationsIT {
         String schema = db.newSchema();
         try {
             AppRun.main(ExactBytesApp.class).database(db, schema, "rollback").args("1").run().assertOk();
-            long tables = db.queryLong("SELECT count(*) FROM information_schema.tables WHERE table_schema = ?"
-                    + " AND table_type = 'BASE TABLE'", schema);
-            assertEquals(11, tables, "ten tables and Flyway's history");
-            assertEquals(2, db.queryLong("SELECT count(*) FROM information_schema.views WHERE table_schema = ?", schema),
-                    "the two Grafana views");
+            long tables = db.queryLong("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition", schema);
+            assertEquals(13, tables, "ten tables, two rollups and Flyway's history");
+            assertEquals(5 * 6, db.queryLong("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE n.nspname = ? AND c.relispartition AND c.relkind = 'r'", schema),
+                    "six partitioned tables with a partition a day from yesterday to three days ahead");
+            assertEquals(4, db.queryLong("SELECT count(*) FROM information_schema.views WHERE table_schema = ?", schema),
+                    "the four Grafana views");
+            assertEquals(1, db.queryLong("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                    + " WHERE n.nspname = ?", schema), "memagent_top_consumers");
             String sql = Files.readString(Path.of(System.getProperty("memagenttest.rollbackSql")));
             try (Connection c = db.connect(); Statement st = c.createStatement()) {
                 st.execute("SET search_path TO " + schema);

@@ -124,7 +124,9 @@ class OutageIT {
                 long perCall = count(pg, "SELECT count(*) FROM memagent.memory_allocations");
                 long stored = perCall + count(pg, "SELECT count(*) FROM memagent.method_allocation_stats")
                         + count(pg, "SELECT count(*) FROM memagent.memory_metrics")
-                        + count(pg, "SELECT count(*) FROM memagent.gc_events");
+                        + count(pg, "SELECT count(*) FROM memagent.gc_events")
+                        + count(pg, "SELECT count(*) FROM memagent.method_allocation_stats_1m")
+                        + count(pg, "SELECT count(*) FROM memagent.method_allocation_stats_1h");
                 assertEquals(written, stored, "what the writer says it wrote is in the tables");
                 long perCallDropped = count(pg, "SELECT coalesce((drops_by_table->>'memory_allocations')::bigint, 0)"
                         + " FROM memagent.agent_runs");

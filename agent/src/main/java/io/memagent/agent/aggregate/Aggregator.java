@@ -53,6 +53,8 @@ public final class Aggregator {
     private final List<CallObserver> observers = new ArrayList<>();
     /** The recent closed buckets' bytes per operation, for the dashboard. */
     private final BucketHistory history = new BucketHistory();
+    /** Null when the sink keeps no rollups (in-memory mode). */
+    private final Rollups rollups;
 
     private Figures[] bucket = new Figures[64];
     private Figures[] total = new Figures[64];
@@ -78,6 +80,7 @@ public final class Aggregator {
         this.clockMs = clockMs;
         this.intervalMs = config.statsIntervalMs();
         this.minCallBytes = config.callsMinBytes();
+        this.rollups = sink.storesRollups() ? new Rollups() : null;
         Recorder.rowsFrom(minCallBytes); // the agent's start set it already; tests build this alone
     }
 
@@ -150,6 +153,9 @@ public final class Aggregator {
         collectNow();
         collectNow(); // a thread that was recording a call during the first
         closeBucket(bucketStartMs + intervalMs);
+        if (rollups != null) {
+            rollups.closeAll(this::offerStats);
+        }
     }
 
     /**
@@ -389,25 +395,38 @@ public final class Aggregator {
         if (bucketStartMs == Long.MIN_VALUE) {
             return;
         }
+        if (rollups != null) {
+            rollups.beginBucket(bucketStartMs, this::offerStats);
+        }
         for (int op = 0; op < bucket.length; op++) {
             Figures f = bucket[op];
             if (f == null || f.calls == 0) {
                 continue;
             }
-            Operation o = operation(op);
-            sink.offer(new StatsRow(o.name(), o.method(), o.kind(), bucketStartMs, bucketEndMs, f.calls, f.errors,
-                    f.unmeasured, f.totalBytes, f.selfBytes, f.min(), f.max(), f.percentile(50), f.percentile(95),
-                    f.percentile(99), f.totalDurationNs, f.maxDurationNs));
-            history.add(o.name(), f.totalBytes);
+            offerStats(Table.METHOD_ALLOCATION_STATS, op, f, bucketStartMs, bucketEndMs);
+            history.add(operation(op).name(), f.totalBytes);
+            if (rollups != null) {
+                rollups.add(op, f);
+            }
             total[op].addAll(f);
             f.reset();
         }
         history.close(bucketStartMs, bucketEndMs);
+        if (rollups != null) {
+            rollups.endBucket(bucketEndMs, this::offerStats);
+        }
     }
 
     /** The recent closed buckets, each with its largest operations' bytes. */
     public BucketHistory history() {
         return history;
+    }
+
+    private void offerStats(Table table, int op, Figures f, long startMs, long endMs) {
+        Operation o = operation(op);
+        sink.offer(new StatsRow(table, o.name(), o.method(), o.kind(), startMs, endMs, f.calls, f.errors, f.unmeasured,
+                f.totalBytes, f.selfBytes, f.min(), f.max(), f.percentile(50), f.percentile(95), f.percentile(99),
+                f.totalDurationNs, f.maxDurationNs, f.encodedHistogram()));
     }
 
     /**

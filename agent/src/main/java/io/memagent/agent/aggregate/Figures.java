@@ -3,7 +3,6 @@ package io.memagent.agent.aggregate;
 import io.memagent.bootstrap.LogHistogram;
 import io.memagent.bootstrap.Period;
 import org.HdrHistogram.AbstractHistogram;
-import org.HdrHistogram.IntCountsHistogram;
 
 /**
  * Running figures of one operation over some period: counts, sums, extremes and a histogram
@@ -54,7 +53,7 @@ final class Figures {
                 int n = p.count(row, col);
                 if (n > 0) {
                     if (histogram == null) {
-                        histogram = new IntCountsHistogram(2);
+                        histogram = Histograms.newForCalls();
                     }
                     histogram.recordValueWithCount(LogHistogram.middle(row, col), n);
                 }
@@ -82,7 +81,7 @@ final class Figures {
         maxDurationNs = Math.max(maxDurationNs, other.maxDurationNs);
         if (other.histogram != null) {
             if (histogram == null) {
-                histogram = new IntCountsHistogram(2);
+                histogram = Histograms.newForCalls();
             }
             histogram.add(other.histogram);
         }
@@ -112,10 +111,11 @@ final class Figures {
     }
 
     Long percentile(double p) {
-        if (histogram == null || histogram.getTotalCount() == 0) {
-            return null;
-        }
-        long v = histogram.getValueAtPercentile(p);
-        return Math.max(minBytes, Math.min(maxBytes, v));
+        return Histograms.percentile(histogram, p, minBytes, maxBytes);
+    }
+
+    /** The histogram in the {@code histogram} column's encoding; null when no call entered it. */
+    byte[] encodedHistogram() {
+        return Histograms.encode(histogram);
     }
 }

@@ -279,6 +279,14 @@ public final class Config {
         return get(Keys.RETENTION_DAYS).intValue();
     }
 
+    public int retentionMinutesDays() {
+        return get(Keys.RETENTION_MINUTES_DAYS).intValue();
+    }
+
+    public int retentionHoursDays() {
+        return get(Keys.RETENTION_HOURS_DAYS).intValue();
+    }
+
     /**
      * Every key with its effective value as text, secrets masked (also a password inside the
      * JDBC URL): what {@code agent_runs.config} and {@code /api/memory/config} show.

@@ -92,6 +92,10 @@ public final class Keys {
             1_000L, 1, 100_000, "distinct request names; later ones are counted together as `HTTP GET (other)` per HTTP method, so values in paths cannot use up `memagent.operations.max`");
     public static final Property<Long> RETENTION_DAYS = Property.longRange("memagent.retention.days",
             7L, 1, 36_500, "rows older than this are deleted");
+    public static final Property<Long> RETENTION_MINUTES_DAYS = Property.longRange("memagent.retention.minutes.days",
+            30L, 1, 36_500, "1-minute rollups (`method_allocation_stats_1m`) older than this are deleted");
+    public static final Property<Long> RETENTION_HOURS_DAYS = Property.longRange("memagent.retention.hours.days",
+            400L, 1, 36_500, "1-hour rollups (`method_allocation_stats_1h`) older than this are deleted");
     public static final Property<Long> OPERATIONS_MAX = Property.longRange("memagent.operations.max",
             20_000L, 10, 1_000_000, "distinct operations tracked; later ones are counted together under `(other operations)`, and the agent says so");
 
@@ -139,6 +143,8 @@ public final class Keys {
             ATTRIBUTE_HTTP,
             HTTP_NAMES_MAX,
             RETENTION_DAYS,
+            RETENTION_MINUTES_DAYS,
+            RETENTION_HOURS_DAYS,
             OPERATIONS_MAX);
 
     private Keys() {

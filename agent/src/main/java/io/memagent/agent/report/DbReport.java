@@ -20,23 +20,38 @@ import java.util.UUID;
 
 /**
  * {@code java -jar memagent.jar report}: the exit report, read back from PostgreSQL for one
- * service over a window: top operations (summed over buckets and JVMs), spikes, leaks,
- * recommendations, a JVM summary and the runs with their drops. Percentiles cannot be merged
- * from buckets, so p50/p95/p99 are the highest of any bucket's (equal to the run's when the
- * run fits one bucket, an upper bound otherwise).
+ * service over a window: top operations (summed over buckets, rollups and JVMs, with percentiles
+ * merged from their histograms: see {@link MergedOperations} and {@link ReportWindow}), spikes,
+ * leaks, recommendations, a JVM summary and the runs with their drops.
  */
 public final class DbReport {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final Connection c;
+    private final String schemaName;
     private final String schema;
     private final String service;
     private final Timestamp since;
+    private final long untilMs;
+    private final long nowMs;
+    private List<ReportWindow.Part> parts;
+    private boolean unmergedPercentiles;
 
     public DbReport(Connection c, String schema, String service, long sinceMs) {
+        this(c, schema, service, sinceMs, System.currentTimeMillis(), System.currentTimeMillis());
+    }
+
+    /**
+     * The operations over a window from {@code sinceMs} to {@code untilMs}, read at {@code nowMs}
+     * (what is settled depends on it); the other sections read from {@code sinceMs} on.
+     */
+    public DbReport(Connection c, String schema, String service, long sinceMs, long untilMs, long nowMs) {
         this.c = c;
+        this.schemaName = schema;
         this.schema = '"' + schema + '"';
         this.service = service;
         this.since = new Timestamp(sinceMs);
+        this.untilMs = untilMs;
+        this.nowMs = nowMs;
     }
 
     /** The service of the most recent run in the schema, or null when there is none. */
@@ -48,25 +63,28 @@ public final class DbReport {
     }
 
     public List<OperationSummary> operations() throws SQLException {
-        List<OperationSummary> out = new ArrayList<>();
-        String sql = "SELECT operation_type, min(method), min(kind), sum(calls), sum(errors), sum(unmeasured_calls),"
-                + " sum(total_bytes), sum(self_bytes), min(min_bytes), max(max_bytes), max(p50_bytes), max(p95_bytes),"
-                + " max(p99_bytes), sum(total_duration_ns), max(max_duration_ns) FROM " + schema
-                + ".method_allocation_stats WHERE service_name = ? AND bucket_end >= ? GROUP BY operation_type"
-                + " ORDER BY sum(total_bytes) DESC, operation_type";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, service);
-            ps.setTimestamp(2, since);
+        boolean v8 = hasRollups();
+        parts = ReportWindow.plan(since.getTime(), untilMs, nowMs, v8);
+        MergedOperations merged = new MergedOperations(c, schema, service, v8);
+        for (ReportWindow.Part p : parts) {
+            merged.read(p, since.getTime());
+        }
+        unmergedPercentiles = merged.anyUnmerged();
+        return merged.summaries();
+    }
+
+    /** The tables and ranges the last {@link #operations()} read, coarsest level first where it answered. */
+    public List<ReportWindow.Part> parts() {
+        return parts;
+    }
+
+    private boolean hasRollups() throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, schema + "." + ReportWindow.HOURS);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new OperationSummary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                            rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), nullableLong(rs, 9),
-                            nullableLong(rs, 10), nullableLong(rs, 11), nullableLong(rs, 12), nullableLong(rs, 13),
-                            rs.getLong(14), rs.getLong(15)));
-                }
+                return rs.next() && rs.getBoolean(1);
             }
         }
-        return out;
     }
 
     private static Long nullableLong(ResultSet rs, int i) throws SQLException {
@@ -175,7 +193,7 @@ public final class DbReport {
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM information_schema.columns WHERE"
                 + " table_schema = ? AND table_name = 'memory_metrics' AND column_name = 'process_rss_bytes'")) {
-            ps.setString(1, schema);
+            ps.setString(1, schemaName);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (rs.getLong(1) == 0) {
@@ -248,7 +266,9 @@ public final class DbReport {
         }
         StringBuilder sb = new StringBuilder(TextReport.render("service " + service + ", " + runs.size() + " run(s) (pid "
                 + String.join(", ", pids) + "), since " + since.toInstant(), ops, null, 0));
-        sb.append("Percentiles are the highest of any statistics bucket's (buckets cannot be merged exactly).\n");
+        sb.append(unmergedPercentiles ? "Percentiles include rows written before schema V8, which carry no histogram:"
+                + " for those operations they are upper bounds (the highest of any bucket's).\n"
+                : "Percentiles are merged from every bucket's and rollup's histogram (within 1/128).\n");
         List<Map<String, Object>> spikes = spikes();
         sb.append("Spikes: ").append(spikes.isEmpty() ? "none\n" : spikes.size() + " (newest first)\n");
         for (Map<String, Object> s : spikes) {

@@ -119,6 +119,24 @@ public final class CopyLine {
         return decimal(value.doubleValue());
     }
 
+    /** A bytea column, in COPY text's hex form ({@code \\x...}: the backslash escaped); null stays SQL NULL. */
+    public CopyLine bytes(byte[] value) {
+        if (capture(value)) {
+            return this;
+        }
+        if (value == null) {
+            next().append("\\N");
+            return this;
+        }
+        StringBuilder sb = next().append("\\\\x");
+        for (byte b : value) {
+            sb.append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
+        }
+        return this;
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     public CopyLine bool(boolean value) {
         if (capture(value)) {
             return this;

@@ -20,7 +20,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.flywaydb.core.Flyway;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -50,6 +49,7 @@ public final class PostgresWriter implements RowSink {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final String rowPrefix;
     private final Retention retention;
+    private final SchemaSetup schemaSetup;
     private final Bisection bisection;
 
     /** How long close waits for a writer that never reached the database (an attempt may just be succeeding). */
@@ -75,7 +75,9 @@ public final class PostgresWriter implements RowSink {
         StringBuilder prefix = new StringBuilder();
         new CopyLine(prefix).uuid(run.runId()).text(run.serviceName()).number(run.processId());
         this.rowPrefix = prefix.toString();
-        this.retention = new Retention(schema, run.serviceName(), config.retentionDays());
+        this.retention = new Retention(config.dbSchema(), run.serviceName(), Map.of(Retention.RAW, config.retentionDays(),
+                Retention.MINUTES, config.retentionMinutesDays(), Retention.HOURS, config.retentionHoursDays()));
+        this.schemaSetup = new SchemaSetup(config);
         this.bisection = new Bisection(stats);
         this.thread = new Thread(this::runLoop, "memagent-writer");
         this.thread.setDaemon(true);
@@ -87,12 +89,13 @@ public final class PostgresWriter implements RowSink {
 
     /**
      * Room reserved for aggregates on top of {@code memagent.queue.capacity}: a tenth, at least
-     * 1,000, and at least two bucket closes of every operation there can be
-     * ({@code memagent.operations.max}), so a close never drops a statistics row while the writer
-     * keeps up. Only the array of references is made up front (8 bytes a slot).
+     * 1,000, and at least four rows of every operation there can be ({@code memagent.operations.max}):
+     * a bucket close that also closes a minute and an hour makes three, plus the previous close's
+     * one still waiting, so a close never drops a statistics row while the writer keeps up. Only
+     * the array of references is made up front (8 bytes a slot).
      */
     static int aggregateCapacity(int queueCapacity, int operationsMax) {
-        return Math.max(Math.max(1_000, queueCapacity / 10), 2 * operationsMax);
+        return Math.max(Math.max(1_000, queueCapacity / 10), 4 * operationsMax);
     }
 
     @Override
@@ -105,6 +108,11 @@ public final class PostgresWriter implements RowSink {
         } else if (!queue.offer(row)) {
             stats.dropped(WriterStats.QUEUE_FULL, row.table(), 1);
         }
+    }
+
+    @Override
+    public boolean storesRollups() {
+        return true;
     }
 
     @Override
@@ -169,10 +177,12 @@ public final class PostgresWriter implements RowSink {
                         continue;
                     }
                     if (!closing && pending == null && retention.due(System.currentTimeMillis())) {
-                        long deleted = retention.run(dataSource, System.currentTimeMillis());
-                        if (deleted > 0) {
-                            AgentLog.info("retention: deleted " + deleted + " rows older than memagent.retention.days = "
-                                    + config.retentionDays());
+                        Retention.Result r = retention.run(dataSource, System.currentTimeMillis());
+                        if (r.rowsDeleted() > 0 || !r.partitionsDropped().isEmpty()) {
+                            AgentLog.info("retention: dropped partitions " + r.partitionsDropped() + ", deleted "
+                                    + r.rowsDeleted() + " rows (memagent.retention.days = " + config.retentionDays()
+                                    + ", .minutes.days = " + config.retentionMinutesDays() + ", .hours.days = "
+                                    + config.retentionHoursDays() + ")");
                         }
                     }
                     if (pending == null) {
@@ -264,9 +274,7 @@ public final class PostgresWriter implements RowSink {
         if (dataSource == null) {
             dataSource = createDataSource();
         }
-        if (config.dbMigrate()) {
-            migrate();
-        }
+        schemaSetup.run(dataSource, System.currentTimeMillis());
         insertRunRow();
     }
 
@@ -287,8 +295,12 @@ public final class PostgresWriter implements RowSink {
         if (config.jdbcPassword() != null) {
             hc.setPassword(config.jdbcPassword());
         }
+        // Two for Flyway at start (it may hold a second connection); after that the writer's one thread
+        // uses one at a time, and no idle spare is kept: fifty JVMs must not take PostgreSQL's default
+        // 100 connections (benchmarks/scale.sh found them exhausted at 49 with a spare each).
         hc.setMaximumPoolSize(2);
-        hc.setMinimumIdle(1);
+        hc.setMinimumIdle(0);
+        hc.setIdleTimeout(10_000);
         hc.setConnectionTimeout(5_000);
         hc.setValidationTimeout(2_000);
         hc.setInitializationFailTimeout(-1);
@@ -297,55 +309,6 @@ public final class PostgresWriter implements RowSink {
         hc.addDataSourceProperty("socketTimeout", "60");
         hc.addDataSourceProperty("tcpKeepAlive", "true");
         return new HikariDataSource(hc);
-    }
-
-    /**
-     * Creates the schema and applies the migrations, one JVM at a time: a session-level advisory
-     * lock keyed by the schema, held on a connection of its own (not the pool's, which Flyway
-     * uses), serializes JVMs of many services starting together. Flyway's own lock does not
-     * cover its baseline step, which two JVMs could otherwise race.
-     */
-    private void migrate() throws SQLException {
-        java.util.Properties props = new java.util.Properties();
-        if (config.jdbcUser() != null) {
-            props.setProperty("user", config.jdbcUser());
-        }
-        if (config.jdbcPassword() != null) {
-            props.setProperty("password", config.jdbcPassword());
-        }
-        props.setProperty("ApplicationName", "memagent");
-        props.setProperty("connectTimeout", "5");
-        try (Connection lock = new org.postgresql.Driver().connect(config.jdbcUrl(), props)) {
-            if (lock == null) {
-                throw new SQLException("the PostgreSQL driver does not accept " + Config.maskUrl(config.jdbcUrl()), "08001");
-            }
-            try (PreparedStatement ps = lock.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
-                ps.setString(1, "memagent.migrate:" + config.dbSchema());
-                ps.execute();
-            }
-            try (Statement st = lock.createStatement()) {
-                st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-            }
-            migrateLocked();
-        } // closing the connection releases the lock
-    }
-
-    private void migrateLocked() {
-        Flyway.configure(PostgresWriter.class.getClassLoader())
-                // Flyway would log INFO lines through java.util.logging onto the app's stderr; send
-                // them to the (relocated, no-op) SLF4J instead. A failed migration still reaches us
-                // as an exception, which the writer reports in its own rate-limited error line.
-                .loggers("slf4j")
-                .dataSource(dataSource)
-                .schemas(config.dbSchema())
-                .defaultSchema(config.dbSchema())
-                .createSchemas(false)
-                .table("memagent_schema_history")
-                .locations("classpath:io/memagent/migrations")
-                .baselineOnMigrate(true)
-                .baselineVersion("0")
-                .load()
-                .migrate();
     }
 
     private void insertRunRow() throws SQLException {

@@ -45,6 +45,11 @@ public final class RecentRows implements RowSink {
     }
 
     @Override
+    public boolean storesRollups() {
+        return delegate.storesRollups();
+    }
+
+    @Override
     public void offer(Row row) {
         made.incrementAndGet(row.table().ordinal());
         LinkedHashMap<Object, Row> rows = recent.get(row.table());

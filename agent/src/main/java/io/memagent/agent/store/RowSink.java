@@ -15,4 +15,9 @@ public interface RowSink {
      * written in time is counted as dropped ({@code shutdown_timeout}).
      */
     void close(long timeoutMs);
+
+    /** Whether the 1-minute and 1-hour rollups ({@link Table#METHOD_ALLOCATION_STATS_1M}, ..._1H) are wanted. */
+    default boolean storesRollups() {
+        return false;
+    }
 }

@@ -1,24 +1,22 @@
 package io.memagent.agent.store;
 
 /**
- * {@code method_allocation_stats}: one operation in one bucket. Byte figures of unmeasured
- * calls are not in the totals or percentiles; min/max/percentiles are null when no call in the
- * bucket was measured.
+ * {@code method_allocation_stats} (or one of its rollups, {@code table}): one operation in one
+ * bucket (minute, hour). Byte figures of unmeasured calls are not in the totals or percentiles;
+ * min/max/percentiles and {@code histogram} are null when no call in the bucket was measured.
+ *
+ * @param histogram the bucket's histogram of bytes per measured call, encoded as the column holds
+ *                  it (the aggregate package's {@code Histograms})
  */
-public record StatsRow(String operationType, String method, String kind, long bucketStartMs, long bucketEndMs,
-                       long calls, long errors, long unmeasuredCalls, long totalBytes, long selfBytes,
+public record StatsRow(Table table, String operationType, String method, String kind, long bucketStartMs,
+                       long bucketEndMs, long calls, long errors, long unmeasuredCalls, long totalBytes, long selfBytes,
                        Long minBytes, Long maxBytes, Long p50Bytes, Long p95Bytes, Long p99Bytes,
-                       long totalDurationNs, long maxDurationNs) implements Row {
-    @Override
-    public Table table() {
-        return Table.METHOD_ALLOCATION_STATS;
-    }
-
+                       long totalDurationNs, long maxDurationNs, byte[] histogram) implements Row {
     @Override
     public void writeTo(CopyLine l) {
         l.text(operationType).text(method).text(kind).timestamp(bucketStartMs).timestamp(bucketEndMs).number(calls)
                 .number(errors).number(unmeasuredCalls).number(totalBytes).number(selfBytes).number(minBytes)
                 .number(maxBytes).number(p50Bytes).number(p95Bytes).number(p99Bytes).number(totalDurationNs)
-                .number(maxDurationNs);
+                .number(maxDurationNs).bytes(histogram);
     }
 }

@@ -11,9 +11,10 @@ import java.util.List;
 public enum Table {
     MEMORY_ALLOCATIONS("memory_allocations", false, null, "operation_id", "operation_type", "method", "kind", "thread_name",
             "allocated_bytes", "self_bytes", "duration_ns", "threw", "allocation_pattern", "created_at"),
-    METHOD_ALLOCATION_STATS("method_allocation_stats", true, null, "operation_type", "method", "kind", "bucket_start",
-            "bucket_end", "calls", "errors", "unmeasured_calls", "total_bytes", "self_bytes", "min_bytes", "max_bytes",
-            "p50_bytes", "p95_bytes", "p99_bytes", "total_duration_ns", "max_duration_ns"),
+    METHOD_ALLOCATION_STATS("method_allocation_stats", true, null, Stats.COLUMNS),
+    /** Rollups of {@link #METHOD_ALLOCATION_STATS} per UTC minute and hour, same columns (migration V8). */
+    METHOD_ALLOCATION_STATS_1M("method_allocation_stats_1m", true, null, Stats.COLUMNS),
+    METHOD_ALLOCATION_STATS_1H("method_allocation_stats_1h", true, null, Stats.COLUMNS),
     MEMORY_METRICS("memory_metrics", false, null, "heap_size_bytes", "heap_used_bytes", "heap_free_bytes", "heap_max_bytes",
             "non_heap_used_bytes", "metaspace_used_bytes", "old_gen_used_after_gc_bytes", "direct_buffer_bytes",
             "mapped_buffer_bytes", "gc_count", "gc_duration_ms", "thread_count", "loaded_class_count",
@@ -34,6 +35,12 @@ public enum Table {
             "recommendation_id", "recommendation_type", "current_usage_bytes", "recommended_limit_bytes",
             "optimization_strategy", "estimated_savings_bytes", "implementation_priority", "created_at"),
     SYSTEM_ALERTS("system_alerts", true, null, "alert_id", "alert_type", "severity", "message", "context", "created_at");
+
+    private static final class Stats {
+        static final String[] COLUMNS = {"operation_type", "method", "kind", "bucket_start", "bucket_end", "calls",
+            "errors", "unmeasured_calls", "total_bytes", "self_bytes", "min_bytes", "max_bytes", "p50_bytes", "p95_bytes",
+            "p99_bytes", "total_duration_ns", "max_duration_ns", "histogram"};
+    }
 
     private final String tableName;
     private final boolean aggregate;

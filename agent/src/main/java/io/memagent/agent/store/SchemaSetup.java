@@ -1,0 +1,75 @@
+package io.memagent.agent.store;
+
+import io.memagent.agent.config.Config;
+import io.memagent.agent.util.AgentLog;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * What the writer does once before its first batch, under the schema's advisory lock: create
+ * the schema and apply the migrations ({@code memagent.db.migrate}), then create the daily
+ * partitions ahead. The lock is held on a connection of its own (not the pool's, which Flyway
+ * uses), so JVMs of many services starting together go one at a time: Flyway's own lock does
+ * not cover its baseline step, which two JVMs could otherwise race.
+ */
+final class SchemaSetup {
+    private final Config config;
+    private final String schemaName;
+
+    SchemaSetup(Config config) {
+        this.config = config;
+        this.schemaName = config.dbSchema();
+    }
+
+    void run(DataSource dataSource, long nowMs) throws SQLException {
+        java.util.Properties props = new java.util.Properties();
+        if (config.jdbcUser() != null) {
+            props.setProperty("user", config.jdbcUser());
+        }
+        if (config.jdbcPassword() != null) {
+            props.setProperty("password", config.jdbcPassword());
+        }
+        props.setProperty("ApplicationName", "memagent");
+        props.setProperty("connectTimeout", "5");
+        try (Connection lock = new org.postgresql.Driver().connect(config.jdbcUrl(), props)) {
+            if (lock == null) {
+                throw new SQLException("the PostgreSQL driver does not accept " + Config.maskUrl(config.jdbcUrl()), "08001");
+            }
+            SchemaLock.lock(lock, schemaName);
+            if (config.dbMigrate()) {
+                try (Statement st = lock.createStatement()) {
+                    st.execute("CREATE SCHEMA IF NOT EXISTS \"" + schemaName + "\"");
+                }
+                migrate(dataSource);
+            }
+            try {
+                new Partitions(schemaName).ensure(lock, nowMs);
+            } catch (SQLException e) {
+                // Not fatal here: the hourly retention run tries again, and rows for a day that has a
+                // partition already are written meanwhile.
+                AgentLog.error("could not create the daily partitions ahead in schema " + schemaName + ": " + e.getMessage());
+            }
+        } // closing the connection releases the lock
+    }
+
+    private void migrate(DataSource dataSource) {
+        Flyway.configure(SchemaSetup.class.getClassLoader())
+                // Flyway would log INFO lines through java.util.logging onto the app's stderr; send
+                // them to the (relocated, no-op) SLF4J instead. A failed migration still reaches us
+                // as an exception, which the writer reports in its own rate-limited error line.
+                .loggers("slf4j")
+                .dataSource(dataSource)
+                .schemas(schemaName)
+                .defaultSchema(schemaName)
+                .createSchemas(false)
+                .table("memagent_schema_history")
+                .locations("classpath:io/memagent/migrations")
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate();
+    }
+}
