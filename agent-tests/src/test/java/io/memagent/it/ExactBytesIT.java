@@ -124,10 +124,25 @@ class ExactBytesIT {
         List<String> foreign = java.util.Arrays.stream(run.stderr().split("\n"))
                 .filter(l -> !l.isBlank() && !l.startsWith("[memagent] ")).toList();
         assertEquals(List.of(), foreign, "no library logging (Flyway, HikariCP, pgjdbc) on the app's stderr");
-        // started ..., (JDK 21+) virtual threads: ..., stopped ...
-        assertEquals(AppRun.javaFeatureVersion() >= 21 ? 3 : 2, run.agentLines().size(), run.stderr());
-        assertEquals(AppRun.javaFeatureVersion() >= 21 ? 1 : 0, run.agentLines().stream()
+        // started ..., (JDK 21+) virtual threads: ..., stopped ..., then the top 10 operations (memagent.exit.summary).
+        List<String> lines = run.agentLines();
+        int stopped = AppRun.javaFeatureVersion() >= 21 ? 2 : 1;
+        assertTrue(lines.get(0).startsWith("[memagent] memagent ") && lines.get(0).contains(" started for service"),
+                run.stderr());
+        assertEquals(AppRun.javaFeatureVersion() >= 21 ? 1 : 0, lines.stream()
                 .filter(l -> l.startsWith("[memagent] virtual threads: exact")).count(), run.stderr());
+        assertTrue(lines.get(stopped).startsWith("[memagent] stopped: "), run.stderr());
+        List<String> summary = lines.subList(stopped + 1, lines.size());
+        assertEquals("[memagent] Top operations by bytes allocated (inclusive); average, min and max in exact bytes"
+                + " per call:", summary.get(0), run.stderr());
+        assertTrue(summary.get(1).matches("\\[memagent\\] operation +calls +total +average .*"), summary.get(1));
+        // ExactBytesApp.oneMillionBytes leads: 400 calls of 1,000,016 bytes, to the byte.
+        assertTrue(summary.get(2).matches("\\[memagent\\] ExactBytesApp\\.oneMillionBytes +400 +381\\.5 MiB +1,000,016"
+                + " +1,000,016 +1,000,016 .*"), summary.get(2));
+        long operations = db.queryLong("SELECT count(DISTINCT operation_type) FROM " + schema
+                + ".method_allocation_stats");
+        assertEquals(3 + Math.min(10, operations) + (operations > 10 ? 1 : 0), summary.size(),
+                "header, column names, the top 10, a count of the rest, the columns' meaning:\n" + run.stderr());
     }
 
     @Test

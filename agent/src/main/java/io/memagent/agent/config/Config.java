@@ -279,6 +279,11 @@ public final class Config {
         return get(Keys.RETENTION_DAYS).intValue();
     }
 
+    /** PostgreSQL mode: print the top operations at exit. */
+    public boolean exitSummary() {
+        return get(Keys.EXIT_SUMMARY);
+    }
+
     public int retentionMinutesDays() {
         return get(Keys.RETENTION_MINUTES_DAYS).intValue();
     }

@@ -96,6 +96,8 @@ public final class Keys {
             30L, 1, 36_500, "1-minute rollups (`method_allocation_stats_1m`) older than this are deleted");
     public static final Property<Long> RETENTION_HOURS_DAYS = Property.longRange("memagent.retention.hours.days",
             400L, 1, 36_500, "1-hour rollups (`method_allocation_stats_1h`) older than this are deleted");
+    public static final Property<Boolean> EXIT_SUMMARY = Property.bool("memagent.exit.summary",
+            true, "in PostgreSQL mode, print the 10 operations that allocated most at exit, after the `stopped:` line (in-memory mode prints the whole report)");
     public static final Property<Long> OPERATIONS_MAX = Property.longRange("memagent.operations.max",
             20_000L, 10, 1_000_000, "distinct operations tracked; later ones are counted together under `(other operations)`, and the agent says so");
 
@@ -145,6 +147,7 @@ public final class Keys {
             RETENTION_DAYS,
             RETENTION_MINUTES_DAYS,
             RETENTION_HOURS_DAYS,
+            EXIT_SUMMARY,
             OPERATIONS_MAX);
 
     private Keys() {

@@ -25,33 +25,7 @@ public final class TextReport {
             sb.append("No profiled calls were recorded. Annotate methods with @io.memagent.api.ProfileMemory"
                     + " or set memagent.include.\n");
         } else {
-            int nameWidth = "operation".length();
-            int shown = Math.min(TOP, operations.size());
-            int exactWidth = "average".length();
-            for (int i = 0; i < shown; i++) {
-                OperationSummary o = operations.get(i);
-                nameWidth = Math.max(nameWidth, Math.min(60, o.name().length()));
-                exactWidth = Math.max(exactWidth, Bytes.exact(o.maxBytes()).length());
-            }
-            // Sums read best in binary units; what one call allocated is shown to the byte, as it was measured.
-            String exact = "%" + exactWidth + "s ";
-            String fmt = "%-" + nameWidth + "s %10s %11s " + exact + exact + exact + "%11s %11s %8s %11s%n";
-            sb.append("Top operations by bytes allocated (inclusive); average, min and max in exact bytes per call:\n");
-            sb.append(String.format(Locale.ROOT, fmt, "operation", "calls", "total", "average", "min", "max", "p99",
-                    "self", "errors", "unmeasured"));
-            for (int i = 0; i < shown; i++) {
-                OperationSummary o = operations.get(i);
-                String name = o.name().length() > 60 ? o.name().substring(0, 57) + "..." : o.name();
-                sb.append(String.format(Locale.ROOT, fmt, name, o.calls(), Bytes.format(o.totalBytes()),
-                        o.measuredCalls() == 0 ? "-" : Bytes.exact(o.averageBytes()), Bytes.exact(o.minBytes()),
-                        Bytes.exact(o.maxBytes()), Bytes.format(o.p99Bytes()), Bytes.format(o.selfBytes()),
-                        o.errors(), o.unmeasuredCalls()));
-            }
-            if (operations.size() > shown) {
-                sb.append("... and ").append(operations.size() - shown).append(" more operations\n");
-            }
-            sb.append("total and self (inclusive minus nested profiled calls on the same thread) in KiB/MiB of 1,024;"
-                    + " average (rounded down), min, max and p99 (within 2.4%) per measured call.\n");
+            sb.append(operationTable(operations, TOP));
         }
         long overheadBytes = io.memagent.bootstrap.AgentOverhead.bytes();
         if (overheadBytes > 0) {
@@ -78,6 +52,42 @@ public final class TextReport {
                 sb.append("Dropped rows by reason: ").append(drops).append('\n');
             }
         }
+        return sb.toString();
+    }
+
+    /**
+     * The top {@code top} operations by bytes: a header line, one line each, a count of the rest,
+     * and what the columns mean. Also what PostgreSQL mode prints at exit ({@code memagent.exit.summary}).
+     */
+    public static String operationTable(List<OperationSummary> operations, int top) {
+        StringBuilder sb = new StringBuilder();
+        int nameWidth = "operation".length();
+        int shown = Math.min(top, operations.size());
+        int exactWidth = "average".length();
+        for (int i = 0; i < shown; i++) {
+            OperationSummary o = operations.get(i);
+            nameWidth = Math.max(nameWidth, Math.min(60, o.name().length()));
+            exactWidth = Math.max(exactWidth, Bytes.exact(o.maxBytes()).length());
+        }
+        // Sums read best in binary units; what one call allocated is shown to the byte, as it was measured.
+        String exact = "%" + exactWidth + "s ";
+        String fmt = "%-" + nameWidth + "s %10s %11s " + exact + exact + exact + "%11s %11s %8s %11s%n";
+        sb.append("Top operations by bytes allocated (inclusive); average, min and max in exact bytes per call:\n");
+        sb.append(String.format(Locale.ROOT, fmt, "operation", "calls", "total", "average", "min", "max", "p99",
+                "self", "errors", "unmeasured"));
+        for (int i = 0; i < shown; i++) {
+            OperationSummary o = operations.get(i);
+            String name = o.name().length() > 60 ? o.name().substring(0, 57) + "..." : o.name();
+            sb.append(String.format(Locale.ROOT, fmt, name, o.calls(), Bytes.format(o.totalBytes()),
+                    o.measuredCalls() == 0 ? "-" : Bytes.exact(o.averageBytes()), Bytes.exact(o.minBytes()),
+                    Bytes.exact(o.maxBytes()), Bytes.format(o.p99Bytes()), Bytes.format(o.selfBytes()),
+                    o.errors(), o.unmeasuredCalls()));
+        }
+        if (operations.size() > shown) {
+            sb.append("... and ").append(operations.size() - shown).append(" more operations\n");
+        }
+        sb.append("total and self (inclusive minus nested profiled calls on the same thread) in KiB/MiB of 1,024;"
+                + " average (rounded down), min, max and p99 (within 2.4%) per measured call.\n");
         return sb.toString();
     }
 }

@@ -255,6 +255,9 @@ public final class AgentRuntime {
         }
     }
 
+    /** Operations printed at exit in PostgreSQL mode ({@code memagent.exit.summary}). */
+    private static final int EXIT_SUMMARY_TOP = 10;
+
     /** Stops the agent's threads, collects and flushes; everything within one deadline (the shutdown timeout). */
     private void shutdown(long deadlineMs) {
         try {
@@ -286,6 +289,13 @@ public final class AgentRuntime {
                         + String.format(java.util.Locale.ROOT, "; agent overhead on app threads: %,d bytes, %.1f ms"
                                 + " (in no operation's figures)", io.memagent.bootstrap.AgentOverhead.bytes(),
                                 io.memagent.bootstrap.AgentOverhead.nanos() / 1e6));
+                java.util.List<io.memagent.agent.aggregate.OperationSummary> top = aggregator.summaries();
+                if (config.exitSummary() && !top.isEmpty()) {
+                    // The answer without a query: the run's top operations, one agent line each.
+                    for (String line : TextReport.operationTable(top, EXIT_SUMMARY_TOP).split("\n")) {
+                        AgentLog.info(line);
+                    }
+                }
             }
         } catch (Throwable t) {
             AgentLog.error("error while stopping: " + t);
