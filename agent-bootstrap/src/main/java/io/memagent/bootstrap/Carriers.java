@@ -99,7 +99,7 @@ public final class Carriers {
      */
     public static void mounted(Thread vthread) {
         try {
-            if (MountedCalls.on) {
+            if (MountedCalls.carrierStates) { // else no virtual thread has made a profiled call yet: nothing to do
                 ThreadState s = STATE.get();
                 if (s != null) {
                     s.carrierMounted();
@@ -119,11 +119,10 @@ public final class Carriers {
      */
     public static void unmounting(Thread vthread) {
         try {
-            if (MountedCalls.on) {
-                long counter = allocated(); // first: the thread's last bytes on this carrier are in
+            if (MountedCalls.carrierStates) {
                 ThreadState s = STATE.get();
                 if (s != null && s.depth > 0) {
-                    SavedCalls.save(vthread, s, counter);
+                    SavedCalls.save(vthread, s, allocated()); // nothing allocated since the thread's last bytes
                 }
             }
         } catch (Throwable ignored) {

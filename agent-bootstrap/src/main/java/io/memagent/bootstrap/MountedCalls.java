@@ -26,6 +26,13 @@ final class MountedCalls {
      */
     static volatile boolean on;
 
+    /**
+     * Set once a carrier has a state (a virtual thread made a profiled call): until then the mount
+     * hooks have nothing to do and return at once, so virtual threads that never call profiled code
+     * pay one field read per mount and unmount.
+     */
+    static volatile boolean carrierStates;
+
     private MountedCalls() {
     }
 

@@ -164,6 +164,7 @@ public final class ThreadState {
         }
         s.onCarrier = true;
         Carriers.STATE.set(s);
+        MountedCalls.carrierStates = true;
         s.compensate(before);
         return s;
     }

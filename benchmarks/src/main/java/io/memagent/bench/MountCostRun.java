@@ -23,27 +23,41 @@ public final class MountCostRun {
         String agent = args[0];
         String bench = args[1];
         int pairs = Integer.parseInt(args[2]);
-        double[] with = new double[pairs];
         double[] without = new double[pairs];
+        double[] disabled = new double[pairs];
+        double[] with = new double[pairs];
+        double[] profiled = new double[pairs];
         for (int i = 0; i < pairs; i++) {
-            without[i] = run(bench, null);
-            with[i] = run(bench, agent);
+            without[i] = run(bench, null, false, false);
+            disabled[i] = run(bench, agent, true, false);
+            with[i] = run(bench, agent, false, false);
+            profiled[i] = run(bench, agent, false, true);
         }
-        double w = HotPathRun.median(with);
         double wo = HotPathRun.median(without);
+        double d = HotPathRun.median(disabled);
+        double w = HotPathRun.median(with);
+        double p = HotPathRun.median(profiled);
         String jdk = System.getProperty("java.version");
         System.out.printf(Locale.ROOT, "Mount cost, JDK %s: Thread.yield() on 4 virtual threads, best of 5 rounds per JVM,"
-                + " median of %d JVMs: %.1f ns with the agent, %.1f ns without (%.2fx)%n", jdk, pairs, w, wo, w / wo);
-        System.out.printf(Locale.ROOT, "SUMMARY|virtual-thread mount+unmount with the agent's hooks, JDK %s|%.1f vs %.1f ns"
-                + " per yield (%.2fx)|(reported)|-%n", jdk, w, wo, w / wo);
+                + " median of %d JVMs each, ns per yield:%n  without an agent %.1f; with memagent attached but disabled"
+                + " (memagent.enabled=false: the JVM's cost of any Java agent) %.1f; with memagent %.1f; with memagent"
+                + " after profiled calls %.1f%n", jdk, pairs, wo, d, w, p);
+        System.out.printf(Locale.ROOT, "SUMMARY|virtual-thread unmount+mount, JDK %s|hooks %.1f ns (%.2fx the disabled"
+                + " agent's %.1f), after profiled calls %.1f ns; no agent %.1f ns|(reported)|-%n", jdk, w, w / d, d, p, wo);
     }
 
-    private static double run(String bench, String agent) throws Exception {
+    private static double run(String bench, String agent, boolean disabled, boolean profiledCalls) throws Exception {
         List<String> args = new ArrayList<>();
         if (agent != null) {
             args.add("-javaagent:" + agent);
         }
+        if (disabled) {
+            args.add("-Dmemagent.enabled=false");
+        }
         args.addAll(List.of("-cp", bench, MountCostApp.class.getName()));
+        if (profiledCalls) {
+            args.add("profiled");
+        }
         return Jvm.value(Jvm.run(args), "nsPerYieldTenths") / 10.0;
     }
 }
