@@ -5,42 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.memagent.testapps.BlockTrackApp;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code MemoryProfiler.block} and {@code track}: exact bytes with the agent, a no-op without it. */
 class BlockTrackIT {
     static final int CALLS = 200;
-    static TestDatabase db;
-    static String schema;
-    static AppRun.Result run;
 
-    @BeforeAll
-    static void runApp() throws Exception {
-        db = TestDatabase.get();
-        schema = db.newSchema();
-        run = AppRun.main(BlockTrackApp.class)
-                .database(db, schema, "block-track")
-                .prop("memagent.flush.interval.ms", 200)
-                .args(String.valueOf(CALLS))
-                .run()
-                .assertOk();
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        if (schema != null) {
-            db.dropSchema(schema);
-        }
-    }
-
-    private static Map<String, Object> stats(String operation) {
-        return db.operationFigures(schema, operation, run);
-    }
+    @RegisterExtension
+    static final AppPerClass app = AppPerClass.of(a -> AppRun.main(BlockTrackApp.class)
+            .database(a.db(), a.schema(), "block-track")
+            .prop("memagent.flush.interval.ms", 200)
+            .args(String.valueOf(CALLS)));
 
     private static void assertExact(String operation, String kind, long perCall, long calls) {
-        Map<String, Object> s = stats(operation);
+        Map<String, Object> s = app.stats(operation);
         assertEquals(kind, s.get("kind"), operation);
         assertEquals(calls, n(s, "calls"), operation + " calls");
         assertEquals(0, n(s, "unmeasured"), operation + " unmeasured");
@@ -52,23 +31,23 @@ class BlockTrackIT {
 
     @Test
     void aBlockAroundFourThousandBytesReports4016PerUse() {
-        assertEquals(4_016, run.value("truth.fourThousandBytes"), "default heap layout");
+        assertEquals(4_016, app.run().value("truth.fourThousandBytes"), "default heap layout");
         assertExact("four-thousand", "block", 4_016, CALLS);
-        assertEquals("io.memagent.api.MemoryProfiler#block(four-thousand)", stats("four-thousand").get("method"));
-        assertEquals(CALLS, run.value("ran"));
+        assertEquals("io.memagent.api.MemoryProfiler#block(four-thousand)", app.stats("four-thousand").get("method"));
+        assertEquals(CALLS, app.run().value("ran"));
     }
 
     @Test
     void tracksRecordExactBytesAndReturnTheWorksResult() {
-        assertExact("track.supplier", "track", run.value("truth.fourThousandBytes"), CALLS);
-        assertExact("track.runnable", "track", run.value("truth.thousandLongs"), CALLS);
-        assertEquals(4000L * CALLS, run.value("returned"));
+        assertExact("track.supplier", "track", app.run().value("truth.fourThousandBytes"), CALLS);
+        assertExact("track.runnable", "track", app.run().value("truth.thousandLongs"), CALLS);
+        assertEquals(4000L * CALLS, app.run().value("returned"));
     }
 
     @Test
     void aThrowingTrackIsAnErrorAndTheExceptionArrivesUnchanged() {
-        assertEquals(CALLS, run.value("caught"));
-        Map<String, Object> s = stats("track.throws");
+        assertEquals(CALLS, app.run().value("caught"));
+        Map<String, Object> s = app.stats("track.throws");
         assertEquals(CALLS, n(s, "calls"));
         assertEquals(CALLS, n(s, "errors"));
     }
@@ -76,8 +55,8 @@ class BlockTrackIT {
     @Test
     void aBlockClosedTwiceRecordsOnceAndANullNameNothing() {
         assertExact("closed-twice", "block", 4_016, 1);
-        assertEquals(7, run.value("nullName"));
-        assertEquals(0, db.queryLong("SELECT count(*) FROM " + schema + ".method_allocation_stats"
+        assertEquals(7, app.run().value("nullName"));
+        assertEquals(0, app.db().queryLong("SELECT count(*) FROM " + app.schema() + ".method_allocation_stats"
                 + " WHERE operation_type NOT IN ('four-thousand', 'track.supplier', 'track.runnable', 'track.throws',"
                 + " 'closed-twice', 'BlockTrackApp.ready')"));
     }

@@ -8,9 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.memagent.testapps.ExactBytesApp;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The product's promise, end to end: a real JVM with the real agent jar, a real PostgreSQL,
@@ -18,37 +17,16 @@ import org.junit.jupiter.api.Test;
  */
 class ExactBytesIT {
     static final int CALLS = 200;
-    static TestDatabase db;
-    static String schema;
-    static AppRun.Result run;
 
-    @BeforeAll
-    static void runApp() throws Exception {
-        db = TestDatabase.get();
-        schema = db.newSchema();
-        run = AppRun.main(ExactBytesApp.class)
-                .database(db, schema, "exact-bytes")
-                .prop("memagent.flush.interval.ms", 200)
-                .args(String.valueOf(CALLS))
-                .run()
-                .assertOk();
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        if (schema != null) {
-            db.dropSchema(schema);
-        }
-    }
-
-    /** The run's figures for one operation, summed over its buckets. */
-    private static Map<String, Object> stats(String operation) {
-        return db.operationFigures(schema, operation, run);
-    }
+    @RegisterExtension
+    static final AppPerClass app = AppPerClass.of(a -> AppRun.main(ExactBytesApp.class)
+            .database(a.db(), a.schema(), "exact-bytes")
+            .prop("memagent.flush.interval.ms", 200)
+            .args(String.valueOf(CALLS)));
 
     private static void assertExact(String operation, String truthKey) {
-        long truth = run.value(truthKey);
-        Map<String, Object> s = stats(operation);
+        long truth = app.run().value(truthKey);
+        Map<String, Object> s = app.stats(operation);
         assertEquals(CALLS, n(s, "calls"), operation + " calls");
         assertEquals(0, n(s, "errors"), operation + " errors");
         assertEquals(0, n(s, "unmeasured"), operation + " unmeasured");
@@ -63,9 +41,9 @@ class ExactBytesIT {
 
     @Test
     void oneMillionBytesIsExactly1000016PerCall() {
-        assertEquals(1_000_016, run.value("truth.oneMillionBytes"), "default heap layout");
+        assertEquals(1_000_016, app.run().value("truth.oneMillionBytes"), "default heap layout");
         // Called directly and from Nested.outer: 2 x CALLS calls of exactly the same size.
-        Map<String, Object> s = stats("ExactBytesApp.oneMillionBytes");
+        Map<String, Object> s = app.stats("ExactBytesApp.oneMillionBytes");
         assertEquals(2L * CALLS, n(s, "calls"));
         assertEquals(2L * CALLS * 1_000_016, n(s, "total"));
         assertEquals(1_000_016, n(s, "min"));
@@ -83,9 +61,9 @@ class ExactBytesIT {
 
     @Test
     void selfBytesExcludeTheNestedProfiledCall() {
-        Map<String, Object> s = stats("Nested.outer");
-        long inner = run.value("truth.oneMillionBytes");
-        long own = run.value("truth.oneThousandBytes");
+        Map<String, Object> s = app.stats("Nested.outer");
+        long inner = app.run().value("truth.oneMillionBytes");
+        long own = app.run().value("truth.oneThousandBytes");
         assertEquals(CALLS, n(s, "calls"));
         assertEquals((inner + own) * CALLS, n(s, "total"));
         assertEquals(own * CALLS, n(s, "self"));
@@ -94,17 +72,17 @@ class ExactBytesIT {
 
     @Test
     void throwingCallsAreCountedAndTheExceptionReachesTheCallerUnchanged() {
-        assertEquals(CALLS, run.value("caught"));
-        Map<String, Object> s = stats("ExactBytesApp.fails");
+        assertEquals(CALLS, app.run().value("caught"));
+        Map<String, Object> s = app.stats("ExactBytesApp.fails");
         assertEquals(CALLS, n(s, "calls"));
         assertEquals(CALLS, n(s, "errors"));
     }
 
     @Test
     void callsAtOrAboveTheThresholdGetOneRowEach() {
-        long truth = run.value("truth.twoMillionBytesOfInts");
-        List<Map<String, Object>> rows = db.query("SELECT operation_type, method, kind, allocated_bytes, self_bytes,"
-                + " threw, thread_name, allocation_pattern::text AS pattern FROM " + schema + ".memory_allocations");
+        long truth = app.run().value("truth.twoMillionBytesOfInts");
+        List<Map<String, Object>> rows = app.db().query("SELECT operation_type, method, kind, allocated_bytes, self_bytes,"
+                + " threw, thread_name, allocation_pattern::text AS pattern FROM " + app.schema() + ".memory_allocations");
         // Only the 2,000,016-byte calls reach memagent.calls.min.bytes (1 MiB); 1,000,016 does not.
         assertEquals(CALLS, rows.size());
         for (Map<String, Object> r : rows) {
@@ -121,42 +99,42 @@ class ExactBytesIT {
 
     @Test
     void theAgentWritesNothingToTheAppsOutputButItsOwnLines() {
-        List<String> foreign = java.util.Arrays.stream(run.stderr().split("\n"))
+        List<String> foreign = java.util.Arrays.stream(app.run().stderr().split("\n"))
                 .filter(l -> !l.isBlank() && !l.startsWith("[memagent] ")).toList();
         assertEquals(List.of(), foreign, "no library logging (Flyway, HikariCP, pgjdbc) on the app's stderr");
         // started ..., (JDK 21+) virtual threads: ..., stopped ..., then the top 10 operations (memagent.exit.summary).
-        List<String> lines = run.agentLines();
+        List<String> lines = app.run().agentLines();
         int stopped = AppRun.javaFeatureVersion() >= 21 ? 2 : 1;
         assertTrue(lines.get(0).startsWith("[memagent] memagent ") && lines.get(0).contains(" started for service"),
-                run.stderr());
+                app.run().stderr());
         assertEquals(AppRun.javaFeatureVersion() >= 21 ? 1 : 0, lines.stream()
-                .filter(l -> l.startsWith("[memagent] virtual threads: exact")).count(), run.stderr());
-        assertTrue(lines.get(stopped).startsWith("[memagent] stopped: "), run.stderr());
+                .filter(l -> l.startsWith("[memagent] virtual threads: exact")).count(), app.run().stderr());
+        assertTrue(lines.get(stopped).startsWith("[memagent] stopped: "), app.run().stderr());
         List<String> summary = lines.subList(stopped + 1, lines.size());
         assertEquals("[memagent] Top operations by bytes allocated (inclusive); average, min and max in exact bytes"
-                + " per call:", summary.get(0), run.stderr());
+                + " per call:", summary.get(0), app.run().stderr());
         assertTrue(summary.get(1).matches("\\[memagent\\] operation +calls +total +average .*"), summary.get(1));
         // ExactBytesApp.oneMillionBytes leads: 400 calls of 1,000,016 bytes, to the byte.
         assertTrue(summary.get(2).matches("\\[memagent\\] ExactBytesApp\\.oneMillionBytes +400 +381\\.5 MiB +1,000,016"
                 + " +1,000,016 +1,000,016 .*"), summary.get(2));
-        long operations = db.queryLong("SELECT count(DISTINCT operation_type) FROM " + schema
+        long operations = app.db().queryLong("SELECT count(DISTINCT operation_type) FROM " + app.schema()
                 + ".method_allocation_stats");
         assertEquals(3 + Math.min(10, operations) + (operations > 10 ? 1 : 0), summary.size(),
-                "header, column names, the top 10, a count of the rest, the columns' meaning:\n" + run.stderr());
+                "header, column names, the top 10, a count of the rest, the columns' meaning:\n" + app.run().stderr());
     }
 
     @Test
     void theRunIsRecordedWithItsEnd() {
-        List<Map<String, Object>> runs = db.query("SELECT service_name, process_id, stopped_at, records_dropped,"
-                + " config->>'memagent.db.schema' AS cfg_schema, agent_version, jvm_version FROM " + schema + ".agent_runs");
+        List<Map<String, Object>> runs = app.db().query("SELECT service_name, process_id, stopped_at, records_dropped,"
+                + " config->>'memagent.db.schema' AS cfg_schema, agent_version, jvm_version FROM " + app.schema() + ".agent_runs");
         assertEquals(1, runs.size());
         Map<String, Object> r = runs.get(0);
         assertEquals("exact-bytes", r.get("service_name"));
         assertNotNull(r.get("stopped_at"), "stopped_at after a normal exit");
         assertEquals(0L, ((Number) r.get("records_dropped")).longValue());
-        assertEquals(schema, r.get("cfg_schema"));
+        assertEquals(app.schema(), r.get("cfg_schema"));
         // Every row carries the run's service and process.
-        assertEquals(0, db.queryLong("SELECT count(*) FROM " + schema + ".method_allocation_stats"
+        assertEquals(0, app.db().queryLong("SELECT count(*) FROM " + app.schema() + ".method_allocation_stats"
                 + " WHERE service_name <> 'exact-bytes' OR process_id <> ?", r.get("process_id")));
     }
 }

@@ -8,9 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code memagent.attribute.jdbc}: an app's statements through its own pgjdbc (42.2.28) against the
@@ -19,70 +18,50 @@ import org.junit.jupiter.api.Test;
  */
 class JdbcAttributionIT {
     static final int QUERIES = 100;
-    static TestDatabase db;
-    static String agentSchema;
-    static String appSchema;
-    static AppRun.Result run;
 
-    @BeforeAll
-    static void runApp() throws Exception {
-        db = TestDatabase.get();
-        agentSchema = db.newSchema();
-        appSchema = db.newSchema();
+    /** The agent writes into the class's schema; the app keeps its users table in a second one. */
+    @RegisterExtension
+    static final AppPerClass app = AppPerClass.of(a -> {
+        TestDatabase db = a.db();
+        String appSchema = a.newSchema();
         try (var c = db.connect(); var st = c.createStatement()) {
             st.execute("CREATE SCHEMA IF NOT EXISTS " + appSchema);
         }
-        run = AppRun.main(JdbcApp.class)
-                .database(db, agentSchema, "jdbc-attribution")
+        return AppRun.main(JdbcApp.class)
+                .database(db, a.schema(), "jdbc-attribution")
                 .prop("memagent.flush.interval.ms", 200)
                 .prop("memagent.attribute.jdbc", true)
                 .classpath(Path.of(AppRun.APP_LIBS, "old-pgjdbc.jar").toString())
                 .args(db.url, db.user == null ? "" : db.user, db.password == null ? "" : db.password, appSchema,
-                        String.valueOf(QUERIES))
-                .run()
-                .assertOk();
-    }
-
-    @AfterAll
-    static void dropSchemas() {
-        if (agentSchema != null) {
-            db.dropSchema(agentSchema);
-        }
-        if (appSchema != null) {
-            db.dropSchema(appSchema);
-        }
-    }
-
-    private static Map<String, Object> stats(String operation) {
-        return db.operationFigures(agentSchema, operation, run);
-    }
+                        String.valueOf(QUERIES));
+    });
 
     @Test
     void preparedQueriesAreDbSelectUsersWithTheBytesTheAppMeasured() {
-        Map<String, Object> s = stats("DB.SELECT.users");
+        Map<String, Object> s = app.stats("DB.SELECT.users");
         assertEquals(QUERIES, n(s, "calls"));
         assertEquals(0, n(s, "errors"));
         assertEquals("db", s.get("kind"));
-        assertEquals(run.value("select.bytes"), n(s, "total"), "bytes of " + QUERIES + " queries, rows materialized in the call");
+        assertEquals(app.run().value("select.bytes"), n(s, "total"), "bytes of " + QUERIES + " queries, rows materialized in the call");
         long rows = 0;
         for (int i = 0; i < QUERIES; i++) {
             rows += 10 + i % 50;
         }
-        assertEquals(rows, run.value("rows"));
+        assertEquals(rows, app.run().value("rows"));
     }
 
     @Test
     void everyStatementIsNamedByItsVerbAndTableAndCountedOnce() {
-        assertEquals(100, n(stats("DB.INSERT.users"), "calls"), "prepared inserts, each counted once");
-        assertEquals(1, n(stats("DB.UPDATE.users"), "calls"));
-        assertEquals(1, n(stats("DB.CREATE.users"), "calls"), "DDL is named by its object");
-        assertEquals(1, n(stats("DB.SET"), "calls"));
-        List<Map<String, Object>> ops = db.query("SELECT DISTINCT operation_type FROM " + agentSchema
+        assertEquals(100, n(app.stats("DB.INSERT.users"), "calls"), "prepared inserts, each counted once");
+        assertEquals(1, n(app.stats("DB.UPDATE.users"), "calls"));
+        assertEquals(1, n(app.stats("DB.CREATE.users"), "calls"), "DDL is named by its object");
+        assertEquals(1, n(app.stats("DB.SET"), "calls"));
+        List<Map<String, Object>> ops = app.db().query("SELECT DISTINCT operation_type FROM " + app.schema()
                 + ".method_allocation_stats");
         // Nothing of the agent's own writer (its pgjdbc is shaded and never instrumented).
         assertEquals(java.util.Set.of("DB.SELECT.users", "DB.INSERT.users", "DB.UPDATE.users", "DB.CREATE.users", "DB.SET",
                         "JdbcApp.firstProfiledCallOfTheThread"),
-                ops.stream().map(r -> (String) r.get("operation_type")).collect(Collectors.toSet()), run.toString());
+                ops.stream().map(r -> (String) r.get("operation_type")).collect(Collectors.toSet()), app.run().toString());
     }
 
     /**
@@ -91,7 +70,7 @@ class JdbcAttributionIT {
      */
     @Test
     void noClassWaitedInVainForTheInstrumentation() {
-        assertEquals(List.of(), run.agentLines().stream().filter(l -> l.contains("could not instrument")).toList(),
-                run.toString());
+        assertEquals(List.of(), app.run().agentLines().stream().filter(l -> l.contains("could not instrument")).toList(),
+                app.run().toString());
     }
 }

@@ -25,17 +25,6 @@ public record JvmSample(long recordedAtMs, long heapCommittedBytes, long heapUse
                         Double containerUtilizationPct, String containerState, Long nativeCommittedBytes,
                         String nativeMemoryJson) implements Row {
 
-    /** A sample without the figures beyond the heap (the detectors' tests build these). */
-    public JvmSample(long recordedAtMs, long heapCommittedBytes, long heapUsedBytes, Long heapMaxBytes,
-                     long nonHeapUsedBytes, Long metaspaceUsedBytes, Long oldGenUsedAfterGcBytes,
-                     Long directBufferBytes, Long mappedBufferBytes, long gcCount, long gcTimeMs, int threadCount,
-                     int loadedClassCount, Long allocationRateBytesPerSec, double utilizationPct, String memoryState) {
-        this(recordedAtMs, heapCommittedBytes, heapUsedBytes, heapMaxBytes, nonHeapUsedBytes, metaspaceUsedBytes,
-                oldGenUsedAfterGcBytes, directBufferBytes, mappedBufferBytes, gcCount, gcTimeMs, threadCount,
-                loadedClassCount, allocationRateBytesPerSec, utilizationPct, memoryState, null, null, null, null, null,
-                null, null);
-    }
-
     public long heapFreeBytes() {
         return heapCommittedBytes - heapUsedBytes;
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.memagent.agent.config.Config;
 import io.memagent.agent.jvm.JvmSample;
+import io.memagent.agent.jvm.JvmSampleBuilder;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
@@ -17,8 +18,10 @@ class HeapSpikesTest {
     static final long MB = 1L << 20;
 
     static JvmSample sample(long atMs, long usedBytes) {
-        return new JvmSample(atMs, 1024 * MB, usedBytes, 1024 * MB, 1, 1L, 1L, 0L, 0L, 1, 0, 10, 1000, 1L,
-                usedBytes * 100.0 / (1024 * MB), "NORMAL");
+        return JvmSampleBuilder.sampleAt(atMs).heapCommittedBytes(1024 * MB).heapUsedBytes(usedBytes)
+                .heapMaxBytes(1024 * MB).nonHeapUsedBytes(1).metaspaceUsedBytes(1L).oldGenUsedAfterGcBytes(1L).gcTimeMs(0)
+                .allocationRateBytesPerSec(1L).utilizationPct(usedBytes * 100.0 / (1024 * MB)).memoryState("NORMAL")
+                .build();
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memagent.agent.config.Config;
 import io.memagent.agent.jvm.JvmSample;
+import io.memagent.agent.jvm.JvmSampleBuilder;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
@@ -33,8 +34,7 @@ class LeakDetectorTest {
     JvmSample sample(long atMs, long oldBytes, Long ownAfterGc) {
         oldNow.set(oldBytes);
         gcCount++;
-        return new JvmSample(atMs, 512 * MB, 100 * MB, 1024 * MB, 10 * MB, 5 * MB, ownAfterGc, 0L, 0L, gcCount, 10, 10,
-                1000, null, 10, "normal");
+        return JvmSampleBuilder.sampleAt(atMs).oldGenUsedAfterGcBytes(ownAfterGc).gcCount(gcCount).build();
     }
 
     List<LeakRow> leakRows() {

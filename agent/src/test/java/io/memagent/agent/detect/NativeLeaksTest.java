@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memagent.agent.config.Config;
 import io.memagent.agent.jvm.JvmSample;
+import io.memagent.agent.jvm.JvmSampleBuilder;
 import io.memagent.agent.jvm.NativeMemory;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Table;
@@ -41,8 +42,11 @@ class NativeLeaksTest {
             latest = new NativeMemory.Reading(t, total, c, 0);
             nmtTotal = total;
         }
-        return new JvmSample(t, 256 * MB, oldGen + 20 * MB, 1024 * MB, 40 * MB, 30 * MB, oldGen, 0L, 0L, t / 1000, 10, 20,
-                5000, null, 10, "normal", rss, null, null, 10.0, "normal", nmtTotal, nmtTotal == null ? null : "{}");
+        return JvmSampleBuilder.sampleAt(t).heapCommittedBytes(256 * MB).heapUsedBytes(oldGen + 20 * MB)
+                .heapMaxBytes(1024 * MB).nonHeapUsedBytes(40 * MB).metaspaceUsedBytes(30 * MB).oldGenUsedAfterGcBytes(oldGen)
+                .gcCount(t / 1000).threadCount(20).loadedClassCount(5000).processRssBytes(rss)
+                .containerUtilizationPct(10.0).containerState("normal").nativeMemory(nmtTotal, nmtTotal == null ? null : "{}")
+                .build();
     }
 
     List<String> summary() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.memagent.agent.aggregate.OperationSummary;
 import io.memagent.agent.jvm.HeapState;
 import io.memagent.agent.jvm.JvmSample;
+import io.memagent.agent.jvm.JvmSampleBuilder;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
@@ -24,7 +25,9 @@ class RecommenderTest {
 
     static JvmSample sample(long atMs, double pct, long gcTimeMs) {
         long used = Math.round(GIB * pct / 100);
-        return new JvmSample(atMs, GIB, used, GIB, 1, 1L, 1L, 0L, 0L, 1, gcTimeMs, 10, 1000, 1L, pct, "x");
+        return JvmSampleBuilder.sampleAt(atMs).heapCommittedBytes(GIB).heapUsedBytes(used).heapMaxBytes(GIB)
+                .nonHeapUsedBytes(1).metaspaceUsedBytes(1L).oldGenUsedAfterGcBytes(1L).gcTimeMs(gcTimeMs)
+                .allocationRateBytesPerSec(1L).utilizationPct(pct).memoryState("x").build();
     }
 
     /** One sample every 30 s from {@code fromMs} for {@code minutes}. */

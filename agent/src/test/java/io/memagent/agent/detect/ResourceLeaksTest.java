@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.memagent.agent.config.Config;
 import io.memagent.agent.jvm.JvmSample;
+import io.memagent.agent.jvm.JvmSampleBuilder;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Table;
 import java.util.List;
@@ -25,8 +26,8 @@ class ResourceLeaksTest {
     }
 
     static JvmSample sample(long atMs, int threads, int classes, long metaspace, long direct, long oldGen) {
-        return new JvmSample(atMs, 512 * MB, 100 * MB, 1024 * MB, 10 * MB, metaspace, oldGen, direct, 0L, 1, 10, threads,
-                classes, null, 10, "normal");
+        return JvmSampleBuilder.sampleAt(atMs).metaspaceUsedBytes(metaspace).oldGenUsedAfterGcBytes(oldGen)
+                .directBufferBytes(direct).threadCount(threads).loadedClassCount(classes).build();
     }
 
     List<String> summary() {
