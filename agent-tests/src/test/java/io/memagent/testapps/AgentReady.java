@@ -5,9 +5,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * For test apps that start virtual threads at once: the agent measures their calls only once it
- * has woven the JDK's {@code VirtualThread} (some 30-60 ms after start, off the start-up path), so
- * such an app waits for that first, through {@code io.memagent.bootstrap.Carriers.enabled()}
+ * For test apps that run profiled code on virtual threads: fails fast, with a clear message, if the
+ * agent is not measuring virtual threads (it weaves the JDK's {@code VirtualThread} in premain, so
+ * it normally is before main starts), through {@code io.memagent.bootstrap.Carriers.enabled()}
  * found by name (no compile-time tie to the agent). Without the agent it returns at once.
  */
 final class AgentReady {

@@ -129,6 +129,11 @@ public final class AgentRuntime {
         Recorder.rowsFrom(config.callsMinBytes());
         Recorder.captureStacksFrom(config.spikeMediumBytes());
         Recorder.warmUp();
+        // JDK 21+: virtual threads' calls measured on their carriers. Here, before the app runs, not later on a
+        // thread of its own: retransforming VirtualThread deoptimizes compiled code, and a deoptimization
+        // inside an app's open call re-creates the objects C2 had eliminated there, on the app's thread (seen:
+        // a call reading 4.4 KB more). Costs 30-60 ms of start-up on JDK 21+.
+        String virtualThreads = VirtualThreadMounts.install(inst);
         Recorder.setEnabled(true);
         Instrumenter instrumenter = new Instrumenter(config.includes(), config.attributeJdbc(), config.attributeHttp());
         instrumenter.installFilter(inst, registry);
@@ -140,7 +145,6 @@ public final class AgentRuntime {
         String service = serviceName(config);
         AtomicReference<AgentRuntime> built = new AtomicReference<>();
         AtomicBoolean exiting = new AtomicBoolean(); // set by the hook: the start then skips what only a running app needs
-        startVirtualThreadMounts(inst);
         Thread init = new Thread(() -> {
             AgentRuntime runtime;
             try {
@@ -186,26 +190,10 @@ public final class AgentRuntime {
         AgentLog.info("memagent " + version() + " started for service '" + service + "': "
                 + (config.jdbcUrl() != null ? "writing to " + Config.maskUrl(config.jdbcUrl()) + " (schema "
                 + config.dbSchema() + ")" : "in-memory mode, report at exit"));
-
-    }
-
-    /**
-     * Measuring virtual threads' calls on their carriers takes some 30-60 ms (weaving the JDK's
-     * VirtualThread), which neither premain nor the agent's start waits for: virtual threads'
-     * calls until then count as unmeasured. Nothing to do before JDK 21.
-     */
-    private static void startVirtualThreadMounts(Instrumentation inst) {
-        if (Runtime.version().feature() < 21) {
-            return;
+        if (virtualThreads != null) {
+            AgentLog.info("virtual threads: " + virtualThreads);
         }
-        Thread t = new Thread(() -> {
-            String mode = VirtualThreadMounts.install(inst);
-            if (mode != null) {
-                AgentLog.info("virtual threads: " + mode);
-            }
-        }, "memagent-vthreads");
-        t.setDaemon(true);
-        t.start();
+
     }
 
     /**
