@@ -151,7 +151,7 @@ class OutageIT {
         Matcher m = Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(io\\.memagent\\.\\S+)").matcher(out);
         while (m.find()) {
             bytes += Long.parseLong(m.group(2));
-            if (List.of("io.memagent.agent.store.AllocationRow", "io.memagent.agent.jvm.JvmSample",
+            if (List.of("io.memagent.agent.aggregate.AllocationRow", "io.memagent.agent.jvm.JvmSample",
                     "io.memagent.agent.jvm.GcEvent").contains(m.group(3))) {
                 rows += Long.parseLong(m.group(1));
             }

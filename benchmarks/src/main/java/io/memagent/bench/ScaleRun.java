@@ -2,10 +2,10 @@ package io.memagent.bench;
 
 import io.memagent.agent.aggregate.Histograms;
 import io.memagent.agent.config.Config;
-import io.memagent.agent.store.AllocationRow;
+import io.memagent.agent.aggregate.AllocationRow;
 import io.memagent.agent.store.PostgresWriter;
 import io.memagent.agent.store.RunInfo;
-import io.memagent.agent.store.StatsRow;
+import io.memagent.agent.aggregate.StatsRow;
 import io.memagent.agent.store.Table;
 import java.sql.Connection;
 import java.sql.DriverManager;

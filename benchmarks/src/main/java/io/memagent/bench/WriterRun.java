@@ -1,7 +1,7 @@
 package io.memagent.bench;
 
 import io.memagent.agent.config.Config;
-import io.memagent.agent.store.AllocationRow;
+import io.memagent.agent.aggregate.AllocationRow;
 import io.memagent.agent.store.PostgresWriter;
 import io.memagent.agent.store.RunInfo;
 import java.io.Reader;

@@ -6,7 +6,6 @@ import io.memagent.agent.config.Config;
 import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Row;
-import io.memagent.agent.store.StatsRow;
 import io.memagent.agent.store.Table;
 import io.memagent.bootstrap.Recorder;
 import java.util.ArrayList;

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.memagent.agent.config.Config;
 import io.memagent.agent.instrument.OperationRegistry;
-import io.memagent.agent.store.AllocationRow;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Row;
-import io.memagent.agent.store.StatsRow;
 import io.memagent.agent.store.Table;
 import io.memagent.bootstrap.Recorder;
 import io.memagent.bootstrap.ThreadState;

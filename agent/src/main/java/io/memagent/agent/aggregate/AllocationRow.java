@@ -1,5 +1,8 @@
-package io.memagent.agent.store;
+package io.memagent.agent.aggregate;
 
+import io.memagent.agent.store.CopyLine;
+import io.memagent.agent.store.Row;
+import io.memagent.agent.store.Table;
 import java.util.UUID;
 
 /**

@@ -1,4 +1,8 @@
-package io.memagent.agent.store;
+package io.memagent.agent.aggregate;
+
+import io.memagent.agent.store.CopyLine;
+import io.memagent.agent.store.Row;
+import io.memagent.agent.store.Table;
 
 /**
  * {@code method_allocation_stats} (or one of its rollups, {@code table}): one operation in one
@@ -6,7 +10,7 @@ package io.memagent.agent.store;
  * min/max/percentiles and {@code histogram} are null when no call in the bucket was measured.
  *
  * @param histogram the bucket's histogram of bytes per measured call, encoded as the column holds
- *                  it (the aggregate package's {@code Histograms})
+ *                  it ({@link Histograms})
  */
 public record StatsRow(Table table, String operationType, String method, String kind, long bucketStartMs,
                        long bucketEndMs, long calls, long errors, long unmeasuredCalls, long totalBytes, long selfBytes,
