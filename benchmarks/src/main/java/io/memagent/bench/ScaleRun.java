@@ -264,7 +264,8 @@ public final class ScaleRun {
 
     static io.memagent.agent.store.Row metrics(long now) {
         return new io.memagent.agent.jvm.JvmSample(now, 512L << 20, 300L << 20, 1024L << 20, 80L << 20, 60L << 20,
-                120L << 20, 1L << 20, 0L, now / 1000 % 100_000, now / 100 % 100_000, 60, 12_000, 40_000_000L, 29.3, "normal");
+                120L << 20, 1L << 20, 0L, now / 1000 % 100_000, now / 100 % 100_000, 60, 12_000, 40_000_000L, 29.3, "normal",
+                null, null, null, null, null, null, null); // no resident set, container or native memory figures
     }
 
     static long schemaBytes(String url, String user, String schema) throws Exception {
