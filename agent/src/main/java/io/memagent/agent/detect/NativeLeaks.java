@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -42,7 +41,6 @@ public final class NativeLeaks {
     static final String NMT = "nmt";
     static final String RSS = "rss";
 
-    private final RowSink sink;
     private final Supplier<NativeMemory.Reading> latestReading;
     private final long notBeforeMs;
     private final long windowMs;
@@ -51,26 +49,8 @@ public final class NativeLeaks {
     private final List<NativeMemory.Reading> readings = new ArrayList<>();
     private final List<long[]> rssPoints = new ArrayList<>(); // {atMs, rss - heap committed}
     private final List<JvmSample> samples = new ArrayList<>();
-    private final Map<String, Open> open = new LinkedHashMap<>();
-    private final Map<UUID, LeakRow> seen = new LinkedHashMap<>();
+    private final OpenLeaks leaks;
 
-    private static final class Open {
-        final UUID id = UUID.randomUUID();
-        final long detectedAtMs;
-        final String source;
-        final String method;
-        long heldAtMs;
-        String severity;
-        long offeredAtMs;
-        long updatedMs;
-        LeakRow row;
-
-        Open(long detectedAtMs, String source, String method) {
-            this.detectedAtMs = detectedAtMs;
-            this.source = source;
-            this.method = method;
-        }
-    }
 
     /** What one series' rules found. */
     private record Verdict(boolean leaking, long growth, String method, LinearFit fit, long span, int points,
@@ -82,7 +62,7 @@ public final class NativeLeaks {
      * @param latestReading the latest NMT reading (a sample that carries NMT figures was taken with it)
      */
     public NativeLeaks(Config config, RowSink sink, long jvmStartMs, Supplier<NativeMemory.Reading> latestReading) {
-        this.sink = sink;
+        this.leaks = new OpenLeaks(sink);
         this.latestReading = latestReading;
         this.notBeforeMs = jvmStartMs + config.leakNativeWarmupMs();
         this.windowMs = config.leakWindowMs();
@@ -245,37 +225,14 @@ public final class NativeLeaks {
     }
 
     private void report(String key, Verdict v, String source, String context, long now) {
-        Open o = open.get(key);
         if (v != null && v.leaking()) {
-            if (o == null) {
-                o = new Open(now, source, v.method());
-                open.put(key, o);
-            }
-            o.heldAtMs = now;
-            String severity = LeakRow.severityOf(v.growth());
-            o.row = new LeakRow(o.id, TYPE, o.source, v.growth(), o.method, null, context, severity, false, null,
-                    o.detectedAtMs, 0);
-            if (o.severity == null || !severity.equals(o.severity) || now - o.offeredAtMs >= LeakDetector.UPDATE_EVERY_MS) {
-                o.severity = severity;
-                offer(o, o.row, now);
-            }
-        } else if (o != null && now - o.heldAtMs >= windowMs / 2) {
-            LeakRow r = o.row;
-            offer(o, new LeakRow(o.id, TYPE, o.source, r.leakedBytes(), o.method, null, r.contextJson(), r.severity(), true,
-                    now, o.detectedAtMs, 0), now);
-            open.remove(key);
+            leaks.leaking(key, TYPE, source, v.method(), v.growth(), context, now);
+            return;
         }
-    }
-
-    private void offer(Open o, LeakRow r, long now) {
-        long updated = Math.max(now, o.updatedMs + 1);
-        o.updatedMs = updated;
-        o.offeredAtMs = now;
-        LeakRow row = new LeakRow(r.leakId(), r.leakType(), r.leakSource(), r.leakedBytes(), r.detectionMethod(),
-                r.stackTrace(), r.contextJson(), r.severity(), r.resolved(), r.resolvedAtMs(), r.detectedAtMs(), updated);
-        o.row = row;
-        seen.put(row.leakId(), row);
-        sink.offer(row);
+        Long leakingAt = leaks.leakingAtMs(key);
+        if (leakingAt != null && now - leakingAt >= windowMs / 2) {
+            leaks.resolve(key, TYPE, now);
+        }
     }
 
     private static String quote(String s) {
@@ -299,24 +256,15 @@ public final class NativeLeaks {
 
     /** The latest version of each native leak seen in this run. */
     public synchronized List<LeakRow> leaks() {
-        List<LeakRow> out = new ArrayList<>(seen.values());
-        for (Open o : open.values()) {
-            out.removeIf(r -> r.leakId().equals(o.id));
-            out.add(o.row);
-        }
-        return out;
+        return leaks.all();
     }
 
     public synchronized int openLeaks() {
-        return open.size();
+        return leaks.count();
     }
 
     /** At exit: the open leaks' latest figures. */
     public synchronized void flush(long nowMs) {
-        for (Open o : open.values()) {
-            if (o.row != seen.get(o.id)) {
-                offer(o, o.row, nowMs);
-            }
-        }
+        leaks.flush(nowMs);
     }
 }

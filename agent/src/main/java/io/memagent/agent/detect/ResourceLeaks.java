@@ -4,11 +4,8 @@ import io.memagent.agent.config.Config;
 import io.memagent.agent.jvm.JvmSample;
 import io.memagent.agent.store.RowSink;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.UUID;
 
 /**
  * Leaks of what is not the heap, from the samples, each one {@code memory_leak_detection} row while
@@ -29,9 +26,7 @@ import java.util.UUID;
 public final class ResourceLeaks {
     static final long BASELINE_MS = 60_000;
     static final long STACK_BYTES_PER_THREAD = 1L << 20;
-    static final long UPDATE_EVERY_MS = 30_000;
 
-    private final RowSink sink;
     private final int threadsGrowth;
     private final long classesGrowth;
     private final long windowMs;
@@ -41,26 +36,11 @@ public final class ResourceLeaks {
     private int baseClasses = Integer.MAX_VALUE;
     private long baseMetaspace;
     private final List<JvmSample> window = new ArrayList<>();
-    private final Map<String, Open> open = new LinkedHashMap<>();
-    private final Map<UUID, LeakRow> seen = new LinkedHashMap<>();
+    private final OpenLeaks leaks;
 
-    private static final class Open {
-        final UUID id = UUID.randomUUID();
-        final long detectedAtMs;
-        final String source;
-        String severity;
-        long offeredAtMs;
-        long updatedMs;
-        LeakRow row;
-
-        Open(long detectedAtMs, String source) {
-            this.detectedAtMs = detectedAtMs;
-            this.source = source;
-        }
-    }
 
     public ResourceLeaks(Config config, RowSink sink) {
-        this.sink = sink;
+        this.leaks = new OpenLeaks(sink);
         this.threadsGrowth = config.leakThreadsGrowth();
         this.classesGrowth = config.leakClassesGrowth();
         this.windowMs = config.leakWindowMs();
@@ -124,56 +104,24 @@ public final class ResourceLeaks {
 
     private void judge(String type, String source, boolean leaking, boolean over, long bytes, String method, long now,
                        String context) {
-        Open o = open.get(type);
         if (leaking) {
-            if (o == null) {
-                o = new Open(now, source);
-                open.put(type, o);
-            }
-            String severity = LeakRow.severityOf(bytes);
-            o.row = new LeakRow(o.id, type, source, bytes, method, null, context, severity, false, null, o.detectedAtMs, 0);
-            if (o.severity == null || !severity.equals(o.severity) || now - o.offeredAtMs >= UPDATE_EVERY_MS) {
-                o.severity = severity;
-                offer(o, o.row, now);
-            }
-        } else if (o != null && over) {
-            offer(o, new LeakRow(o.id, type, source, o.row.leakedBytes(), method, null, o.row.contextJson(), o.row.severity(),
-                    true, now, o.detectedAtMs, 0), now);
-            open.remove(type);
+            leaks.leaking(type, type, source, method, bytes, context, now);
+        } else if (over) {
+            leaks.resolve(type, type, now);
         }
-    }
-
-    private void offer(Open o, LeakRow r, long now) {
-        long updated = Math.max(now, o.updatedMs + 1);
-        o.updatedMs = updated;
-        o.offeredAtMs = now;
-        LeakRow row = new LeakRow(r.leakId(), r.leakType(), r.leakSource(), r.leakedBytes(), r.detectionMethod(),
-                r.stackTrace(), r.contextJson(), r.severity(), r.resolved(), r.resolvedAtMs(), r.detectedAtMs(), updated);
-        o.row = row;
-        seen.put(row.leakId(), row);
-        sink.offer(row);
     }
 
     /** The latest version of each leak of this kind seen in this run. */
     public synchronized List<LeakRow> leaks() {
-        List<LeakRow> out = new ArrayList<>(seen.values());
-        for (Open o : open.values()) {
-            out.removeIf(r -> r.leakId().equals(o.id));
-            out.add(o.row);
-        }
-        return out;
+        return leaks.all();
     }
 
     public synchronized int openLeaks() {
-        return open.size();
+        return leaks.count();
     }
 
     /** At exit: the open leaks' latest figures. */
     public synchronized void flush(long nowMs) {
-        for (Open o : open.values()) {
-            if (o.row != seen.get(o.id)) {
-                offer(o, o.row, nowMs);
-            }
-        }
+        leaks.flush(nowMs);
     }
 }

@@ -276,31 +276,25 @@ final class Endpoints {
         Collections.reverse(g);
         m.put("samples", s);
         m.put("gc_events", g);
-        List<Object> changes = new ArrayList<>();
-        for (JvmHistory.StateChange c : h.stateChanges()) {
-            if (sinceMs == null || c.atMs() >= sinceMs) {
-                Map<String, Object> cm = new LinkedHashMap<>();
-                cm.put("at", Instant.ofEpochMilli(c.atMs()).toString());
-                cm.put("from", c.from());
-                cm.put("to", c.to());
-                cm.put("utilization_pct", c.utilizationPct());
-                changes.add(cm);
-            }
-        }
-        m.put("state_changes", changes);
-        List<Object> containerChanges = new ArrayList<>();
-        for (JvmHistory.StateChange c : h.containerStateChanges()) {
-            if (sinceMs == null || c.atMs() >= sinceMs) {
-                Map<String, Object> cm = new LinkedHashMap<>();
-                cm.put("at", Instant.ofEpochMilli(c.atMs()).toString());
-                cm.put("from", c.from());
-                cm.put("to", c.to());
-                cm.put("utilization_pct", c.utilizationPct());
-                containerChanges.add(cm);
-            }
-        }
-        m.put("container_state_changes", containerChanges);
+        m.put("state_changes", stateChanges(h.stateChanges(), sinceMs));
+        m.put("container_state_changes", stateChanges(h.containerStateChanges(), sinceMs));
         return m;
+    }
+
+    /** The heap's or the container's state changes since {@code sinceMs} (null: all), as JSON objects. */
+    private static List<Object> stateChanges(List<JvmHistory.StateChange> all, Long sinceMs) {
+        List<Object> out = new ArrayList<>();
+        for (JvmHistory.StateChange c : all) {
+            if (sinceMs == null || c.atMs() >= sinceMs) {
+                Map<String, Object> cm = new LinkedHashMap<>();
+                cm.put("at", Instant.ofEpochMilli(c.atMs()).toString());
+                cm.put("from", c.from());
+                cm.put("to", c.to());
+                cm.put("utilization_pct", c.utilizationPct());
+                out.add(cm);
+            }
+        }
+        return out;
     }
 
     Map<String, Object> spikes(int limit) {
