@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * the latest ({@code leak_source} "native memory (NMT category Other)");</li>
  * <li>always on Linux: the resident set minus the heap's committed size, one point per sample
  * ({@code leak_source} "process resident memory outside the heap"). With NMT on, it is reported
- * only once NMT's series spans half a window and grew at less than half the resident set's pace:
+ * only once NMT's series spans half a window, grew at less than half the resident set's pace, and
+ * the NMT categories that grew over the window add up to less than half the resident set's growth:
  * then what grows is memory NMT does not see (native libraries' own malloc, glibc arenas).</li>
  * </ul>
  * "Flat" is the old generation after GC (the heap in use where no old collection has happened
@@ -107,9 +108,14 @@ public final class NativeLeaks {
 
         Verdict rss = judge(rssPoints, now);
         // With NMT on, the resident set's growth is reported only once NMT's series has had a window's half to show
-        // it and grew at less than half its pace: then it is memory NMT does not see.
+        // it, grew at less than half its pace, and the categories that grew account for less than half of it: then
+        // it is memory NMT does not see. The categories matter where NMT's total hides them: buffers freed in a saw
+        // pull the total down while metaspace and JIT code grow, which the resident set shows and NMT does see.
+        long rssGrowth = rss == null ? 0 : (long) (rss.fit().slopePerMs() * rss.span());
+        long nmtCategoriesGrew = growth.values().stream().mapToLong(Long::longValue).sum();
         boolean nmtExplains = !readings.isEmpty() && (nmt == null || nmt.points() < LeakDetector.MIN_POINTS
-                || nmt.span() < windowMs / 2 || rss == null || nmt.fit().slopePerHour() >= rss.fit().slopePerHour() / 2);
+                || nmt.span() < windowMs / 2 || rss == null || nmt.fit().slopePerHour() >= rss.fit().slopePerHour() / 2
+                || nmtCategoriesGrew >= rssGrowth / 2);
         String rssContext = rss == null ? null : context(rss, "{\"series\":\"rss_minus_heap_committed\","
                 + "\"native_memory_tracking\":" + !readings.isEmpty() + (nmt == null ? "" : ",\"nmt_slope_bytes_per_hour\":"
                 + (long) nmt.fit().slopePerHour()) + ",");

@@ -30,11 +30,15 @@ class NativeLeaksTest {
 
     /** A sample; with {@code other} >= 0 an NMT reading is taken with it (Other = direct buffers, Unsafe). */
     JvmSample sample(long t, long oldGen, long rss, long other) {
+        return sample(t, oldGen, rss, other, 20 * MB);
+    }
+
+    JvmSample sample(long t, long oldGen, long rss, long other, long classBytes) {
         Long nmtTotal = null;
         if (other >= 0) {
             Map<String, Long> c = new LinkedHashMap<>();
             c.put("Java Heap", 256 * MB);
-            c.put("Class", 20 * MB);
+            c.put("Class", classBytes);
             c.put("Thread", 10 * MB);
             c.put("Code", 8 * MB);
             c.put("Other", other);
@@ -126,6 +130,23 @@ class NativeLeaksTest {
                 s.toString());
         LeakRow r = (LeakRow) rows.rows(Table.MEMORY_LEAK_DETECTION).get(0);
         assertTrue(r.contextJson().contains("\"native_memory_tracking\":true"), r.contextJson());
+    }
+
+    @Test
+    void residentSetGrowthThatNmtCategoriesShowIsNoLeakEvenWhenFreedBuffersPullNmtsTotalDown() throws Exception {
+        NativeLeaks d = detector(0);
+        for (int i = 0; i < 60; i++) { // Class +1 MiB/s (RSS with it), Other falls 2 MiB/s as buffers are freed
+            long other = (120 - 2 * i) * MB; // freed pages that glibc keeps: the resident set does not fall with it
+            d.onSample(sample(i * 1000L, 50 * MB, 400 * MB + i * MB, i % 2 == 0 ? other : -1, 20 * MB + i * MB));
+        }
+        assertEquals(List.of(), summary(), "NMT saw the growth (category Class), only its total fell");
+        // The same resident set without the Class growth in NMT is memory NMT does not see.
+        NativeLeaks unseen = detector(0);
+        for (int i = 0; i < 60; i++) {
+            unseen.onSample(sample(i * 1000L, 50 * MB, 400 * MB + i * MB, i % 2 == 0 ? (120 - 2 * i) * MB : -1));
+        }
+        assertEquals(1, summary().size(), summary().toString());
+        assertTrue(summary().get(0).contains("process resident memory outside the heap"), summary().toString());
     }
 
     @Test
