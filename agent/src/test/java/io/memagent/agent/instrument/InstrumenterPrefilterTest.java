@@ -15,15 +15,15 @@ import org.junit.jupiter.api.Test;
 class InstrumenterPrefilterTest {
     @Test
     void servletClassesOfBothApisPassTheHttpGate() throws IOException {
-        assertTrue(Instrumenter.mentionsHttpType(classFile("jakarta/servlet/http/HttpServlet")));
-        assertTrue(Instrumenter.mentionsHttpType(classFile("javax/servlet/http/HttpServlet")));
-        assertTrue(Instrumenter.mentionsHttpType(classFile("jakarta/servlet/GenericFilter")));
+        assertTrue(ClassFileScan.mentionsHttpType(classFile("jakarta/servlet/http/HttpServlet")));
+        assertTrue(ClassFileScan.mentionsHttpType(classFile("javax/servlet/http/HttpServlet")));
+        assertTrue(ClassFileScan.mentionsHttpType(classFile("jakarta/servlet/GenericFilter")));
     }
 
     @Test
     void otherClassesDoNot() throws IOException {
-        assertFalse(Instrumenter.mentionsHttpType(classFile("java/lang/String")));
-        assertFalse(Instrumenter.mentionsHttpType(classFile("io/memagent/agent/instrument/HttpOperationName")));
+        assertFalse(ClassFileScan.mentionsHttpType(classFile("java/lang/String")));
+        assertFalse(ClassFileScan.mentionsHttpType(classFile("io/memagent/agent/instrument/HttpOperationName")));
     }
 
     private static byte[] classFile(String internalName) throws IOException {

@@ -1,0 +1,74 @@
+package io.memagent.agent.instrument;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The pre-filter's reading of a class before anything parses it: a plain byte search of the raw
+ * class file for the names its constant pool would hold ({@code @ProfileMemory}'s descriptor, the
+ * JDBC package, the JDK HTTP server's handler, either servlet API), and the packages the agent never
+ * instruments. Start-up cost is mostly Byte Buddy describing classes; these scans are what lets
+ * nearly every class load pass without that. {@link LoadedCandidates} uses the same ignored
+ * packages for classes loaded before the agent came.
+ */
+final class ClassFileScan {
+    private static final byte[] ANNOTATION_DESCRIPTOR =
+            ("L" + OperationNaming.ANNOTATION.replace('.', '/') + ";").getBytes(StandardCharsets.UTF_8);
+    /** Never instrumented: the agent itself, its shaded libraries, and the JDK the hot path uses. */
+    private static final String[] IGNORED_PREFIXES = {
+        "io/memagent/agent/", "io/memagent/bootstrap/", "io/memagent/shaded/", "io/memagent/api/",
+        "java/", "javax/management/", "jdk/", "sun/", "com/sun/",
+    };
+
+    /** With memagent.attribute.jdbc: classes that may implement a JDBC statement or connection. */
+    private static final byte[] JDBC_MENTION = "java/sql/".getBytes(StandardCharsets.UTF_8);
+    /** With memagent.attribute.http: classes that may implement the JDK HTTP server's handler. */
+    private static final byte[] HTTP_MENTION = "com/sun/net/httpserver/HttpHandler".getBytes(StandardCharsets.UTF_8);
+    /** With memagent.attribute.http: classes that may implement a servlet or filter of either API. */
+    private static final byte[] JAKARTA_SERVLET_MENTION = "jakarta/servlet/".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] JAVAX_SERVLET_MENTION = "javax/servlet/".getBytes(StandardCharsets.UTF_8);
+
+    private ClassFileScan() {
+    }
+
+    static boolean ignored(String internalName) {
+        for (String p : IGNORED_PREFIXES) {
+            if (internalName.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean mentionsAnnotation(byte[] classFile) {
+        return mentions(classFile, ANNOTATION_DESCRIPTOR);
+    }
+
+    /** Anything of the JDBC API's package: a statement, a connection, or a class using them. */
+    static boolean mentionsJdbcType(byte[] classFile) {
+        return mentions(classFile, JDBC_MENTION);
+    }
+
+    /** A JDK HTTP server handler, or anything of either servlet API (a servlet, a filter, a container). */
+    static boolean mentionsHttpType(byte[] classFile) {
+        return mentions(classFile, HTTP_MENTION) || mentions(classFile, JAKARTA_SERVLET_MENTION)
+                || mentions(classFile, JAVAX_SERVLET_MENTION);
+    }
+
+    static boolean mentions(byte[] classFile, byte[] needle) {
+        byte first = needle[0];
+        int last = classFile.length - needle.length;
+        outer:
+        for (int i = 0; i <= last; i++) {
+            if (classFile[i] != first) {
+                continue;
+            }
+            for (int j = 1; j < needle.length; j++) {
+                if (classFile[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}
