@@ -41,6 +41,27 @@ class PackageCyclesTest {
         assertEquals(List.of(), cycles, "package cycles (each package uses the next, the last the first)");
     }
 
+    /**
+     * Components get the values they need ({@code runtime.Settings} builds their small records), not the
+     * whole configuration: only the wiring reads {@code Config} or {@code Keys}. Value types parsed by the
+     * configuration ({@code MethodPattern}) may travel.
+     */
+    @Test
+    void onlyTheWiringReadsTheConfiguration() throws IOException {
+        Pattern configType = Pattern.compile("io\\.memagent\\.agent\\.config\\.(Config|Keys|ConfigSources|Property)\\b");
+        List<String> readers = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            for (Path f : (Iterable<Path>) files.filter(x -> x.toString().endsWith(".java"))::iterator) {
+                String pkg = SOURCES.relativize(f.getParent()).toString();
+                if (!pkg.equals("config") && !pkg.equals("runtime") && configType.matcher(Files.readString(f)).find()) {
+                    readers.add(SOURCES.relativize(f).toString());
+                }
+            }
+        }
+        assertEquals(List.of(), readers, "classes outside runtime that read the configuration");
+        assertTrue(configType.matcher("import io.memagent.agent.config.Config;").find(), "the pattern finds an import");
+    }
+
     @Test
     void aCycleIsFound() {
         Map<String, Set<String>> uses = new TreeMap<>(Map.of("a", Set.of("b"), "b", Set.of("c"), "c", Set.of("a"),

@@ -2,6 +2,7 @@ package io.memagent.bench;
 
 import io.memagent.agent.aggregate.Histograms;
 import io.memagent.agent.config.Config;
+import io.memagent.agent.runtime.Settings;
 import io.memagent.agent.aggregate.AllocationRow;
 import io.memagent.agent.store.PostgresWriter;
 import io.memagent.agent.store.RunInfo;
@@ -149,7 +150,7 @@ public final class ScaleRun {
             p.setProperty("memagent.db.schema", schema);
             p.setProperty("memagent.shutdown.timeout.ms", "120000");
             String service = "svc-" + (i % 10);
-            PostgresWriter w = new PostgresWriter(Config.load(null, p, Map.of()), new RunInfo(UUID.randomUUID(), service,
+            PostgresWriter w = new PostgresWriter(Settings.database(Config.load(null, p, Map.of())), new RunInfo(UUID.randomUUID(), service,
                     1000 + i, "bench-host", System.getProperty("java.version"), "bench", "{\"memagent.retention.days\": \"7\"}",
                     System.currentTimeMillis()));
             w.start();

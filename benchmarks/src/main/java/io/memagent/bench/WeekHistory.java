@@ -1,6 +1,7 @@
 package io.memagent.bench;
 
 import io.memagent.agent.config.Config;
+import io.memagent.agent.runtime.Settings;
 import io.memagent.agent.report.DbReport;
 import io.memagent.agent.store.PostgresWriter;
 import io.memagent.agent.store.RunInfo;
@@ -157,7 +158,7 @@ final class WeekHistory {
         p.setProperty("memagent.jdbc.url", url);
         p.setProperty("memagent.jdbc.user", user);
         p.setProperty("memagent.db.schema", schema);
-        PostgresWriter w = new PostgresWriter(Config.load(null, p, Map.of()), new RunInfo(UUID.randomUUID(), SERVICE, 1,
+        PostgresWriter w = new PostgresWriter(Settings.database(Config.load(null, p, Map.of())), new RunInfo(UUID.randomUUID(), SERVICE, 1,
                 "bench-host", "j", "bench", "{}", System.currentTimeMillis()));
         w.start();
         w.offer(ScaleRun.metrics(System.currentTimeMillis()));

@@ -1,6 +1,7 @@
 package io.memagent.bench;
 
 import io.memagent.agent.config.Config;
+import io.memagent.agent.runtime.Settings;
 import io.memagent.agent.aggregate.AllocationRow;
 import io.memagent.agent.store.PostgresWriter;
 import io.memagent.agent.store.RunInfo;
@@ -110,7 +111,7 @@ public final class WriterRun {
         Config config = Config.load(null, p, Map.of());
         RunInfo run = new RunInfo(UUID.randomUUID(), "memagent-bench", pid, "localhost",
                 System.getProperty("java.version"), "bench", "{}", System.currentTimeMillis());
-        PostgresWriter w = new PostgresWriter(config, run);
+        PostgresWriter w = new PostgresWriter(Settings.database(config), run);
         w.start();
         // Warm up: connect, migrate, the agent_runs row, one batch of one row.
         w.offer(rows(1, 7).get(0));

@@ -1,7 +1,6 @@
 package io.memagent.agent.aggregate;
 
 import io.memagent.agent.util.AgentLog;
-import io.memagent.agent.config.Config;
 import io.memagent.agent.instrument.Operation;
 import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.store.RowSink;
@@ -72,12 +71,17 @@ public final class Aggregator {
     private volatile boolean shedding;
     private Thread thread;
 
-    public Aggregator(Config config, OperationRegistry registry, RowSink sink, LongSupplier clockMs) {
+    /**
+     * @param statsIntervalMs {@code memagent.stats.interval.ms}: one statistics bucket per operation per interval
+     * @param callsMinBytes {@code memagent.calls.min.bytes}: calls from this size on are kept one by one
+     */
+    public Aggregator(long statsIntervalMs, long callsMinBytes, OperationRegistry registry, RowSink sink,
+                      LongSupplier clockMs) {
         this.registry = registry;
         this.sink = sink;
         this.clockMs = clockMs;
-        this.intervalMs = config.statsIntervalMs();
-        this.minCallBytes = config.callsMinBytes();
+        this.intervalMs = statsIntervalMs;
+        this.minCallBytes = callsMinBytes;
         this.rollups = sink.storesRollups() ? new Rollups() : null;
         Recorder.rowsFrom(minCallBytes); // the agent's start set it already; tests build this alone
     }

@@ -1,6 +1,5 @@
 package io.memagent.agent.detect;
 
-import io.memagent.agent.config.Config;
 import io.memagent.agent.jvm.JvmSample;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +18,7 @@ public final class HeapSpikes {
     static final long SETTLE_NS = 100_000_000L;
     static final int TOP = 5;
 
-    private final Config config;
+    private final SpikeThresholds thresholds;
     private final SpikeDetector spikes;
     private final OperationDeltas deltas;
     /** Brings every call that has ended into the run's figures (blocks a few milliseconds). */
@@ -28,13 +27,16 @@ public final class HeapSpikes {
     /** Before this (epoch ms), jumps only move the baseline: start-up fills the heap by design. */
     private final long warmupEndsAtMs;
 
-    public HeapSpikes(Config config, SpikeDetector spikes, OperationDeltas deltas, Runnable collectNow) {
-        this(config, spikes, deltas, collectNow,
-                java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime() + config.heapSpikeWarmupMs());
+    /** @param warmupMs {@code memagent.spike.heap.warmup.ms}: jumps this soon after the JVM started are start-up */
+    public HeapSpikes(SpikeThresholds thresholds, long warmupMs, SpikeDetector spikes, OperationDeltas deltas,
+                      Runnable collectNow) {
+        this(thresholds, spikes, deltas, collectNow,
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime() + warmupMs);
     }
 
-    HeapSpikes(Config config, SpikeDetector spikes, OperationDeltas deltas, Runnable collectNow, long warmupEndsAtMs) {
-        this.config = config;
+    HeapSpikes(SpikeThresholds thresholds, SpikeDetector spikes, OperationDeltas deltas, Runnable collectNow,
+               long warmupEndsAtMs) {
+        this.thresholds = thresholds;
         this.spikes = spikes;
         this.deltas = deltas;
         this.collectNow = collectNow;
@@ -45,7 +47,7 @@ public final class HeapSpikes {
         long used = s.heapUsedBytes();
         long jump = lastUsed < 0 ? 0 : used - lastUsed;
         lastUsed = used;
-        long[] t = {config.spikeMediumBytes(), config.spikeHighBytes(), config.spikeCriticalBytes()};
+        long[] t = thresholds.bytes();
         if (jump < t[0] || s.recordedAtMs() < warmupEndsAtMs) {
             deltas.at(s.recordedAtMs());
             return;

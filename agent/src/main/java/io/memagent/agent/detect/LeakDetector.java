@@ -1,6 +1,5 @@
 package io.memagent.agent.detect;
 
-import io.memagent.agent.config.Config;
 import io.memagent.agent.jvm.JvmSample;
 import io.memagent.agent.store.RowSink;
 import java.util.ArrayList;
@@ -80,14 +79,14 @@ public final class LeakDetector {
         }
     }
 
-    public LeakDetector(Config config, RowSink sink, ClassHistogram histogram, String oldGenSource,
+    public LeakDetector(LeakRules rules, RowSink sink, ClassHistogram histogram, String oldGenSource,
                         java.util.function.LongSupplier oldGenUsedNow) {
         this.oldGenUsedNow = oldGenUsedNow;
         this.sink = sink;
         this.histogram = histogram;
         this.oldGenSource = oldGenSource;
-        this.windowMs = config.leakWindowMs();
-        this.growthPerHour = config.leakGrowthBytesPerHour();
+        this.windowMs = rules.windowMs();
+        this.growthPerHour = rules.growthBytesPerHour();
     }
 
     /** Called with every sample, on the sampler's thread. */

@@ -1,6 +1,5 @@
 package io.memagent.agent.detect;
 
-import io.memagent.agent.config.Config;
 import io.memagent.agent.jvm.JvmSample;
 import io.memagent.agent.jvm.NativeMemory;
 import io.memagent.agent.store.RowSink;
@@ -59,15 +58,17 @@ public final class NativeLeaks {
     }
 
     /**
+     * @param warmupMs {@code memagent.leak.native.warmup.ms}
      * @param jvmStartMs when the JVM started: nothing is judged until the warm-up after it has passed
      * @param latestReading the latest NMT reading (a sample that carries NMT figures was taken with it)
      */
-    public NativeLeaks(Config config, RowSink sink, long jvmStartMs, Supplier<NativeMemory.Reading> latestReading) {
+    public NativeLeaks(LeakRules rules, long warmupMs, RowSink sink, long jvmStartMs,
+                       Supplier<NativeMemory.Reading> latestReading) {
         this.leaks = new OpenLeaks(sink);
         this.latestReading = latestReading;
-        this.notBeforeMs = jvmStartMs + config.leakNativeWarmupMs();
-        this.windowMs = config.leakWindowMs();
-        this.growthPerHour = config.leakGrowthBytesPerHour();
+        this.notBeforeMs = jvmStartMs + warmupMs;
+        this.windowMs = rules.windowMs();
+        this.growthPerHour = rules.growthBytesPerHour();
     }
 
     public synchronized void onSample(JvmSample s) {

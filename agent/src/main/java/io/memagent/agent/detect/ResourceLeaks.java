@@ -1,6 +1,5 @@
 package io.memagent.agent.detect;
 
-import io.memagent.agent.config.Config;
 import io.memagent.agent.jvm.JvmSample;
 import io.memagent.agent.store.RowSink;
 import java.util.ArrayList;
@@ -39,12 +38,16 @@ public final class ResourceLeaks {
     private final OpenLeaks leaks;
 
 
-    public ResourceLeaks(Config config, RowSink sink) {
+    /**
+     * @param threadsGrowth {@code memagent.leak.threads.growth}
+     * @param classesGrowth {@code memagent.leak.classes.growth}
+     */
+    public ResourceLeaks(LeakRules rules, int threadsGrowth, long classesGrowth, RowSink sink) {
         this.leaks = new OpenLeaks(sink);
-        this.threadsGrowth = config.leakThreadsGrowth();
-        this.classesGrowth = config.leakClassesGrowth();
-        this.windowMs = config.leakWindowMs();
-        this.growthPerHour = config.leakGrowthBytesPerHour();
+        this.threadsGrowth = threadsGrowth;
+        this.classesGrowth = classesGrowth;
+        this.windowMs = rules.windowMs();
+        this.growthPerHour = rules.growthBytesPerHour();
     }
 
     public synchronized void onSample(JvmSample s) {

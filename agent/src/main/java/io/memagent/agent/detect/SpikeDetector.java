@@ -3,7 +3,6 @@ package io.memagent.agent.detect;
 import io.memagent.agent.util.AgentLog;
 import io.memagent.agent.util.Json;
 import io.memagent.agent.aggregate.Aggregator;
-import io.memagent.agent.config.Config;
 import io.memagent.agent.instrument.Operation;
 import io.memagent.agent.util.Ring;
 import io.memagent.agent.store.RowSink;
@@ -38,7 +37,8 @@ public final class SpikeDetector implements Aggregator.CallObserver {
     static final int MAX_FRAMES = 64;
     static final int QUEUE = 1_000;
 
-    private final Config config;
+    private final SpikeThresholds thresholds;
+    private final boolean heapdumpOnCritical;
     private final RowSink sink;
     private final HeapDumper dumper;
     private final Map<Integer, long[]> runs = new HashMap<>(); // op -> {last spike's call number, run length}
@@ -48,8 +48,10 @@ public final class SpikeDetector implements Aggregator.CallObserver {
     private final Map<Consumer<Object[]>, Boolean> failedListeners = new java.util.IdentityHashMap<>();
     private final ThreadPoolExecutor worker;
 
-    public SpikeDetector(Config config, RowSink sink, HeapDumper dumper) {
-        this.config = config;
+    /** @param heapdumpOnCritical {@code memagent.heapdump.on.critical}: a critical spike dumps the heap */
+    public SpikeDetector(SpikeThresholds thresholds, boolean heapdumpOnCritical, RowSink sink, HeapDumper dumper) {
+        this.thresholds = thresholds;
+        this.heapdumpOnCritical = heapdumpOnCritical;
         this.sink = sink;
         this.dumper = dumper;
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
@@ -61,7 +63,7 @@ public final class SpikeDetector implements Aggregator.CallObserver {
             AgentLog.once("spikes-full", "more spikes than the agent's spike queue holds (" + QUEUE
                     + "): the excess is counted, not recorded");
         });
-        Recorder.captureStacksFrom(config.spikeMediumBytes());
+        Recorder.captureStacksFrom(thresholds.mediumBytes());
     }
 
     /** The lowest threshold of any operation: the same one the hot path captures stacks from. */
@@ -76,7 +78,7 @@ public final class SpikeDetector implements Aggregator.CallObserver {
         if (own > 0) {
             return new long[] {own, own * 2, own * 4};
         }
-        return new long[] {config.spikeMediumBytes(), config.spikeHighBytes(), config.spikeCriticalBytes()};
+        return thresholds.bytes();
     }
 
     @Override
@@ -94,7 +96,7 @@ public final class SpikeDetector implements Aggregator.CallObserver {
         run[1] = callSeq == run[0] + 1 && threadKey == run[2] ? run[1] + 1 : 1;
         run[0] = callSeq;
         run[2] = threadKey;
-        boolean alert = run[1] == config.spikeConsecutiveLimit();
+        boolean alert = run[1] == thresholds.consecutiveLimit();
         long runLength = run[1];
         String threadName = thread.getName();
         worker.execute(() -> record(op, severity, inclusive, t[level], threadName, stack, nowMs, alert, runLength));
@@ -104,7 +106,7 @@ public final class SpikeDetector implements Aggregator.CallObserver {
                         StackTraceElement[] stack, long nowMs, boolean alert, long runLength) {
         try {
             String dumpPath = null;
-            if ("critical".equals(severity) && config.heapdumpOnCritical()) {
+            if ("critical".equals(severity) && heapdumpOnCritical) {
                 try {
                     Path p = dumper.dump("critical-spike");
                     dumpPath = p.toString();

@@ -4,7 +4,6 @@ import io.memagent.agent.detect.ClassHistogram;
 import io.memagent.agent.detect.RiskScore;
 import io.memagent.agent.aggregate.BucketHistory;
 import io.memagent.agent.aggregate.OperationSummary;
-import io.memagent.agent.config.Config;
 import io.memagent.agent.jvm.JvmHistory;
 import io.memagent.agent.store.RecentRows;
 import io.memagent.agent.store.RunInfo;
@@ -16,7 +15,7 @@ import java.util.function.Supplier;
  * the JVM history, the recent rows of spikes/leaks/alerts/recommendations and the writer's
  * counters, the recent statistics buckets. Nothing here touches the database.
  */
-public record ApiSources(Config config, RunInfo run, Supplier<List<OperationSummary>> operations, JvmHistory jvm,
+public record ApiSources(HttpSettings settings, RunInfo run, Supplier<List<OperationSummary>> operations, JvmHistory jvm,
                          RecentRows rows, HeapSnapshots heapDumper, ClassHistogram classHistogram, RiskScore risk,
                          BucketHistory buckets) {
 }

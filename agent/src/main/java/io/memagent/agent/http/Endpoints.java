@@ -1,35 +1,23 @@
 package io.memagent.agent.http;
 
-import io.memagent.agent.detect.ClassHistogram;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.management.HotSpotDiagnosticMXBean;
 import io.memagent.agent.aggregate.OperationSummary;
 import io.memagent.agent.jvm.GcEvent;
 import io.memagent.agent.jvm.JvmHistory;
 import io.memagent.agent.jvm.JvmSample;
 import io.memagent.agent.report.OperationTable;
-import io.memagent.agent.store.CopyLine;
-import io.memagent.agent.store.RecentRows;
 import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
 import io.memagent.agent.store.WriterStats;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The API's answers as plain maps and lists (Jackson writes them): one method per endpoint, so
@@ -54,12 +42,15 @@ final class Endpoints {
     }
 
     private final ApiSources src;
-    private final ObjectMapper mapper;
-    private final AtomicBoolean dumping = new AtomicBoolean();
+    private final RowJson rowJson;
 
     Endpoints(ApiSources src, ObjectMapper mapper) {
         this.src = src;
-        this.mapper = mapper;
+        this.rowJson = new RowJson(mapper);
+    }
+
+    Map<String, Object> status() {
+        return MemoryStatus.of(src);
     }
 
     Map<String, Object> health() {
@@ -68,131 +59,6 @@ final class Endpoints {
         m.put("service", src.run().serviceName());
         m.put("process_id", src.run().processId());
         return m;
-    }
-
-    Map<String, Object> status() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        long now = System.currentTimeMillis();
-        m.put("service", src.run().serviceName());
-        m.put("process_id", src.run().processId());
-        m.put("run_id", src.run().runId().toString());
-        m.put("host", src.run().host());
-        m.put("jvm_version", src.run().jvmVersion());
-        m.put("agent_version", src.run().agentVersion());
-        m.put("mode", src.rows().stats().mode());
-        m.put("started_at", Instant.ofEpochMilli(src.run().startedAtMs()).toString());
-        m.put("uptime_seconds", (now - src.run().startedAtMs()) / 1000.0);
-        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        Map<String, Object> h = new LinkedHashMap<>();
-        h.put("used_bytes", heap.getUsed());
-        h.put("committed_bytes", heap.getCommitted());
-        h.put("max_bytes", heap.getMax() > 0 ? heap.getMax() : null);
-        JvmSample last = src.jvm().latest();
-        h.put("utilization_pct", last == null ? null : last.utilizationPct());
-        h.put("state", last == null ? null : last.memoryState());
-        h.put("high_water_bytes", src.jvm().heapUsedHighWater());
-        m.put("heap", h);
-        m.put("process", process(src.jvm(), last));
-        m.put("container", container(src.jvm(), last));
-        m.put("native_memory", nativeMemory(src.jvm()));
-        long gcCount = 0;
-        long gcMs = 0;
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            gcCount += Math.max(0, gc.getCollectionCount());
-            gcMs += Math.max(0, gc.getCollectionTime());
-        }
-        m.put("gc", Map.of("collections", gcCount, "time_ms", gcMs));
-        m.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
-        m.put("loaded_classes", ManagementFactory.getClassLoadingMXBean().getLoadedClassCount());
-        List<OperationSummary> ops = src.operations().get();
-        long calls = 0;
-        long bytes = 0;
-        for (OperationSummary o : ops) {
-            calls += o.calls();
-            bytes += o.totalBytes();
-        }
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("operations", ops.size());
-        p.put("calls", calls);
-        p.put("allocated_bytes", bytes);
-        p.put("top_operation", ops.isEmpty() ? null : ops.get(0).name());
-        m.put("profiled", p);
-        m.put("agent_overhead", agentOverhead());
-        m.put("spikes_detected", src.rows().made(Table.MEMORY_SPIKES));
-        m.put("open_leaks", openLeaks(src.rows()));
-        m.put("alerts_raised", src.rows().made(Table.SYSTEM_ALERTS));
-        m.put("risk", src.risk().current());
-        WriterStats w = src.rows().stats();
-        m.put("writer", Map.of("queue_depth", w.queueDepth(), "rows_dropped", w.droppedTotal()));
-        return m;
-    }
-
-    /**
-     * The resident set at the last sample (null where the platform does not say), its high-water mark, and the
-     * heap's committed size beside it (whose pages count in the resident set once touched).
-     */
-    static Map<String, Object> process(JvmHistory jvm, JvmSample last) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("resident_bytes", last == null ? null : last.processRssBytes());
-        p.put("resident_high_water_bytes", jvm.rssHighWater() > 0 ? jvm.rssHighWater() : null);
-        p.put("heap_committed_bytes", last == null ? null : last.heapCommittedBytes());
-        return p;
-    }
-
-    /**
-     * The container's memory at the last sample: its limit (null when unlimited) and usage, and the
-     * resident set's utilization and state against the limit, or against physical memory without one.
-     */
-    static Map<String, Object> container(JvmHistory jvm, JvmSample last) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("limit_bytes", last == null ? null : last.containerLimitBytes());
-        c.put("used_bytes", last == null ? null : last.containerUsedBytes());
-        c.put("measured_against_bytes", jvm.containerLimitAgainstBytes() > 0 ? jvm.containerLimitAgainstBytes() : null);
-        c.put("limit_source", jvm.containerLimitSource());
-        c.put("utilization_pct", last == null ? null : last.containerUtilizationPct());
-        c.put("state", last == null ? null : last.containerState());
-        return c;
-    }
-
-    /** NMT's latest reading by category, or null without -XX:NativeMemoryTracking. */
-    static Map<String, Object> nativeMemory(JvmHistory jvm) {
-        io.memagent.agent.jvm.NativeMemory.Reading r = jvm.nativeMemory();
-        if (r == null) {
-            return null;
-        }
-        Map<String, Object> n = new LinkedHashMap<>();
-        n.put("read_at", Instant.ofEpochMilli(r.atMs()).toString());
-        n.put("committed_bytes", r.totalCommittedBytes());
-        n.put("committed_outside_heap_bytes", r.outsideHeapBytes());
-        n.put("categories", r.committedByCategory());
-        n.put("readings", jvm.nativeReadings());
-        n.put("read_cost_micros", jvm.nativeReadMicros());
-        n.put("first_read_cost_micros", jvm.nativeFirstReadMicros());
-        return n;
-    }
-
-    /**
-     * What the agent cost the app's threads (weaving classes as they load, naming operations,
-     * per-thread state), already taken off every profiled call: the app's own allocation counter
-     * equals the profiled bytes plus these bytes.
-     */
-    static Map<String, Object> agentOverhead() {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("bytes", io.memagent.bootstrap.AgentOverhead.bytes());
-        o.put("time_ms", io.memagent.bootstrap.AgentOverhead.nanos() / 1e6);
-        o.put("class_loads_seen", io.memagent.bootstrap.AgentOverhead.classes());
-        return o;
-    }
-
-    /** Leaks among the recent rows that are not resolved. */
-    static long openLeaks(RecentRows rows) {
-        long open = 0;
-        for (Row r : rows.recent(Table.MEMORY_LEAK_DETECTION)) {
-            if (!Boolean.TRUE.equals(r.values().get("resolved"))) {
-                open++;
-            }
-        }
-        return open;
     }
 
     static Map<String, Object> operation(OperationSummary o) {
@@ -219,60 +85,15 @@ final class Endpoints {
         return m;
     }
 
-    /** A row's columns for JSON: instants as ISO-8601 text, ids as text, jsonb columns as JSON. */
-    Map<String, Object> row(Row r) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : r.values().entrySet()) {
-            Object v = e.getValue();
-            if (v instanceof Instant i) {
-                v = i.toString();
-            } else if (v instanceof UUID u) {
-                v = u.toString();
-            } else if (v instanceof CopyLine.JsonText j) {
-                try {
-                    v = mapper.readTree(j.json());
-                } catch (Exception ex) {
-                    v = j.json();
-                }
-            }
-            out.put(e.getKey(), v);
-        }
-        return out;
-    }
-
-    /** Rows newest first, optionally only those at or after {@code sinceMs} (by their last timestamp column). */
-    List<Object> rows(List<? extends Row> rows, Long sinceMs) {
-        List<Object> out = new ArrayList<>();
-        for (int i = rows.size() - 1; i >= 0; i--) {
-            Row r = rows.get(i);
-            if (sinceMs != null && timeOf(r) < sinceMs) {
-                continue;
-            }
-            out.add(row(r));
-        }
-        return out;
-    }
-
-    /** The row's own time: its last timestamp column (recorded_at, detected_at, created_at, ...). */
-    static long timeOf(Row r) {
-        long t = Long.MIN_VALUE;
-        for (Object v : r.values().values()) {
-            if (v instanceof Instant i) {
-                t = i.toEpochMilli();
-            }
-        }
-        return t;
-    }
-
     Map<String, Object> history(Long sinceMs) {
         JvmHistory h = src.jvm();
         List<JvmSample> samples = h.samples();
         List<GcEvent> gcs = h.gcEvents();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("since", sinceMs == null ? null : Instant.ofEpochMilli(sinceMs).toString());
-        List<Object> s = rows(samples, sinceMs);
+        List<Object> s = rowJson.rows(samples, sinceMs);
         Collections.reverse(s); // a time series: oldest first
-        List<Object> g = rows(gcs, sinceMs);
+        List<Object> g = rowJson.rows(gcs, sinceMs);
         Collections.reverse(g);
         m.put("samples", s);
         m.put("gc_events", g);
@@ -298,7 +119,7 @@ final class Endpoints {
     }
 
     Map<String, Object> spikes(int limit) {
-        List<Object> rows = rows(src.rows().recent(Table.MEMORY_SPIKES), null);
+        List<Object> rows = rowJson.rows(src.rows().recent(Table.MEMORY_SPIKES), null);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("detected_total", src.rows().made(Table.MEMORY_SPIKES));
         m.put("spikes", rows.subList(0, Math.min(limit, rows.size())));
@@ -307,7 +128,7 @@ final class Endpoints {
 
     Map<String, Object> leaks(String status) {
         List<Object> out = new ArrayList<>();
-        for (Object o : rows(src.rows().recent(Table.MEMORY_LEAK_DETECTION), null)) {
+        for (Object o : rowJson.rows(src.rows().recent(Table.MEMORY_LEAK_DETECTION), null)) {
             @SuppressWarnings("unchecked")
             boolean resolved = Boolean.TRUE.equals(((Map<String, Object>) o).get("resolved"));
             if (status.equals("all") || (status.equals("open") != resolved)) {
@@ -315,61 +136,15 @@ final class Endpoints {
             }
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("open", openLeaks(src.rows()));
+        m.put("open", MemoryStatus.openLeaks(src.rows()));
         m.put("leaks", out);
         return m;
     }
 
     Map<String, Object> alerts() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("alerts", rows(src.rows().recent(Table.SYSTEM_ALERTS), null));
-        m.put("recommendations", rows(src.rows().recent(Table.MEMORY_OPTIMIZATION_RECOMMENDATIONS), null));
-        return m;
-    }
-
-    /** {@code POST /api/memory/heap-analysis}: a new class histogram (a full collection), served as GET serves it. */
-    Map<String, Object> takeHeapAnalysis(int limit) throws Exception {
-        src.classHistogram().take();
-        return lastHeapAnalysis(limit);
-    }
-
-    /** {@code GET /api/memory/heap-analysis}: the last histogram taken, with each class's growth since the one before. */
-    Map<String, Object> lastHeapAnalysis(int limit) throws BadRequest {
-        List<ClassHistogram.Snapshot> two = src.classHistogram().latestTwo();
-        if (two.isEmpty()) {
-            throw new BadRequest(404, "no class histogram has been taken yet: POST /api/memory/heap-analysis takes one"
-                    + " (it runs a full collection and needs the token)");
-        }
-        ClassHistogram.Snapshot snapshot = two.get(0);
-        ClassHistogram.Snapshot previous = two.size() > 1 ? two.get(1) : null;
-        Map<String, ClassHistogram.Entry> before = new HashMap<>();
-        if (previous != null) {
-            for (ClassHistogram.Entry e : previous.entries()) {
-                before.put(e.className(), e);
-            }
-        }
-        List<ClassHistogram.Entry> entries = snapshot.entries();
-        List<Object> classes = new ArrayList<>();
-        for (int i = 0; i < Math.min(limit, entries.size()); i++) {
-            ClassHistogram.Entry e = entries.get(i);
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("class", e.className());
-            c.put("instances", e.instances());
-            c.put("bytes", e.bytes());
-            ClassHistogram.Entry p = before.get(e.className());
-            c.put("instances_growth", previous == null ? null : e.instances() - (p == null ? 0 : p.instances()));
-            c.put("bytes_growth", previous == null ? null : e.bytes() - (p == null ? 0 : p.bytes()));
-            classes.add(c);
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("taken_at", Instant.ofEpochMilli(snapshot.takenAtMs()).toString());
-        m.put("previous_taken_at", previous == null ? null : Instant.ofEpochMilli(previous.takenAtMs()).toString());
-        m.put("classes_listed", entries.size());
-        m.put("instances_total", snapshot.totalInstances());
-        m.put("bytes_total", snapshot.totalBytes());
-        m.put("classes", classes);
-        // The growth between the first snapshot of the run and the latest (periodic ones included).
-        m.put("growth_since_first_snapshot", src.classHistogram().latestDiff());
+        m.put("alerts", rowJson.rows(src.rows().recent(Table.SYSTEM_ALERTS), null));
+        m.put("recommendations", rowJson.rows(src.rows().recent(Table.MEMORY_OPTIMIZATION_RECOMMENDATIONS), null));
         return m;
     }
 
@@ -405,8 +180,8 @@ final class Endpoints {
 
     Map<String, Object> config() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("config", src.config().masked());
-        m.put("sources", src.config().sources());
+        m.put("config", src.settings().shownConfig());
+        m.put("sources", src.settings().configSources());
         return m;
     }
 
@@ -428,48 +203,6 @@ final class Endpoints {
     /** The report's per-operation table as CSV (RFC 4180), by total bytes. */
     String reportCsv() {
         return OperationTable.csv(sorted("total_bytes"));
-    }
-
-    /** {@code POST /api/memory/gc}: a full collection through the DiagnosticCommand MBean, even under DisableExplicitGC. */
-    Map<String, Object> gc() throws Exception {
-        HotSpotDiagnosticMXBean hs = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-        boolean disabled = Boolean.parseBoolean(hs.getVMOption("DisableExplicitGC").getValue());
-        long before = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        long t0 = System.nanoTime();
-        DiagnosticCommands.gcRun();
-        long tookMs = (System.nanoTime() - t0) / 1_000_000;
-        long after = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ran", true);
-        m.put("via", "DiagnosticCommand GC.run");
-        m.put("explicit_gc_disabled", disabled);
-        m.put("note", disabled ? "-XX:+DisableExplicitGC is set: System.gc() would do nothing, so the collection ran"
-                + " through the DiagnosticCommand MBean (as jcmd GC.run does)" : "ran through the DiagnosticCommand MBean"
-                + " (as jcmd GC.run does), which also works under -XX:+DisableExplicitGC");
-        m.put("heap_used_before_bytes", before);
-        m.put("heap_used_after_bytes", after);
-        m.put("duration_ms", tookMs);
-        return m;
-    }
-
-    /** {@code POST /api/memory/snapshot}: one dump at a time, to the agent's chosen path. */
-    Map<String, Object> snapshot() throws Exception {
-        if (!dumping.compareAndSet(false, true)) {
-            throw new BadRequest(409, "a heap dump is already being written; try again when it is done");
-        }
-        try {
-            long t0 = System.nanoTime();
-            Path file = src.heapDumper().dump();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("path", file.toString());
-            m.put("size_bytes", Files.size(file));
-            m.put("duration_ms", (System.nanoTime() - t0) / 1_000_000);
-            return m;
-        } catch (io.memagent.agent.detect.HeapDumper.DumpRefused e) {
-            throw new BadRequest(429, e.getMessage());
-        } finally {
-            dumping.set(false);
-        }
     }
 
     static Set<String> set(String... s) {

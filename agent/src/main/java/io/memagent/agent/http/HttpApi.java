@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.memagent.agent.util.AgentLog;
-import io.memagent.agent.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,6 +34,7 @@ public final class HttpApi {
 
     private final ApiSources src;
     private final Endpoints endpoints;
+    private final HeapActions heapActions;
     private final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     private final Auth auth;
     private final GeneratedToken generated;
@@ -47,7 +47,8 @@ public final class HttpApi {
     private HttpApi(ApiSources src, boolean loopback) throws IOException {
         this.src = src;
         this.endpoints = new Endpoints(src, mapper);
-        String token = src.config().httpToken();
+        this.heapActions = new HeapActions(src);
+        String token = src.settings().token();
         this.generated = token == null ? GeneratedToken.create() : null;
         this.auth = new Auth(token != null ? token : generated.token, loopback);
         try (InputStream in = HttpApi.class.getResourceAsStream("dashboard.html")) {
@@ -64,24 +65,24 @@ public final class HttpApi {
      * cannot: the app runs on without the API.
      */
     public static HttpApi start(ApiSources src) {
-        Config config = src.config();
+        HttpSettings config = src.settings();
         try {
-            InetAddress address = InetAddress.getByName(config.httpHost());
-            if (!address.isLoopbackAddress() && config.httpToken() == null) { // Config checks it too, by every address
-                throw new IllegalStateException(config.httpHost() + " resolves to " + address.getHostAddress()
+            InetAddress address = InetAddress.getByName(config.host());
+            if (!address.isLoopbackAddress() && config.token() == null) { // Config checks it too, by every address
+                throw new IllegalStateException(config.host() + " resolves to " + address.getHostAddress()
                         + ", not a loopback address, and memagent.http.token is not set");
             }
             HttpApi api = new HttpApi(src, address.isLoopbackAddress());
-            api.bind(new InetSocketAddress(address, config.httpPort()), config.httpHost());
+            api.bind(new InetSocketAddress(address, config.port()), config.host());
             GeneratedToken g = api.generated;
-            AgentLog.info("HTTP API and dashboard on http://" + hostForUrl(config.httpHost()) + ":" + api.port() + "/"
+            AgentLog.info("HTTP API and dashboard on http://" + hostForUrl(config.host()) + ":" + api.port() + "/"
                     + (!address.isLoopbackAddress() ? " (every endpoint needs the token)" : g == null
                     ? " (POST endpoints need the token)" : g.file != null ? " (POST endpoints need the token generated"
                     + " for this run, in " + g.file + ", readable only by " + System.getProperty("user.name") + ")"
                     : " (POST endpoints are off: no memagent.http.token is set and " + g.problem + ")"));
             return api;
         } catch (Throwable t) { // includes a JVM without the jdk.httpserver module
-            AgentLog.error("the HTTP API could not start on " + config.httpHost() + ":" + config.httpPort() + " (" + t
+            AgentLog.error("the HTTP API could not start on " + config.host() + ":" + config.port() + " (" + t
                     + "); the application and the rest of the agent run on without it");
             return null;
         }
@@ -162,17 +163,17 @@ public final class HttpApi {
             if (path.endsWith("/gc")) {
                 rateLimit.acquire("gc", now);
             }
-            json(ex, path.endsWith("/gc") ? endpoints.gc() : endpoints.snapshot());
+            json(ex, path.endsWith("/gc") ? heapActions.gc() : heapActions.snapshot());
             return;
         }
         if (path.equals("/api/memory/heap-analysis")) {
             int limit = new Params(query, Set.of("limit")).integer("limit", 50, 1, Endpoints.MAX_LIMIT);
             if (method.equals("POST")) { // a new histogram: a full collection
                 rateLimit.acquire("heap-analysis", now);
-                json(ex, endpoints.takeHeapAnalysis(limit));
+                json(ex, heapActions.takeHeapAnalysis(limit));
             } else {
                 requireMethod(method, "GET");
-                json(ex, endpoints.lastHeapAnalysis(limit));
+                json(ex, heapActions.lastHeapAnalysis(limit));
             }
             return;
         }

@@ -97,7 +97,7 @@ final class PrometheusText {
                 "Time the agent spent on app threads weaving classes as they load, never in any operation's duration.",
                 io.memagent.bootstrap.AgentOverhead.nanos() / 1e9);
         single("memagent_leaks_open", "gauge", "Leaks detected and not resolved (of the recent ones held).",
-                Endpoints.openLeaks(src.rows()));
+                MemoryStatus.openLeaks(src.rows()));
     }
 
     /**

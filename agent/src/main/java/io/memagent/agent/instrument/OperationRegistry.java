@@ -21,11 +21,7 @@ public final class OperationRegistry {
     private int size;
     private volatile boolean capReported;
 
-    /** With {@code memagent.operations.max}'s default (tests). */
-    public OperationRegistry() {
-        this(io.memagent.agent.config.Config.defaults().operationsMax());
-    }
-
+    /** @param maxOperations {@code memagent.operations.max} */
     public OperationRegistry(int maxOperations) {
         this.maxOperations = maxOperations;
         register(OTHER_NAME, OTHER_NAME, "method"); // id 0

@@ -1,19 +1,17 @@
 package io.memagent.agent.jvm;
 
-import io.memagent.agent.config.Config;
-
 /** The heap's state from its utilization, at the configured 60 / 75 / 90 % by default. */
 public enum HeapState {
     NORMAL, ELEVATED, WARNING, CRITICAL;
 
-    public static HeapState of(double utilizationPct, Config config) {
-        if (utilizationPct >= config.heapCriticalPct()) {
+    public static HeapState of(double utilizationPct, HeapThresholds config) {
+        if (utilizationPct >= config.criticalPct()) {
             return CRITICAL;
         }
-        if (utilizationPct >= config.heapWarningPct()) {
+        if (utilizationPct >= config.warningPct()) {
             return WARNING;
         }
-        if (utilizationPct >= config.heapElevatedPct()) {
+        if (utilizationPct >= config.elevatedPct()) {
             return ELEVATED;
         }
         return NORMAL;

@@ -1,7 +1,6 @@
 package io.memagent.agent.jvm;
 
 import io.memagent.agent.util.AgentLog;
-import io.memagent.agent.config.Config;
 import io.memagent.agent.store.RowSink;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ClassLoadingMXBean;
@@ -38,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * allocated during a concurrent cycle shows in its before/after figures.
  */
 public final class JvmSampler {
-    private final Config config;
+    private final SamplerSettings settings;
     private final JvmHistory history;
     private final RowSink sink;
     private HeapState heapState = HeapState.NORMAL;
@@ -67,8 +66,8 @@ public final class JvmSampler {
     private long lastFreed;
     private long lastAtNanos;
 
-    public JvmSampler(Config config, JvmHistory history, RowSink sink) {
-        this.config = config;
+    public JvmSampler(SamplerSettings settings, JvmHistory history, RowSink sink) {
+        this.settings = settings;
         this.history = history;
         this.sink = sink;
         String nmt = NativeMemory.trackingLevel();
@@ -105,7 +104,7 @@ public final class JvmSampler {
             t.setDaemon(true);
             return t;
         });
-        executor.scheduleAtFixedRate(this::sampleSafely, 0, config.sampleIntervalMs(), TimeUnit.MILLISECONDS);
+        executor.scheduleAtFixedRate(this::sampleSafely, 0, settings.sampleIntervalMs(), TimeUnit.MILLISECONDS);
     }
 
     /** Stops sampling and GC events, waiting briefly for a sample in progress: no row comes after this. */
@@ -192,7 +191,7 @@ public final class JvmSampler {
         long committed = heap.getCommitted();
         Long max = heap.getMax() > 0 ? heap.getMax() : null;
         double utilization = 100.0 * used / (max != null ? max : Math.max(1, committed));
-        HeapState state = HeapState.of(utilization, config);
+        HeapState state = HeapState.of(utilization, settings.heap());
         if (state != heapState) {
             history.addStateChange(new JvmHistory.StateChange(nowMs, heapState.label(), state.label(), utilization));
             heapState = state;
@@ -211,7 +210,7 @@ public final class JvmSampler {
             }
         }
         NativeMemory.Reading nmt = null;
-        if (nativeTracking && (lastNativeReadMs == Long.MIN_VALUE || nowMs - lastNativeReadMs >= config.nmtIntervalMs())) {
+        if (nativeTracking && (lastNativeReadMs == Long.MIN_VALUE || nowMs - lastNativeReadMs >= settings.nmtIntervalMs())) {
             lastNativeReadMs = nowMs;
             try {
                 nmt = NativeMemory.read(nowMs);
@@ -230,7 +229,7 @@ public final class JvmSampler {
         }
         Long cgroupLimit = this.cgroupLimit;
         Long cgroupUsed = cgroup == null ? null : cgroup.usedBytes();
-        Long configured = config.containerMemoryLimitBytes();
+        Long configured = settings.containerMemoryLimitBytes();
         Long limit = configured != null ? configured : cgroupLimit;
         long against = limit != null ? limit : physicalMemory;
         history.containerLimit(configured != null ? "configured" : cgroupLimit != null ? "cgroup v" + cgroup.version()
@@ -240,7 +239,7 @@ public final class JvmSampler {
         if (rss != null && against > 0) {
             double pct = 100.0 * rss / against;
             containerPct = pct;
-            HeapState cs = HeapState.of(pct, config);
+            HeapState cs = HeapState.of(pct, settings.heap());
             containerLabel = cs.label();
             if (cs != containerState) {
                 history.addContainerStateChange(new JvmHistory.StateChange(nowMs, containerState.label(), cs.label(),

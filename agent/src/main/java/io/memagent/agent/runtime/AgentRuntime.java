@@ -8,6 +8,8 @@ import io.memagent.agent.config.ConfigException;
 import io.memagent.agent.detect.AllocationAnomalies;
 import io.memagent.agent.detect.ClassHistogram;
 import io.memagent.agent.detect.HeapSpikes;
+import io.memagent.agent.detect.LeakRules;
+import io.memagent.agent.detect.SpikeThresholds;
 import io.memagent.agent.detect.OperationDeltas;
 import io.memagent.agent.detect.HeapDumper;
 import io.memagent.agent.detect.LeakDetector;
@@ -76,9 +78,12 @@ public final class AgentRuntime {
         this.config = config;
         this.run = run;
         this.registry = registry;
-        this.sink = new RecentRows(config.jdbcUrl() != null ? new PostgresWriter(config, run)
+        LeakRules leakRules = Settings.leaks(config);
+        SpikeThresholds spikeThresholds = Settings.spikes(config);
+        this.sink = new RecentRows(config.jdbcUrl() != null ? new PostgresWriter(Settings.database(config), run)
                 : new InMemorySink(IN_MEMORY_ROWS_PER_TABLE), RecentRows.PER_TABLE);
-        this.aggregator = new Aggregator(config, registry, sink, System::currentTimeMillis);
+        this.aggregator = new Aggregator(config.statsIntervalMs(), config.callsMinBytes(), registry, sink,
+                System::currentTimeMillis);
         // Spikes and leaks reach the sink through JfrRows, which makes memagent.Spike/Leak events of them.
         RowSink detections = sink;
         if (ModuleLayer.boot().findModule("jdk.jfr").isPresent()) { // absent from some jlink'd runtimes
@@ -88,23 +93,26 @@ public final class AgentRuntime {
         this.memoryPressure = new MemoryPressure(aggregator::shed);
         this.heapDumper = new HeapDumper(config.heapdumpDir(), config.heapdumpIntervalMs(), run.serviceName(),
                 System::currentTimeMillis);
-        this.spikes = new SpikeDetector(config, detections, heapDumper);
+        this.spikes = new SpikeDetector(spikeThresholds, config.heapdumpOnCritical(), detections, heapDumper);
         aggregator.addObserver(spikes);
-        this.sampler = new JvmSampler(config, jvmHistory, sink);
+        this.sampler = new JvmSampler(Settings.sampler(config), jvmHistory, sink);
         // In this order on every sample: the state alerts, the recommender, then the detectors.
         sampler.addListener(new StateAlerts(sink, jvmHistory)::onSample);
         sampler.addListener(new Recommender(sink, aggregator::summaries)::onSample);
-        this.leaks = new LeakDetector(config, detections, histogram, "old generation (" + String.join(", ",
+        this.leaks = new LeakDetector(leakRules, detections, histogram, "old generation (" + String.join(", ",
                 sampler.oldGenerationPools()) + ")", sampler::oldGenerationUsedBytes);
         sampler.addListener(leaks::onSample);
-        this.resourceLeaks = new ResourceLeaks(config, detections);
+        this.resourceLeaks = new ResourceLeaks(leakRules, config.leakThreadsGrowth(), config.leakClassesGrowth(),
+                detections);
         sampler.addListener(resourceLeaks::onSample);
-        this.nativeLeaks = new NativeLeaks(config, detections,
+        this.nativeLeaks = new NativeLeaks(leakRules, config.leakNativeWarmupMs(), detections,
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime(), jvmHistory::nativeMemory);
         sampler.addListener(nativeLeaks::onSample);
         this.risk = new RiskScore(jvmHistory, this::leaks, spikes, System::currentTimeMillis);
         OperationDeltas deltas = new OperationDeltas(aggregator::summaries);
-        sampler.addListener(new HeapSpikes(config, spikes, deltas, aggregator::collectNow)::onSample);
+        HeapSpikes heapSpikes = new HeapSpikes(spikeThresholds, config.heapSpikeWarmupMs(), spikes, deltas,
+                aggregator::collectNow);
+        sampler.addListener(heapSpikes::onSample);
         sampler.addListener(new AllocationAnomalies(sink, config.anomalyK(), deltas)::onSample);
     }
 
@@ -235,7 +243,7 @@ public final class AgentRuntime {
     /** A JVM without the jdk.httpserver module (a jlink image) loses the API, not the agent. */
     private void startHttp() {
         try {
-            http = HttpApi.start(new ApiSources(config, run, aggregator::summaries, jvmHistory, sink,
+            http = HttpApi.start(new ApiSources(Settings.http(config), run, aggregator::summaries, jvmHistory, sink,
                     () -> heapDumper.dump("snapshot"), histogram, risk, aggregator.history()));
         } catch (Throwable t) {
             AgentLog.error("the HTTP API could not start (" + t + "); the application and the rest of the agent run"

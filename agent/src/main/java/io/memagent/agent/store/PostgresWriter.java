@@ -3,7 +3,6 @@ package io.memagent.agent.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.memagent.agent.util.AgentLog;
-import io.memagent.agent.config.Config;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,7 +38,7 @@ public final class PostgresWriter implements RowSink {
     static final int MAX_BATCH_ROWS = 20_000;
     private static final long MAX_BACKOFF_MS = 60_000;
 
-    private final Config config;
+    private final DatabaseSettings settings;
     private final RunInfo run;
     private final String schema;
     private final ArrayBlockingQueue<Row> queue;
@@ -65,19 +64,19 @@ public final class PostgresWriter implements RowSink {
     /** The last batch was full: more rows are waiting, so the next one goes without waiting a flush interval. */
     private boolean backlog;
 
-    public PostgresWriter(Config config, RunInfo run) {
-        this.config = config;
+    public PostgresWriter(DatabaseSettings settings, RunInfo run) {
+        this.settings = settings;
         this.run = run;
-        this.schema = '"' + config.dbSchema() + '"';
-        this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
-        this.aggregates = new ArrayBlockingQueue<>(aggregateCapacity(config.queueCapacity(), config.operationsMax()));
-        this.stats = new WriterStats("postgresql", config.queueCapacity(), () -> queue.size() + aggregates.size());
+        this.schema = '"' + settings.schema() + '"';
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.aggregates = new ArrayBlockingQueue<>(aggregateCapacity(settings.queueCapacity(), settings.operationsMax()));
+        this.stats = new WriterStats("postgresql", settings.queueCapacity(), () -> queue.size() + aggregates.size());
         StringBuilder prefix = new StringBuilder();
         new CopyLine(prefix).uuid(run.runId()).text(run.serviceName()).number(run.processId());
         this.rowPrefix = prefix.toString();
-        this.retention = new Retention(config.dbSchema(), run.serviceName(), Map.of(Retention.RAW, config.retentionDays(),
-                Retention.MINUTES, config.retentionMinutesDays(), Retention.HOURS, config.retentionHoursDays()));
-        this.schemaSetup = new SchemaSetup(config);
+        this.retention = new Retention(settings.schema(), run.serviceName(), Map.of(Retention.RAW, settings.retentionDays(),
+                Retention.MINUTES, settings.retentionMinutesDays(), Retention.HOURS, settings.retentionHoursDays()));
+        this.schemaSetup = new SchemaSetup(settings);
         this.bisection = new Bisection(stats);
         this.thread = new Thread(this::runLoop, "memagent-writer");
         this.thread.setDaemon(true);
@@ -150,7 +149,7 @@ public final class PostgresWriter implements RowSink {
                             + "): " + lost + " rows are counted as dropped (" + reason + ") and the JVM exits without waiting");
                 } else {
                     AgentLog.error("could not write " + lost + " rows to PostgreSQL within memagent.shutdown.timeout.ms = "
-                            + config.shutdownTimeoutMs() + "; they are counted as dropped (" + reason + ")");
+                            + settings.shutdownTimeoutMs() + "; they are counted as dropped (" + reason + ")");
                 }
             }
         } catch (InterruptedException e) {
@@ -180,9 +179,9 @@ public final class PostgresWriter implements RowSink {
                         Retention.Result r = retention.run(dataSource, System.currentTimeMillis());
                         if (r.rowsDeleted() > 0 || !r.partitionsDropped().isEmpty()) {
                             AgentLog.info("retention: dropped partitions " + r.partitionsDropped() + ", deleted "
-                                    + r.rowsDeleted() + " rows (memagent.retention.days = " + config.retentionDays()
-                                    + ", .minutes.days = " + config.retentionMinutesDays() + ", .hours.days = "
-                                    + config.retentionHoursDays() + ")");
+                                    + r.rowsDeleted() + " rows (memagent.retention.days = " + settings.retentionDays()
+                                    + ", .minutes.days = " + settings.retentionMinutesDays() + ", .hours.days = "
+                                    + settings.retentionHoursDays() + ")");
                         }
                     }
                     if (pending == null) {
@@ -190,7 +189,7 @@ public final class PostgresWriter implements RowSink {
                         // per interval (20,000 rows/s by default) whatever the database takes: after a full
                         // batch, the next goes at once (benchmarks/WriterRun measures this against a bare COPY).
                         if (!closing && !backlog) {
-                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs()));
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(settings.flushIntervalMs()));
                         }
                         List<Row> batch = new ArrayList<>(Math.min(queue.size() + aggregates.size(), MAX_BATCH_ROWS));
                         aggregates.drainTo(batch, MAX_BATCH_ROWS);
@@ -225,8 +224,8 @@ public final class PostgresWriter implements RowSink {
                     }
                     stats.failed(describe(e));
                     AgentLog.errorAtMostEvery("writer", 60_000, "cannot write to PostgreSQL at "
-                            + Config.maskUrl(config.jdbcUrl()) + " (" + describe(e) + "); holding up to "
-                            + config.queueCapacity() + " rows and retrying with backoff");
+                            + io.memagent.agent.util.Secrets.mask(settings.jdbcUrl()) + " (" + describe(e) + "); holding up to "
+                            + settings.queueCapacity() + " rows and retrying with backoff");
                     if (pastDeadline()) {
                         break;
                     }
@@ -288,12 +287,12 @@ public final class PostgresWriter implements RowSink {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("memagent-writer");
         hc.setDriverClassName(org.postgresql.Driver.class.getName());
-        hc.setJdbcUrl(config.jdbcUrl());
-        if (config.jdbcUser() != null) {
-            hc.setUsername(config.jdbcUser());
+        hc.setJdbcUrl(settings.jdbcUrl());
+        if (settings.user() != null) {
+            hc.setUsername(settings.user());
         }
-        if (config.jdbcPassword() != null) {
-            hc.setPassword(config.jdbcPassword());
+        if (settings.password() != null) {
+            hc.setPassword(settings.password());
         }
         // Two for Flyway at start (it may hold a second connection); after that the writer's one thread
         // uses one at a time, and no idle spare is kept: fifty JVMs must not take PostgreSQL's default

@@ -1,6 +1,5 @@
 package io.memagent.agent.store;
 
-import io.memagent.agent.config.Config;
 import io.memagent.agent.util.AgentLog;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -16,30 +15,30 @@ import org.flywaydb.core.Flyway;
  * not cover its baseline step, which two JVMs could otherwise race.
  */
 final class SchemaSetup {
-    private final Config config;
+    private final DatabaseSettings settings;
     private final String schemaName;
 
-    SchemaSetup(Config config) {
-        this.config = config;
-        this.schemaName = config.dbSchema();
+    SchemaSetup(DatabaseSettings settings) {
+        this.settings = settings;
+        this.schemaName = settings.schema();
     }
 
     void run(DataSource dataSource, long nowMs) throws SQLException {
         java.util.Properties props = new java.util.Properties();
-        if (config.jdbcUser() != null) {
-            props.setProperty("user", config.jdbcUser());
+        if (settings.user() != null) {
+            props.setProperty("user", settings.user());
         }
-        if (config.jdbcPassword() != null) {
-            props.setProperty("password", config.jdbcPassword());
+        if (settings.password() != null) {
+            props.setProperty("password", settings.password());
         }
         props.setProperty("ApplicationName", "memagent");
         props.setProperty("connectTimeout", "5");
-        try (Connection lock = new org.postgresql.Driver().connect(config.jdbcUrl(), props)) {
+        try (Connection lock = new org.postgresql.Driver().connect(settings.jdbcUrl(), props)) {
             if (lock == null) {
-                throw new SQLException("the PostgreSQL driver does not accept " + Config.maskUrl(config.jdbcUrl()), "08001");
+                throw new SQLException("the PostgreSQL driver does not accept " + io.memagent.agent.util.Secrets.mask(settings.jdbcUrl()), "08001");
             }
             SchemaLock.lock(lock, schemaName);
-            if (config.dbMigrate()) {
+            if (settings.migrate()) {
                 try (Statement st = lock.createStatement()) {
                     st.execute("CREATE SCHEMA IF NOT EXISTS \"" + schemaName + "\"");
                 }

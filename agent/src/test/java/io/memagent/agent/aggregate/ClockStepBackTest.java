@@ -2,7 +2,6 @@ package io.memagent.agent.aggregate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.memagent.agent.config.Config;
 import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Row;
@@ -10,8 +9,6 @@ import io.memagent.agent.store.Table;
 import io.memagent.bootstrap.Recorder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,14 +31,11 @@ class ClockStepBackTest {
         Recorder.warmUp();
         Recorder.setEnabled(true);
         AtomicLong clock = new AtomicLong(1_000_000_000_000L);
-        OperationRegistry registry = new OperationRegistry();
-        Properties p = new Properties();
-        p.setProperty("memagent.stats.interval.ms", "1000");
-        p.setProperty("memagent.calls.min.bytes", "1000000");
-        Aggregator leftovers = new Aggregator(Config.load(null, p, Map.of()), registry, new InMemorySink(1000), clock::get);
+        OperationRegistry registry = new OperationRegistry(20_000);
+        Aggregator leftovers = new Aggregator(1_000, 1_000_000, registry, new InMemorySink(1000), clock::get);
         leftovers.drainOnce();
         InMemorySink rows = new InMemorySink(100_000);
-        Aggregator aggregator = new Aggregator(Config.load(null, p, Map.of()), registry, rows, clock::get);
+        Aggregator aggregator = new Aggregator(1_000, 1_000_000, registry, rows, clock::get);
         int op = registry.register("stepped", "T#stepped()V", "method");
         long[] steps = {0, 1_500, -10_000, 12_000, -3_600_000, 3_700_000, -1_000_000_000_000L + 5, 1_000_000_000_000L + 200_000};
         int calls = 0;

@@ -1,9 +1,10 @@
 package io.memagent.agent.aggregate;
 
+import static io.memagent.agent.HotPathCalls.profiled;
+import static io.memagent.agent.HotPathCalls.truthOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.memagent.agent.config.Config;
 import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Row;
@@ -11,10 +12,7 @@ import io.memagent.agent.store.Table;
 import io.memagent.bootstrap.Recorder;
 import io.memagent.bootstrap.ThreadState;
 import java.util.Arrays;
-import java.lang.management.ManagementFactory;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,8 +24,6 @@ import org.junit.jupiter.api.Test;
  */
 class RecorderAndAggregatorTest {
     static volatile Object sink;
-    static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     final AtomicLong clock = new AtomicLong(1_000_000_000_000L);
     OperationRegistry registry;
@@ -42,41 +38,17 @@ class RecorderAndAggregatorTest {
     @BeforeEach
     void setUp() throws Exception {
         Recorder.setEnabled(true);
-        registry = new OperationRegistry();
+        registry = new OperationRegistry(20_000);
         rows = new InMemorySink(100_000);
-        Properties p = new Properties();
-        p.setProperty("memagent.stats.interval.ms", "1000");
-        p.setProperty("memagent.calls.min.bytes", "1000000");
-        aggregator = new Aggregator(Config.load(null, p, Map.of()), registry, rows, clock::get);
+        aggregator = new Aggregator(1_000, 1_000_000, registry, rows, clock::get);
         aggregator.drainOnce(); // leftovers of other tests go to this aggregator's first bucket
         rows = new InMemorySink(100_000);
-        aggregator = new Aggregator(Config.load(null, p, Map.of()), registry, rows, clock::get);
+        aggregator = new Aggregator(1_000, 1_000_000, registry, rows, clock::get);
     }
 
     @AfterEach
     void tearDown() {
         Recorder.setEnabled(false);
-    }
-
-    static long truthOf(Runnable r) {
-        long last = 0;
-        for (int i = 0; i < 5; i++) {
-            long b = THREADS.getCurrentThreadAllocatedBytes();
-            r.run();
-            last = THREADS.getCurrentThreadAllocatedBytes() - b;
-        }
-        return last;
-    }
-
-    static void profiled(int op, Runnable body) {
-        int token = Recorder.enter();
-        boolean threw = true;
-        try {
-            body.run();
-            threw = false;
-        } finally {
-            Recorder.exit(op, token, threw);
-        }
     }
 
     OperationSummary summary(String name) {

@@ -26,10 +26,10 @@ class HeapSpikesTest {
 
     @Test
     void aJumpDuringTheWarmUpOnlyMovesTheBaseline() throws Exception {
-        Config config = Config.load(null, new Properties(), Map.of()); // medium at 25 MiB
+        SpikeThresholds thresholds = new SpikeThresholds(25 * MB, 50 * MB, 100 * MB, 3); // the defaults
         InMemorySink rows = new InMemorySink(100);
-        SpikeDetector spikes = new SpikeDetector(config, rows, new HeapDumper("unused", 0, "t", () -> 0L));
-        HeapSpikes heap = new HeapSpikes(config, spikes, new OperationDeltas(List::of), () -> { }, 10_000);
+        SpikeDetector spikes = new SpikeDetector(thresholds, false, rows, new HeapDumper("unused", 0, "t", () -> 0L));
+        HeapSpikes heap = new HeapSpikes(thresholds, spikes, new OperationDeltas(List::of), () -> { }, 10_000);
         heap.onSample(sample(1_000, 10 * MB));
         heap.onSample(sample(2_000, 130 * MB)); // +120 MiB while starting: no spike
         heap.onSample(sample(11_000, 131 * MB));

@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memagent.agent.config.Config;
 import io.memagent.agent.jvm.JvmSample;
 import io.memagent.agent.jvm.JvmSampleBuilder;
 import io.memagent.agent.store.InMemorySink;
-import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -24,9 +20,7 @@ class LeakDetectorTest {
     long gcCount;
 
     LeakDetector detector(long windowMs) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("memagent.leak.window.ms", String.valueOf(windowMs));
-        return new LeakDetector(Config.load(null, p, Map.of()), rows, new ClassHistogram(() -> 0), "old generation (test)",
+        return new LeakDetector(new LeakRules(windowMs, 50 * MB), rows, new ClassHistogram(() -> 0), "old generation (test)",
                 oldNow::get);
     }
 

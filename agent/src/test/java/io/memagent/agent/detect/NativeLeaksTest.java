@@ -3,7 +3,6 @@ package io.memagent.agent.detect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memagent.agent.config.Config;
 import io.memagent.agent.jvm.JvmSample;
 import io.memagent.agent.jvm.JvmSampleBuilder;
 import io.memagent.agent.jvm.NativeMemory;
@@ -12,7 +11,6 @@ import io.memagent.agent.store.Table;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /** Native leaks on synthetic series: NMT and resident-set growth with a flat heap, and what is not a leak. */
@@ -22,10 +20,7 @@ class NativeLeaksTest {
     NativeMemory.Reading latest;
 
     NativeLeaks detector(long warmupMs) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("memagent.leak.window.ms", "60000");
-        p.setProperty("memagent.leak.native.warmup.ms", String.valueOf(warmupMs));
-        return new NativeLeaks(Config.load(null, p, Map.of()), rows, 0, () -> latest);
+        return new NativeLeaks(new LeakRules(60_000, 50 * MB), warmupMs, rows, 0, () -> latest);
     }
 
     /** A sample; with {@code other} >= 0 an NMT reading is taken with it (Other = direct buffers, Unsafe). */

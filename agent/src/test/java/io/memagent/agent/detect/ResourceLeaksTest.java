@@ -2,14 +2,11 @@ package io.memagent.agent.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.memagent.agent.config.Config;
 import io.memagent.agent.jvm.JvmSample;
 import io.memagent.agent.jvm.JvmSampleBuilder;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Table;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /** Thread, class-loader and direct-buffer leaks on synthetic samples. */
@@ -18,11 +15,7 @@ class ResourceLeaksTest {
     final InMemorySink rows = new InMemorySink(10_000);
 
     ResourceLeaks detector() throws Exception {
-        Properties p = new Properties();
-        p.setProperty("memagent.leak.window.ms", "60000");
-        p.setProperty("memagent.leak.threads.growth", "50");
-        p.setProperty("memagent.leak.classes.growth", "1000");
-        return new ResourceLeaks(Config.load(null, p, Map.of()), rows);
+        return new ResourceLeaks(new LeakRules(60_000, 50L << 20), 50, 1000, rows);
     }
 
     static JvmSample sample(long atMs, int threads, int classes, long metaspace, long direct, long oldGen) {

@@ -1,20 +1,17 @@
 package io.memagent.agent.detect;
 
+import static io.memagent.agent.HotPathCalls.truthOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memagent.agent.aggregate.Aggregator;
 import io.memagent.agent.aggregate.OperationSummary;
-import io.memagent.agent.config.Config;
 import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
 import io.memagent.bootstrap.Recorder;
-import java.lang.management.ManagementFactory;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,8 +24,6 @@ import org.junit.jupiter.api.Test;
  */
 class SpikeDetectorTest {
     static volatile Object sink;
-    static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     @BeforeAll
     static void link() {
@@ -40,16 +35,10 @@ class SpikeDetectorTest {
         Recorder.setEnabled(false);
     }
 
-    static long truthOf(Runnable r) {
-        long last = 0;
-        for (int i = 0; i < 5; i++) {
-            long b = THREADS.getCurrentThreadAllocatedBytes();
-            r.run();
-            last = THREADS.getCurrentThreadAllocatedBytes() - b;
-        }
-        return last;
-    }
-
+    /**
+     * As {@code HotPathCalls.profiled}, but here: the spike's stack text must start at the method that exited the
+     * call, and this test names it.
+     */
     static void profiled(int op, Runnable body) {
         int token = Recorder.enter();
         boolean threw = true;
@@ -63,20 +52,15 @@ class SpikeDetectorTest {
 
     @Test
     void severitiesStacksConsecutiveAlertAndExactEnclosingBytes() throws Exception {
-        Properties p = new Properties();
-        p.setProperty("memagent.spike.medium.mb", "2");
-        p.setProperty("memagent.spike.high.mb", "4");
-        p.setProperty("memagent.spike.critical.mb", "8");
-        p.setProperty("memagent.spike.consecutive.limit", "2");
-        Config config = Config.load(null, p, Map.of());
-        OperationRegistry registry = new OperationRegistry();
+        SpikeThresholds thresholds = new SpikeThresholds(2L << 20, 4L << 20, 8L << 20, 2);
+        OperationRegistry registry = new OperationRegistry(20_000);
         InMemorySink rows = new InMemorySink(10_000);
         AtomicLong clock = new AtomicLong(1_000_000_000_000L);
-        Aggregator first = new Aggregator(config, registry, new InMemorySink(10_000), clock::get);
+        Aggregator first = new Aggregator(10_000, 1_048_576, registry, new InMemorySink(10_000), clock::get);
         Recorder.setEnabled(true);
         first.drainOnce(); // leftovers of other tests
-        Aggregator aggregator = new Aggregator(config, registry, rows, clock::get);
-        SpikeDetector spikes = new SpikeDetector(config, rows, new HeapDumper("unused", 0, "t", clock::get));
+        Aggregator aggregator = new Aggregator(10_000, 1_048_576, registry, rows, clock::get);
+        SpikeDetector spikes = new SpikeDetector(thresholds, false, rows, new HeapDumper("unused", 0, "t", clock::get));
         aggregator.addObserver(spikes);
         int outer = registry.register("outer", "T#outer()V", "method");
         int inner = registry.register("inner", "T#inner(I)V", "method");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.memagent.agent.config.Config;
+import io.memagent.agent.runtime.Settings;
 import io.memagent.agent.jvm.JvmHistory;
 import io.memagent.agent.store.CopyLine;
 import io.memagent.agent.store.InMemorySink;
@@ -57,7 +58,7 @@ class EndpointsTest {
 
     private static Endpoints endpoints(RecentRows rows) {
         RunInfo run = new RunInfo(UUID.randomUUID(), "svc", 42, "host", "jvm", "dev", "{}", 1_000);
-        return new Endpoints(new ApiSources(Config.defaults(), run, List::of, new JvmHistory(), rows, null, null, null, null), JSON);
+        return new Endpoints(new ApiSources(Settings.http(Config.defaults()), run, List::of, new JvmHistory(), rows, null, null, null, null), JSON);
     }
 
     @Test

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memagent.agent.aggregate.Aggregator;
 import io.memagent.agent.aggregate.OperationSummary;
-import io.memagent.agent.config.Config;
 import io.memagent.agent.instrument.woven.Shapes;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.bootstrap.Recorder;
@@ -18,7 +17,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,14 +66,11 @@ class AnnotatedClassWeaverTest {
 
     @Test
     void awkwardShapesVerifyBehaveAsTheOriginalAndAreEachRecordedOnce() throws Exception {
-        OperationRegistry registry = new OperationRegistry();
-        Properties p = new Properties();
-        p.setProperty("memagent.calls.min.bytes", "100000000");
+        OperationRegistry registry = new OperationRegistry(20_000);
         AtomicLong clock = new AtomicLong(1_000_000_000_000L);
         Recorder.setEnabled(true);
-        new Aggregator(Config.load(null, p, Map.of()), registry, new InMemorySink(1000), clock::get).drainOnce();
-        Aggregator aggregator = new Aggregator(Config.load(null, p, Map.of()), registry, new InMemorySink(1000),
-                clock::get);
+        new Aggregator(10_000, 100_000_000, registry, new InMemorySink(1000), clock::get).drainOnce();
+        Aggregator aggregator = new Aggregator(10_000, 100_000_000, registry, new InMemorySink(1000), clock::get);
 
         WovenLoader loader = new WovenLoader(getClass().getClassLoader());
         AnnotatedClassWeaver.Result r = new AnnotatedClassWeaver(registry).weave(loader, classFile(Shapes.class));

@@ -57,7 +57,7 @@ class OperationNameTest {
 
     @Test
     void requestNamesBeyondTheCapShareOneOperationPerMethod() {
-        OperationRegistry registry = new OperationRegistry();
+        OperationRegistry registry = new OperationRegistry(20_000);
         NamedOperations names = new NamedOperations(registry, 3);
         int a = names.http("GET", "/a");
         int b = names.http("GET", "/b");

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** An operation is its name: no two operations ever share one (reports, tables, /metrics series). */
 class OperationRegistryTest {
-    private final OperationRegistry registry = new OperationRegistry();
+    private final OperationRegistry registry = new OperationRegistry(20_000);
 
     @Test
     void overloadsMatchedByAPatternAreOneOperation() {

@@ -1,5 +1,6 @@
 package io.memagent.agent.report;
 
+import static io.memagent.agent.HotPathCalls.truthOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,12 +8,12 @@ import io.memagent.agent.TestPostgres;
 import io.memagent.agent.aggregate.Aggregator;
 import io.memagent.agent.aggregate.OperationSummary;
 import io.memagent.agent.config.Config;
+import io.memagent.agent.runtime.Settings;
 import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.PostgresWriter;
 import io.memagent.agent.store.RunInfo;
 import io.memagent.bootstrap.Recorder;
-import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -35,8 +36,6 @@ import org.junit.jupiter.api.Test;
  * of the calls made, and equal to those merged from the raw buckets.
  */
 class RollupReportTest {
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final long HOUR = 3_600_000L;
     static volatile Object sink;
 
@@ -49,16 +48,6 @@ class RollupReportTest {
         if (db != null) {
             db.dropSchema(schema);
         }
-    }
-
-    private static long truthOf(Runnable r) {
-        long last = 0;
-        for (int i = 0; i < 5; i++) {
-            long b = THREADS.getCurrentThreadAllocatedBytes();
-            r.run();
-            last = THREADS.getCurrentThreadAllocatedBytes() - b;
-        }
-        return last;
     }
 
     /** Nearest rank: the smallest value with at least p% of the calls at or below it. */
@@ -85,18 +74,18 @@ class RollupReportTest {
         Config config = Config.load(null, p, Map.of());
         Recorder.warmUp();
         Recorder.setEnabled(true);
-        OperationRegistry registry = new OperationRegistry();
+        OperationRegistry registry = new OperationRegistry(20_000);
         AtomicLong clock = new AtomicLong();
         long now = System.currentTimeMillis();
         long start = Math.floorDiv(now, HOUR) * HOUR - 4 * HOUR + 25 * 60_000 + 3_000;
         long end = Math.floorDiv(now, HOUR) * HOUR - 10 * 60_000;
         clock.set(start);
-        new Aggregator(config, registry, new InMemorySink(10), clock::get).collectNow(); // other tests' leftovers
+        new Aggregator(config.statsIntervalMs(), config.callsMinBytes(), registry, new InMemorySink(10), clock::get).collectNow(); // other tests' leftovers
 
-        PostgresWriter writer = new PostgresWriter(config, new RunInfo(UUID.randomUUID(), "rollups", 42, "h", "j", "t",
+        PostgresWriter writer = new PostgresWriter(Settings.database(config), new RunInfo(UUID.randomUUID(), "rollups", 42, "h", "j", "t",
                 "{}", start));
         writer.start();
-        Aggregator aggregator = new Aggregator(config, registry, writer, clock::get);
+        Aggregator aggregator = new Aggregator(config.statsIntervalMs(), config.callsMinBytes(), registry, writer, clock::get);
         int op = registry.register("Sizes.vary", "T#vary()V", "method");
         int[] sizes = {100, 1_000, 5_000, 20_000, 100_000, 333_333};
         long[] truth = new long[sizes.length];
