@@ -19,8 +19,11 @@ public final class OperationDeltas {
     }
 
     private final Supplier<List<OperationSummary>> operations;
+    /** The run's totals at the start of the current interval, and at its end. */
+    private Map<String, long[]> base = new HashMap<>();
     private Map<String, long[]> last = new HashMap<>();
     private long lastAtMs = Long.MIN_VALUE;
+    private boolean first = true;
     private List<Delta> current = List.of();
 
     public OperationDeltas(Supplier<List<OperationSummary>> operations) {
@@ -32,20 +35,29 @@ public final class OperationDeltas {
         if (atMs == lastAtMs) {
             return current;
         }
+        first = lastAtMs == Long.MIN_VALUE;
+        lastAtMs = atMs;
+        base = last;
+        return recount();
+    }
+
+    /**
+     * The current interval again, its end moved to now: calls that ended (or were collected) since it was
+     * counted join it. Its start stays, so the next interval starts where this one now ends.
+     */
+    List<Delta> recount() {
         Map<String, long[]> now = new HashMap<>();
         List<Delta> out = new java.util.ArrayList<>();
         for (OperationSummary s : operations.get()) {
             String key = s.name() + '\u0000' + s.method() + '\u0000' + s.kind();
             long[] v = {s.calls(), s.measuredCalls(), s.totalBytes()};
             now.put(key, v);
-            long[] before = last.getOrDefault(key, new long[3]);
+            long[] before = base.getOrDefault(key, new long[3]);
             if (v[0] > before[0]) {
                 out.add(new Delta(s.name(), v[0] - before[0], v[1] - before[1], v[2] - before[2]));
             }
         }
-        boolean first = lastAtMs == Long.MIN_VALUE;
         last = now;
-        lastAtMs = atMs;
         out.sort((a, b) -> Long.compare(b.bytes(), a.bytes()));
         current = first ? List.of() : out; // the first interval is everything since start, not one interval
         return current;

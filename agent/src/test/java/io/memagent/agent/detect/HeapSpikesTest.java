@@ -2,6 +2,7 @@ package io.memagent.agent.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.memagent.agent.aggregate.OperationSummary;
 import io.memagent.agent.config.Config;
 import io.memagent.agent.jvm.JvmSample;
 import io.memagent.agent.jvm.JvmSampleBuilder;
@@ -39,6 +40,40 @@ class HeapSpikesTest {
         assertEquals(1, spikeRows.size(), spikeRows.toString());
         assertEquals("medium", spikeRows.get(0).values().get("severity"));
         assertEquals(40 * MB, ((Number) spikeRows.get(0).values().get("allocated_bytes")).longValue());
+    }
+
+    /**
+     * The call that made the jump ends (is collected) only at the fourth collection: the spike waits for it, up to
+     * {@code MAX_SETTLES} looks, and names it with exactly its bytes, not the calls of the interval before.
+     */
+    @Test
+    void aCallStillRunningAtTheSampleIsWaitedForAndNamed() throws Exception {
+        SpikeThresholds thresholds = new SpikeThresholds(25 * MB, 50 * MB, 100 * MB, 3);
+        InMemorySink rows = new InMemorySink(100);
+        SpikeDetector spikes = new SpikeDetector(thresholds, false, rows, new HeapDumper("unused", 0, "t", () -> 0L));
+        java.util.concurrent.atomic.AtomicInteger collections = new java.util.concurrent.atomic.AtomicInteger();
+        long burst = (40L << 20) + 16;
+        OperationDeltas deltas = new OperationDeltas(() -> collections.get() < 4
+                ? List.of(summary("App.small", 10, 10_000))
+                : List.of(summary("App.small", 12, 12_000), summary("App.burst", 1, burst)));
+        HeapSpikes heap = new HeapSpikes(thresholds, spikes, deltas, collections::incrementAndGet, 0);
+        heap.onSample(sample(1_000, 10 * MB));
+        heap.onSample(sample(2_000, 51 * MB)); // +41 MiB, the call not collected yet
+        spikes.stop(5_000);
+        assertEquals(4, collections.get(), "collected until the call was in");
+        List<Row> spikeRows = rows.rows(Table.MEMORY_SPIKES);
+        assertEquals(1, spikeRows.size(), spikeRows.toString());
+        String top = (String) spikeRows.get(0).values().get("stack_trace");
+        assertEquals("heap used rose by " + (41 * MB) + " bytes since the previous sample (to " + (51 * MB)
+                + "); operations that allocated most in the interval:\n\tApp.burst: " + burst + " bytes in 1 calls\n"
+                + "\tApp.small: 2000 bytes in 2 calls\n", top.replace(System.lineSeparator(), "\n"));
+        // The next interval starts where the recounted one ended: nothing counted twice.
+        assertEquals(List.of(), deltas.at(3_000));
+    }
+
+    static OperationSummary summary(String name, long calls, long bytes) {
+        return new OperationSummary(name, "x." + name + "()V", "method", calls, 0, 0, bytes, bytes, null, null, null,
+                null, null, 0, 0);
     }
 
     @Test
