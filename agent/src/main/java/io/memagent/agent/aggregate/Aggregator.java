@@ -11,7 +11,6 @@ import io.memagent.bootstrap.OpSlot;
 import io.memagent.bootstrap.Period;
 import io.memagent.bootstrap.Recorder;
 import io.memagent.bootstrap.ThreadState;
-import io.memagent.bootstrap.UnmeasuredCalls;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -19,7 +18,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -62,8 +60,9 @@ public final class Aggregator {
     private long detailsLostRetired;
     /** The last drain found a ring a quarter full: drain again soon. */
     private boolean busy;
-    /** Per chunk of {@link UnmeasuredCalls}: the totals already folded in. */
-    private final long[][] unmeasuredSeen = new long[UnmeasuredCalls.maxChunks()][];
+    /** Calls that could not be measured (virtual threads' fallbacks), folded in by difference. */
+    private final UnmeasuredTotals unmeasured = new UnmeasuredTotals();
+    private final java.util.function.IntFunction<Figures> figuresOf = this::figures;
     /** Reused to merge a run's and the open bucket's figures when summaries are asked for. */
     private final Figures scratch = new Figures();
     private volatile boolean running;
@@ -216,7 +215,7 @@ public final class Aggregator {
                 collect(s, c);
             }
         }
-        collectUnmeasured();
+        unmeasured.collect(figuresOf);
     }
 
     /** Where the hand-off of one thread's periods stands (drainer only). */
@@ -268,48 +267,10 @@ public final class Aggregator {
             return;
         }
         if (p.unmeasured() > 0) {
-            sayUnmeasuredOnce();
+            UnmeasuredTotals.sayOnce();
         }
         figures(slot.op()).merge(p, !shedding);
         p.reset();
-    }
-
-    /** Virtual threads' calls: running totals in shared stripes, folded in by difference. */
-    private void collectUnmeasured() {
-        for (int chunk = 0; chunk < unmeasuredSeen.length; chunk++) {
-            java.util.concurrent.atomic.AtomicLongArray c = UnmeasuredCalls.chunk(chunk);
-            if (c == null) {
-                continue;
-            }
-            long[] seen = unmeasuredSeen[chunk];
-            if (seen == null) {
-                seen = new long[UnmeasuredCalls.CHUNK_OPS * UnmeasuredCalls.FIELDS];
-                unmeasuredSeen[chunk] = seen;
-            }
-            for (int op = 0; op < UnmeasuredCalls.CHUNK_OPS; op++) {
-                long calls = 0;
-                long errors = 0;
-                long nanos = 0;
-                for (int stripe = 0; stripe < UnmeasuredCalls.STRIPES; stripe++) {
-                    int at = UnmeasuredCalls.index(op, stripe);
-                    // errors and time before calls: a call counted here has its error and time in too,
-                    // or they show up next time; calls never run ahead of them
-                    errors += c.get(at + 1);
-                    nanos += c.get(at + 2);
-                    calls += c.get(at);
-                }
-                int base = op * UnmeasuredCalls.FIELDS;
-                if (calls == seen[base]) {
-                    continue;
-                }
-                figures(chunk * UnmeasuredCalls.CHUNK_OPS + op).addUnmeasured(calls - seen[base],
-                        errors - seen[base + 1], nanos - seen[base + 2]);
-                seen[base] = calls;
-                seen[base + 1] = errors;
-                seen[base + 2] = nanos;
-                sayUnmeasuredOnce();
-            }
-        }
     }
 
     /** The few calls that need a row of their own (per-call rows, spikes, JFR events). */
@@ -353,20 +314,10 @@ public final class Aggregator {
         s.release(head);
     }
 
-    private static void sayUnmeasuredOnce() {
-        AgentLog.once("unmeasured", "some profiled calls could not be measured exactly (on a virtual thread: it"
-                + " unmounted during the call, or its carrier cannot be read): they are counted as unmeasured_calls,"
-                + " never as 0 bytes");
-    }
-
     private void perCallRow(int op, Thread owner, long inclusive, long self, long nanos, boolean threw, long gcs,
                             long now) {
         Operation o = operation(op);
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        // A version-4 UUID's bits, without the UUID object: rows may wait long in the queue.
-        long high = (r.nextLong() & ~0xF000L) | 0x4000L;
-        long low = (r.nextLong() & ~(3L << 62)) | (2L << 62);
-        sink.offer(new AllocationRow(high, low, o.name(), o.method(), o.kind(), owner.getName(), inclusive, self, nanos,
+        sink.offer(AllocationRow.withRandomId(o.name(), o.method(), o.kind(), owner.getName(), inclusive, self, nanos,
                 threw, gcs, now));
     }
 

@@ -4,6 +4,7 @@ import io.memagent.agent.store.CopyLine;
 import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@code memory_allocations}: one call at or above {@code memagent.calls.min.bytes}.
@@ -19,6 +20,17 @@ import java.util.UUID;
 public record AllocationRow(long idHigh, long idLow, String operationType, String method, String kind,
                             String threadName, long allocatedBytes, long selfBytes, long durationNs, boolean threw,
                             long gcCountDuring, long createdAtMs) implements Row {
+    /** A row with a new random id: a version-4 UUID's bits, without the UUID object (rows may wait long in the queue). */
+    static AllocationRow withRandomId(String operationType, String method, String kind, String threadName,
+                                      long allocatedBytes, long selfBytes, long durationNs, boolean threw,
+                                      long gcCountDuring, long createdAtMs) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long high = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (r.nextLong() & ~(3L << 62)) | (2L << 62);
+        return new AllocationRow(high, low, operationType, method, kind, threadName, allocatedBytes, selfBytes,
+                durationNs, threw, gcCountDuring, createdAtMs);
+    }
+
     @Override
     public Table table() {
         return Table.MEMORY_ALLOCATIONS;
