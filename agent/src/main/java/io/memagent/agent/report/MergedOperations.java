@@ -2,7 +2,6 @@ package io.memagent.agent.report;
 
 import io.memagent.agent.aggregate.Histograms;
 import io.memagent.agent.aggregate.OperationSummary;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -55,26 +54,59 @@ final class MergedOperations {
 
     void read(ReportWindow.Part part, long sinceMs) throws SQLException {
         String noHistogram = withHistograms ? " FILTER (WHERE histogram IS NULL)" : "";
-        String histograms = withHistograms ? "array_agg(histogram) FILTER (WHERE histogram IS NOT NULL)" : "NULL::bytea[]";
-        String lower = part.sinceByEnd() ? "bucket_end > ?" : "bucket_start >= ?";
+        // An operation's histograms as one bytea, one encoding after another: one scan, one row per operation,
+        // and walked by their own lengths (array_agg's bytea[] is parsed by the driver from its text form, which
+        // cost more than the whole merge: a day of 240,000 histograms, ~0.6 s of the report).
+        String histograms = withHistograms ? "string_agg(histogram, ''::bytea) FILTER (WHERE histogram IS NOT NULL)"
+                : "NULL::bytea";
         String sql = "SELECT operation_type, min(method), min(kind), sum(calls), sum(errors), sum(unmeasured_calls),"
                 + " sum(total_bytes), sum(self_bytes), min(min_bytes), max(max_bytes), max(p50_bytes)" + noHistogram + ","
                 + " max(p95_bytes)" + noHistogram + ", max(p99_bytes)" + noHistogram + ", sum(total_duration_ns),"
-                + " max(max_duration_ns), " + histograms + " FROM " + schema + "." + part.table()
-                + " WHERE service_name = ? AND " + lower + " AND bucket_start < ? GROUP BY operation_type";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, service);
-            ps.setTimestamp(2, new Timestamp(part.sinceByEnd() ? sinceMs : part.fromMs()));
-            ps.setTimestamp(3, new Timestamp(part.toMs()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    add(rs);
+                + " max(max_duration_ns), " + histograms + where(part) + " GROUP BY operation_type";
+        try (PreparedStatement ps = prepare(sql, part, sinceMs); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                byte[] all = add(rs);
+                if (all != null) {
+                    Acc a = byOperation.get(rs.getString(1));
+                    if (a.merged == null) {
+                        a.merged = Histograms.newForMerging();
+                    }
+                    if (!Histograms.addConcatenated(a.merged, all)) {
+                        oneByOne(part, sinceMs, rs.getString(1), a.merged);
+                    }
                 }
             }
         }
     }
 
-    private void add(ResultSet rs) throws SQLException {
+    /** An operation whose histograms are not all this agent's encoding: each decoded by the library. */
+    private void oneByOne(ReportWindow.Part part, long sinceMs, String operation, Histogram into) throws SQLException {
+        try (PreparedStatement ps = prepare("SELECT histogram" + where(part) + " AND operation_type = ?"
+                + " AND histogram IS NOT NULL", part, sinceMs)) {
+            ps.setString(4, operation);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Histograms.addEncoded(into, rs.getBytes(1));
+                }
+            }
+        }
+    }
+
+    private String where(ReportWindow.Part part) {
+        return " FROM " + schema + "." + part.table() + " WHERE service_name = ? AND "
+                + (part.sinceByEnd() ? "bucket_end > ?" : "bucket_start >= ?") + " AND bucket_start < ?";
+    }
+
+    private PreparedStatement prepare(String sql, ReportWindow.Part part, long sinceMs) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        ps.setString(1, service);
+        ps.setTimestamp(2, new Timestamp(part.sinceByEnd() ? sinceMs : part.fromMs()));
+        ps.setTimestamp(3, new Timestamp(part.toMs()));
+        return ps;
+    }
+
+    /** Adds a row's sums and extremes; returns its histograms (one after another), or null. */
+    private byte[] add(ResultSet rs) throws SQLException {
         Acc a = byOperation.computeIfAbsent(rs.getString(1), k -> new Acc());
         a.method = a.method == null ? rs.getString(2) : a.method;
         a.kind = a.kind == null ? rs.getString(3) : a.kind;
@@ -100,16 +132,7 @@ final class MergedOperations {
         }
         a.totalDurationNs += rs.getLong(14);
         a.maxDurationNs = Math.max(a.maxDurationNs, rs.getLong(15));
-        Array histograms = rs.getArray(16);
-        if (histograms != null) {
-            if (a.merged == null) {
-                a.merged = Histograms.newForMerging();
-            }
-            for (Object h : (Object[]) histograms.getArray()) {
-                Histograms.addEncoded(a.merged, (byte[]) h);
-            }
-            histograms.free();
-        }
+        return rs.getBytes(16);
     }
 
     /** Some figure includes rows without a histogram (written before V8): its percentiles are upper bounds. */
