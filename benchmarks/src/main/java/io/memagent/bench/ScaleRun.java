@@ -77,7 +77,11 @@ public final class ScaleRun {
         } finally {
             try (Connection c = DriverManager.getConnection(url, user, null); Statement st = c.createStatement()) {
                 st.execute("DROP SCHEMA IF EXISTS " + live + " CASCADE");
-                st.execute("DROP SCHEMA IF EXISTS " + week + " CASCADE");
+                if (Boolean.getBoolean("bench.keepWeek")) { // -Dbench.keepWeek=true: keep it to try queries on
+                    System.out.println("kept the week's schema: " + week);
+                } else {
+                    st.execute("DROP SCHEMA IF EXISTS " + week + " CASCADE");
+                }
             }
         }
         System.out.printf("%n%-62s %-28s %-22s %s%n", "measure", "measured", "target", "");
