@@ -279,8 +279,12 @@ public final class PostgresWriter implements RowSink {
 
     private HikariDataSource createDataSource() throws SQLException {
         DriverLog.install(); // the driver's java.util.logging lines go to the agent's log
-        // Loading pgjdbc registers it with DriverManager; a shaded copy there could serve the
-        // app's own jdbc:postgresql: URLs. Take it back out: the pool instantiates it directly.
+        // Loading pgjdbc registers it with DriverManager, in its static initializer, and DriverManager gives a URL
+        // to the first registered driver that accepts it: while registered, the shaded copy could serve the app's
+        // own jdbc:postgresql: URLs (seen once: an app opening its first connection as the agent started got
+        // ours). So DriverManager first loads the app's drivers (its ServiceLoader, on first use), which puts them
+        // ahead of ours; then ours is taken back out, since the pool instantiates it directly.
+        java.sql.DriverManager.getDrivers();
         if (org.postgresql.Driver.isRegistered()) {
             org.postgresql.Driver.deregister();
         }
