@@ -123,8 +123,10 @@ class JvmSamplerIT extends SchemaPerTest {
         db.query("INSERT INTO " + t + "system_alerts (alert_id, run_id, service_name, process_id, alert_type, severity,"
                 + " message, created_at) VALUES (gen_random_uuid(), gen_random_uuid(), 'someone-else', 1, 'x', 'warning', 'm', "
                 + old + ") RETURNING 1");
+        // Retention runs once the writer has connected and migrated, never while the JVM exits: the app runs 4 s,
+        // which leaves room for that on a loaded machine (with 1.5 s, it exited first once, under the full suite).
         AppRun.Result r = AppRun.main(GcApp.class).database(db, schema, "retained")
-                .prop("memagent.retention.days", 7).args("0", "1500").run().assertOk();
+                .prop("memagent.retention.days", 7).args("0", "4000").run().assertOk();
         // The old alert is deleted; the old GC event goes with its day's partition.
         assertTrue(r.stderr().contains("retention: dropped partitions [" + oldPartition + "], deleted 1 rows"
                 + " (memagent.retention.days = 7,"), r.stderr());
