@@ -59,6 +59,20 @@ public final class ThreadCalls {
     }
 
     /**
+     * How many times a virtual thread has mounted on the carrier this code runs on (-1 on a platform
+     * thread, or before the carrier has a state): the same number before and after a window on a
+     * virtual thread means it stayed mounted throughout, so its carrier's counter over the window is
+     * the thread's own. Allocation-free.
+     */
+    public static long carrierMounts() {
+        if (!VirtualThreads.isVirtual(Thread.currentThread())) {
+            return -1;
+        }
+        ThreadState s = Recorder.ownState();
+        return s == null ? -1 : s.mounts;
+    }
+
+    /**
      * The operations this thread finished since {@code mark}, by self bytes, biggest first: up to
      * {@code limit} triples (operation id, calls, self bytes).
      */

@@ -316,25 +316,43 @@ class SpringBootIT {
             }, "--spring.threads.virtual.enabled=true");
             assertEquals(143, v.exitCode, v.toString());
 
-            // Exact, to the byte, where the app can measure itself: summarize never unmounts.
+            // Exact, to the byte, where the app can measure itself: while its virtual thread stays mounted, which
+            // summarize (no I/O, no lock) does as a rule. Once in a full run on JDK 25 a call read 896 B more than the
+            // agent's 248 B, where its neighbours step by 16 B; most likely an unmount inside the window, whose
+            // freeze and thaw of frames the carrier's counter sees and the call did not allocate. So the app asks the
+            // agent's mount count (ThreadCalls.carrierMounts) whether the thread stayed mounted, and a call that did
+            // not is compared only as "the agent counted no more than the carrier did".
             List<Long> app = new ArrayList<>();
+            List<Long> appRemounted = new ArrayList<>();
             for (JsonNode m : v.summaries) {
-                assertTrue(m.get("virtual").asBoolean() && m.get("sameCarrier").asBoolean(), m.toString());
-                app.add(m.get("appBytes").asLong());
+                assertTrue(m.get("virtual").asBoolean(), m.toString());
+                boolean mounted = m.get("sameCarrier").asBoolean() && m.get("stayedMounted").asBoolean();
+                (mounted ? app : appRemounted).add(m.get("appBytes").asLong());
             }
+            assertTrue(app.size() >= SUMMARIES - 2, "calls that stayed mounted: " + app.size() + "\n" + v.summaries);
             List<Long> agent = new ArrayList<>();
             for (Map<String, Object> row : db.query("SELECT allocated_bytes FROM " + vSchema + ".memory_allocations"
                     + " WHERE operation_type = 'OrderService.summarize'")) {
                 agent.add(TestDatabase.n(row, "allocated_bytes"));
             }
-            Collections.sort(app);
-            Collections.sort(agent);
-            assertEquals(app, agent, "OrderService.summarize per call: the app's own carrier counter vs the agent\n"
-                    + v.summaries);
+            assertEquals(SUMMARIES, agent.size(), agent.toString());
+            List<Long> agentLeft = new ArrayList<>(agent);
+            for (Long bytes : app) {
+                assertTrue(agentLeft.remove(bytes), "OrderService.summarize: the app's own carrier counter read " + bytes
+                        + " B for a call that stayed mounted; the agent's calls: " + agent + "\n" + v.summaries);
+            }
+            Collections.sort(agentLeft);
+            Collections.sort(appRemounted);
+            for (int i = 0; i < appRemounted.size(); i++) {
+                assertTrue(agentLeft.get(i) <= appRemounted.get(i), agentLeft + " vs " + appRemounted);
+            }
             Map<String, Object> summarize = db.operationFigures(vSchema, "OrderService.summarize", v);
             assertEquals(SUMMARIES, TestDatabase.n(summarize, "calls"));
             assertEquals(0, TestDatabase.n(summarize, "unmeasured"), summarize.toString());
-            assertEquals(app.stream().mapToLong(Long::longValue).sum(), TestDatabase.n(summarize, "total"));
+            assertEquals(agent.stream().mapToLong(Long::longValue).sum(), TestDatabase.n(summarize, "total"));
+            if (appRemounted.isEmpty()) {
+                assertEquals(app.stream().mapToLong(Long::longValue).sum(), TestDatabase.n(summarize, "total"));
+            }
 
             Map<String, Long> expected = new TreeMap<>(Map.of(
                     "OrderController.create", (long) IDS.size(),

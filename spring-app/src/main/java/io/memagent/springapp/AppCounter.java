@@ -16,6 +16,7 @@ final class AppCounter {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final MethodHandle AGENT_BYTES = findAgentBytes();
+    private static final MethodHandle CARRIER_MOUNTS = findAgent("carrierMounts");
     /** {@code Thread.currentCarrierThread()}, when the JVM runs with {@code --add-opens java.base/java.lang=ALL-UNNAMED}. */
     private static final MethodHandle CURRENT_CARRIER = findCurrentCarrier();
 
@@ -26,6 +27,7 @@ final class AppCounter {
             rawBytes();
             agentBytes();
             carrier();
+            carrierMounts();
         }
     }
 
@@ -37,6 +39,15 @@ final class AppCounter {
             return MethodHandles.publicLookup().findStatic(
                     Class.forName("io.memagent.bootstrap.ThreadCalls", false, null), "agentBytesOnThisThread",
                     MethodType.methodType(long.class));
+        } catch (ReflectiveOperationException e) {
+            return null; // no agent
+        }
+    }
+
+    private static MethodHandle findAgent(String method) {
+        try {
+            return MethodHandles.publicLookup().findStatic(Class.forName("io.memagent.bootstrap.ThreadCalls", false, null),
+                    method, MethodType.methodType(long.class));
         } catch (ReflectiveOperationException e) {
             return null; // no agent
         }
@@ -88,6 +99,22 @@ final class AppCounter {
         }
         try {
             return (long) AGENT_BYTES.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * How many times a virtual thread has mounted on this code's carrier, by the agent's count; equal
+     * before and after a window: the virtual thread never unmounted in it. -1 without the agent or on
+     * a platform thread.
+     */
+    static long carrierMounts() {
+        if (CARRIER_MOUNTS == null) {
+            return -1;
+        }
+        try {
+            return (long) CARRIER_MOUNTS.invokeExact();
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

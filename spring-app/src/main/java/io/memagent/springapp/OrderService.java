@@ -89,19 +89,25 @@ public class OrderService {
      * {@link #summarize} measured by the app itself around the very call, on a virtual thread too:
      * there with its carrier's counter (read by id through the public ThreadMXBean), which counts
      * what the virtual thread allocates while mounted. {@code sameCarrier} says the call stayed on
-     * one carrier; {@code appBytes} is the counter difference less the agent's own bytes there.
+     * one carrier and {@code stayedMounted} that it never unmounted; {@code appBytes} is the counter
+     * difference less the agent's own bytes there.
      */
     public Map<String, Object> measuredSummary(int n) {
         Thread carrier = AppCounter.carrier();
+        long mounts0 = AppCounter.carrierMounts();
         long agent0 = AppCounter.agentBytes();
         long raw0 = carrier != null ? AppCounter.bytesOf(carrier) : AppCounter.rawBytes();
         String summary = summarize(n);
         long raw1 = carrier != null ? AppCounter.bytesOf(carrier) : AppCounter.rawBytes();
         long agent1 = AppCounter.agentBytes();
+        long mounts1 = AppCounter.carrierMounts();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("n", n);
         out.put("virtual", carrier != null && carrier != Thread.currentThread());
         out.put("sameCarrier", carrier == AppCounter.carrier());
+        // The carrier's counter is the thread's own only while it stays mounted: an unmount and a mount again,
+        // even on the same carrier, add what the JDK allocates to freeze and thaw its frames.
+        out.put("stayedMounted", mounts0 >= 0 && mounts0 == mounts1);
         out.put("appBytes", (raw1 - raw0) - (agent1 - agent0));
         out.put("rawBytes", raw1 - raw0);
         out.put("agentBytes", agent1 - agent0);
