@@ -89,7 +89,7 @@ public final class Histograms {
 
     /** Reads our own encoding into {@code into}; false, adding nothing, for anything else or anything malformed. */
     static boolean addCells(Histogram into, byte[] e) {
-        return e != null && ours(e, 0) == e.length && addConcatenated(into, e);
+        return e != null && ours(ByteBuffer.wrap(e), 0) == e.length && addConcatenated(into, e);
     }
 
     /**
@@ -99,10 +99,11 @@ public final class Histograms {
      * {@code into} grows once, not at every new power of two (HdrHistogram resizes on an exception).
      */
     public static boolean addConcatenated(Histogram into, byte[] all) {
+        ByteBuffer headers = ByteBuffer.wrap(all);
         long[] cells = new long[2 << HALF_MAGNITUDE]; // values up to 255; grown to the highest cell seen
         int top = -1;
         for (int at = 0; at < all.length; ) {
-            int end = ours(all, at);
+            int end = ours(headers, at);
             if (end < 0) {
                 return false;
             }
@@ -158,14 +159,13 @@ public final class Histograms {
     }
 
     /** Where our encoding starting at {@code at} ends, or -1 if what starts there is not ours. */
-    private static int ours(byte[] e, int at) {
-        if (e.length - at < HEADER) {
+    private static int ours(ByteBuffer b, int at) {
+        if (b.limit() - at < HEADER) {
             return -1;
         }
-        ByteBuffer b = ByteBuffer.wrap(e);
         long end = (long) at + HEADER + b.getInt(at + 4);
         if (b.getInt(at) != COOKIE || b.getInt(at + 8) != 0 || b.getInt(at + 12) != DIGITS || b.getLong(at + 16) != 1
-                || end < at + HEADER || end > e.length) {
+                || end < at + HEADER || end > b.limit()) {
             return -1;
         }
         return (int) end;

@@ -99,10 +99,6 @@ public final class Config {
         }
     }
 
-    public static String envName(String key) {
-        return ConfigSources.envName(key);
-    }
-
     // ---- typed accessors ----
 
     public boolean enabled() {
@@ -307,7 +303,7 @@ public final class Config {
             if (p.secret()) {
                 text = "****";
             } else if (p == Keys.JDBC_URL) {
-                text = maskUrl(text);
+                text = io.memagent.agent.util.Secrets.mask(text); // a password inside the URL
             }
             out.put(p.key(), text);
         }
@@ -323,11 +319,6 @@ public final class Config {
             sb.append(o);
         }
         return sb.toString();
-    }
-
-    /** A JDBC URL with every credential masked ({@link io.memagent.agent.util.Secrets#mask}). */
-    public static String maskUrl(String url) {
-        return io.memagent.agent.util.Secrets.mask(url);
     }
 
     /** Where each key's value came from: system, env, file or default. */

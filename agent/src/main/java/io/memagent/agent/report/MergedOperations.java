@@ -65,14 +65,15 @@ final class MergedOperations {
                 + " max(max_duration_ns), " + histograms + where(part) + " GROUP BY operation_type";
         try (PreparedStatement ps = prepare(sql, part, sinceMs); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                byte[] all = add(rs);
+                String operation = rs.getString(1);
+                Acc a = add(operation, rs);
+                byte[] all = rs.getBytes(16);
                 if (all != null) {
-                    Acc a = byOperation.get(rs.getString(1));
                     if (a.merged == null) {
                         a.merged = Histograms.newForMerging();
                     }
                     if (!Histograms.addConcatenated(a.merged, all)) {
-                        oneByOne(part, sinceMs, rs.getString(1), a.merged);
+                        oneByOne(part, sinceMs, operation, a.merged);
                     }
                 }
             }
@@ -105,9 +106,9 @@ final class MergedOperations {
         return ps;
     }
 
-    /** Adds a row's sums and extremes; returns its histograms (one after another), or null. */
-    private byte[] add(ResultSet rs) throws SQLException {
-        Acc a = byOperation.computeIfAbsent(rs.getString(1), k -> new Acc());
+    /** Adds a row's sums and extremes to its operation's figures, and returns them. */
+    private Acc add(String operation, ResultSet rs) throws SQLException {
+        Acc a = byOperation.computeIfAbsent(operation, k -> new Acc());
         a.method = a.method == null ? rs.getString(2) : a.method;
         a.kind = a.kind == null ? rs.getString(3) : a.kind;
         a.calls += rs.getLong(4);
@@ -132,7 +133,7 @@ final class MergedOperations {
         }
         a.totalDurationNs += rs.getLong(14);
         a.maxDurationNs = Math.max(a.maxDurationNs, rs.getLong(15));
-        return rs.getBytes(16);
+        return a;
     }
 
     /** Some figure includes rows without a histogram (written before V8): its percentiles are upper bounds. */

@@ -1,6 +1,7 @@
 package io.memagent.agent.runtime;
 
 import io.memagent.agent.util.AgentLog;
+import io.memagent.agent.util.Secrets;
 import io.memagent.agent.util.Json;
 import io.memagent.agent.aggregate.Aggregator;
 import io.memagent.agent.config.Config;
@@ -196,7 +197,7 @@ public final class AgentRuntime {
             }
         }, "memagent-shutdown"));
         AgentLog.info("memagent " + version() + " started for service '" + service + "': "
-                + (config.jdbcUrl() != null ? "writing to " + Config.maskUrl(config.jdbcUrl()) + " (schema "
+                + (config.jdbcUrl() != null ? "writing to " + Secrets.mask(config.jdbcUrl()) + " (schema "
                 + config.dbSchema() + ")" : "in-memory mode, report at exit"));
         if (virtualThreads != null) {
             AgentLog.info("virtual threads: " + virtualThreads);

@@ -101,14 +101,14 @@ public final class Cli {
             c.setReadOnly(true);
             String service = o.containsKey("--service") ? o.get("--service") : DbReport.latestService(c, schema);
             if (service == null) {
-                System.err.println("memagent report: no agent runs in schema " + schema + " at " + Config.maskUrl(url));
+                System.err.println("memagent report: no agent runs in schema " + schema + " at " + Secrets.mask(url));
                 return 1;
             }
             System.out.print(new DbReport(c, schema, service, since).render(format));
             System.out.flush();
             return 0;
         } catch (SQLException e) {
-            System.err.println("memagent report: cannot read " + Config.maskUrl(url) + " (schema " + schema + "): "
+            System.err.println("memagent report: cannot read " + Secrets.mask(url) + " (schema " + schema + "): "
                     + Secrets.mask(e.getMessage()) + (e.getSQLState() != null ? " [SQLState " + e.getSQLState() + "]" : ""));
             return 1;
         }
