@@ -12,9 +12,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Off loopback: every endpoint needs the token, and without a token nothing is served at all. */
+/**
+ * Off loopback: every endpoint but {@code /health} needs the token, and without a token nothing is
+ * served at all; a request with the token is served whatever name it reached the server by.
+ */
 class HttpSecurityIT {
-    static final List<String> GETS = List.of("/", "/health", "/metrics", "/api/memory/status",
+    static final List<String> GETS = List.of("/", "/metrics", "/api/memory/status",
             "/api/memory/top-consumers?limit=1", "/api/memory/history", "/api/memory/spikes", "/api/memory/leaks",
             "/api/memory/database", "/api/memory/config", "/api/memory/report");
 
@@ -36,6 +39,43 @@ class HttpSecurityIT {
                 assertEquals(200, http.send("GET", path, "off-loopback-token").status(), path);
             }
             assertEquals(401, http.send("POST", "/api/memory/gc", null).status());
+            for (String token : new String[] {null, "wrong", "off-loopback-token"}) {
+                HttpClientForTests.Reply health = http.send("GET", "/health", token);
+                assertEquals(200, health.status(), "probes need no token: " + token);
+                assertEquals("{\"status\":\"up\"}", health.body(), "up or down, nothing else");
+            }
+        }
+    }
+
+    /**
+     * Behind a Kubernetes Service or an Ingress the request names the Service, not the pod: with the
+     * token it is served, without it it is refused; {@code /health} answers the kubelet either way.
+     * (The socket goes to 127.0.0.1; what the server judges is the binding, the Host and the token.)
+     */
+    @Test
+    void aServiceNameInTheHostIsServedWithTheTokenAndRefusedWithoutIt() throws Exception {
+        try (LiveApp app = new LiveApp(AppRun.main(HttpApp.class).prop("memagent.http.host", "0.0.0.0")
+                .prop("memagent.http.port", 0).prop("memagent.http.token", "k8s-secret-token"))) {
+            app.awaitLine("ready");
+            int port = Integer.parseInt(HttpClientForTests.of(app).base.replaceAll(".*:(\\d+)/?$", "$1"));
+            String service = "Host: orders.default.svc.cluster.local:" + port;
+            HttpHardeningIT.Reply metrics = HttpHardeningIT.raw(port, "GET", "/metrics", service,
+                    "Authorization: Bearer k8s-secret-token");
+            assertEquals(200, metrics.status(), metrics.body());
+            assertTrue(metrics.body().contains("# TYPE memagent_operation_calls_total counter"), metrics.body());
+            assertEquals(200, HttpHardeningIT.raw(port, "GET", "/api/memory/status", "Host: memagent.example.com",
+                    "Authorization: Bearer k8s-secret-token").status());
+            HttpHardeningIT.Reply none = HttpHardeningIT.raw(port, "GET", "/metrics", service);
+            assertEquals(403, none.status(), none.body());
+            assertTrue(none.body().contains("Host 'orders.default.svc.cluster.local:" + port + "' is not this server's"),
+                    none.body());
+            assertEquals(403, HttpHardeningIT.raw(port, "GET", "/metrics", service, "Authorization: Bearer wrong").status());
+            assertEquals(401, HttpHardeningIT.raw(port, "GET", "/metrics", "Host: 127.0.0.1:" + port).status());
+            HttpHardeningIT.Reply probe = HttpHardeningIT.raw(port, "GET", "/health", "Host: 10.1.2.3:" + port);
+            assertEquals(200, probe.status());
+            assertEquals("{\"status\":\"up\"}", probe.body());
+            assertEquals(200, HttpHardeningIT.raw(port, "GET", "/health", service).status());
+            assertEquals(401, HttpHardeningIT.raw(port, "POST", "/api/memory/gc", "Host: 127.0.0.1:" + port).status());
         }
     }
 

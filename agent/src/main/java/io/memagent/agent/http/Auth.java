@@ -31,6 +31,12 @@ final class Auth {
         }
     }
 
+    /** True when the header carries the right Bearer token. */
+    boolean valid(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                && MessageDigest.isEqual(sha256(authorization.substring(7).trim()), tokenDigest);
+    }
+
     /** 401 when a needed token is missing or not a Bearer token, 403 when it is wrong. */
     int check(boolean post, String authorization) {
         if (!post && !everyEndpoint) {

@@ -53,14 +53,6 @@ final class Endpoints {
         return MemoryStatus.of(src);
     }
 
-    Map<String, Object> health() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", "ok");
-        m.put("service", src.run().serviceName());
-        m.put("process_id", src.run().processId());
-        return m;
-    }
-
     static Map<String, Object> operation(OperationSummary o) {
         return OperationTable.fields(o);
     }

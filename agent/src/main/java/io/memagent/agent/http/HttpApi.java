@@ -24,9 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code com.sun.net.httpserver}: no servlet container in the agent). Requests run on at most
  * two {@code memagent-http-N} daemon threads with a queue of 16; beyond that the server's own
  * (daemon) dispatcher thread answers, which slows callers instead of growing memory. Every answer
- * is built from memory, never from the database. GETs have no side effects. Every request must
- * name this server in its Host, and a POST may not come from another origin ({@link RequestGuard});
- * POSTs always need the token (generated when none is set), and off loopback every endpoint does.
+ * is built from memory, never from the database. GETs have no side effects. Every request
+ * that carries no valid token must name this server in its Host, and a POST may not come from another
+ * origin ({@link RequestGuard}); a valid token proves the caller whatever name it reached the server by
+ * (a Kubernetes Service, an Ingress). POSTs always need the token (generated when none is set), and
+ * off loopback every endpoint does, except {@code GET /health}, which only says up or down.
  */
 public final class HttpApi {
     static final String API = "/api/memory/";
@@ -40,6 +42,7 @@ public final class HttpApi {
     private final GeneratedToken generated;
     private final RateLimit rateLimit = new RateLimit();
     private volatile RequestGuard guard;
+    private volatile boolean stopping;
     private final byte[] dashboard;
     private HttpServer server;
     private ThreadPoolExecutor executor;
@@ -112,7 +115,13 @@ public final class HttpApi {
         return server.getAddress().getPort();
     }
 
+    /** Health says down from here on: the agent is flushing and about to go. */
+    public void stopping() {
+        stopping = true;
+    }
+
     public void stop() {
+        stopping = true;
         server.stop(0);
         executor.shutdownNow();
     }
@@ -122,15 +131,22 @@ public final class HttpApi {
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getRawPath();
             boolean post = method.equals("POST");
-            String foreign = guard.checkHost(ex.getRequestHeaders().getFirst("Host"));
-            if (foreign == null && post) {
-                foreign = guard.checkOrigin(ex.getRequestHeaders().getFirst("Origin"));
-            }
-            if (foreign != null) {
-                error(ex, 403, foreign);
+            if (path.equals("/health") && method.equals("GET")) { // probes: up or down, nothing else, no token
+                health(ex);
                 return;
             }
-            int denied = auth.check(post, ex.getRequestHeaders().getFirst("Authorization"));
+            String authorization = ex.getRequestHeaders().getFirst("Authorization");
+            if (!auth.valid(authorization)) { // the token proves the caller, whatever name it used for this server
+                String foreign = guard.checkHost(ex.getRequestHeaders().getFirst("Host"));
+                if (foreign == null && post) {
+                    foreign = guard.checkOrigin(ex.getRequestHeaders().getFirst("Origin"));
+                }
+                if (foreign != null) {
+                    error(ex, 403, foreign);
+                    return;
+                }
+            }
+            int denied = auth.check(post, authorization);
             if (denied != Auth.OK) {
                 if (denied == 401) {
                     ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"memagent\"");
@@ -186,10 +202,6 @@ public final class HttpApi {
                         + " style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
                 send(ex, 200, "text/html; charset=utf-8", dashboard);
             }
-            case "/health" -> {
-                new Params(query, NONE);
-                json(ex, endpoints.health());
-            }
             case "/metrics" -> {
                 new Params(query, NONE);
                 send(ex, 200, PrometheusText.CONTENT_TYPE, PrometheusText.render(src).getBytes(StandardCharsets.UTF_8));
@@ -237,6 +249,17 @@ public final class HttpApi {
             }
             default -> throw new BadRequest(404, "no such endpoint: " + Params.shorten(path));
         }
+    }
+
+    /**
+     * {@code GET /health}, for kubelet probes and load balancers: 200 {@code {"status":"up"}} while
+     * the agent serves, 503 {@code {"status":"down"}} once it is shutting down. It answers on every
+     * binding without a token and whatever the {@code Host}, and tells nothing else about the process.
+     */
+    private void health(HttpExchange ex) throws IOException {
+        boolean up = !stopping;
+        send(ex, up ? 200 : 503, "application/json",
+                (up ? "{\"status\":\"up\"}" : "{\"status\":\"down\"}").getBytes(StandardCharsets.UTF_8));
     }
 
     private static void requireMethod(String method, String allowed) throws BadRequest {
