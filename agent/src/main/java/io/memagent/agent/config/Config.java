@@ -186,8 +186,25 @@ public final class Config {
         return get(Keys.LEAK_GROWTH_MB_PER_HOUR) << 20;
     }
 
+    /**
+     * Where heap dumps go, as an absolute path: each {@code ${name}} in the value is replaced by that
+     * system property (the default, {@code ${java.io.tmpdir}/memagent-dumps-${user.name}}, is writable
+     * in a container whose working directory is not); a relative value is taken from the working
+     * directory.
+     */
     public String heapdumpDir() {
-        return get(Keys.HEAPDUMP_DIR);
+        return java.nio.file.Path.of(expandSystemProperties(get(Keys.HEAPDUMP_DIR))).toAbsolutePath().normalize().toString();
+    }
+
+    /** {@code ${name}} replaced by the system property {@code name}; one that is not set stays as written. */
+    static String expandSystemProperties(String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([^}]+)}").matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String v = System.getProperty(m.group(1));
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(v != null ? v : m.group()));
+        }
+        return m.appendTail(out).toString();
     }
 
     public boolean heapdumpOnCritical() {

@@ -55,7 +55,7 @@ public final class Keys {
     public static final Property<Long> LEAK_GROWTH_MB_PER_HOUR = Property.longRange("memagent.leak.growth.mb.per.hour",
             50L, 1, 1_048_576, "old-generation growth after GC, or native memory growth outside the heap (MiB/hour), that counts as a leak");
     public static final Property<String> HEAPDUMP_DIR = Property.text("memagent.heapdump.dir",
-            "memagent-dumps", "where heap dumps go (created 0700, files 0600; an existing one must be yours and not group/world-writable, else dumps are off)", false);
+            "${java.io.tmpdir}/memagent-dumps-${user.name}", "where heap dumps go, `${name}` replaced by that system property, a relative path taken from the working directory (created 0700, files 0600; an existing one must be yours and not group/world-writable, else dumps are off)", false);
     public static final Property<Boolean> HEAPDUMP_ON_CRITICAL = Property.bool("memagent.heapdump.on.critical",
             false, "dump the heap on a critical spike (rate-limited)");
     public static final Property<Long> HEAPDUMP_INTERVAL_MINUTES = Property.longRange("memagent.heapdump.interval.minutes",

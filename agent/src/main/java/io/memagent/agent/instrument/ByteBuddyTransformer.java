@@ -81,10 +81,12 @@ final class ByteBuddyTransformer {
                 .with(AgentBuilder.InjectionStrategy.Disabled.INSTANCE) // inline advice needs no helper classes
                 .with(new ErrorListener())
                 .assureReadEdgeTo(inst, Recorder.class)
-                .ignore(nameStartsWith("io.memagent.agent.")
-                        .or(nameStartsWith("io.memagent.bootstrap."))
-                        .or(nameStartsWith("io.memagent.shaded."))
-                        .or(isSynthetic()))
+                .ignore(new ElementMatcher.Junction.AbstractBase<TypeDescription>() { // the pre-filter's list, by name
+                    @Override
+                    public boolean matches(TypeDescription type) {
+                        return ClassFileScan.ignored(type.getInternalName());
+                    }
+                }.or(isSynthetic()))
                 .type(types)
                 .transform(visiting(advice.on(methods)))
                 .transform((b, type, loader, module, domain) -> SynchronizedMethods.rewrite(b, type, loader, methods))

@@ -13,10 +13,21 @@ import java.nio.charset.StandardCharsets;
 final class ClassFileScan {
     private static final byte[] ANNOTATION_DESCRIPTOR =
             ("L" + OperationNaming.ANNOTATION.replace('.', '/') + ";").getBytes(StandardCharsets.UTF_8);
-    /** Never instrumented: the agent itself, its shaded libraries, and the JDK the hot path uses. */
+    /**
+     * Never instrumented: the agent itself, its shaded libraries, the JDK the hot path uses, and the
+     * other Java agents a JVM commonly runs beside this one (OpenTelemetry, Datadog, Elastic APM, New
+     * Relic, Glowroot, AppDynamics, Dynatrace, SkyWalking, Pinpoint, async-profiler). Those agents
+     * inject their helper classes into the app's class loaders and shade their libraries under their
+     * own packages; weaving them measures another agent's work and can fail on classes that only
+     * resolve inside that agent's loader.
+     */
     private static final String[] IGNORED_PREFIXES = {
         "io/memagent/agent/", "io/memagent/bootstrap/", "io/memagent/shaded/", "io/memagent/api/",
         "java/", "javax/management/", "jdk/", "sun/", "com/sun/",
+        "io/opentelemetry/javaagent/", "datadog/", "com/datadog/", "co/elastic/apm/agent/",
+        "com/newrelic/", "com/nr/agent/", "com/nr/instrumentation/", "org/glowroot/agent/",
+        "com/appdynamics/", "com/singularity/", "com/dynatrace/", "org/apache/skywalking/apm/agent/",
+        "com/navercorp/pinpoint/", "one/profiler/",
     };
 
     /** With memagent.attribute.jdbc: classes that may implement a JDBC statement or connection. */

@@ -41,7 +41,8 @@ class ConfigTest {
         assertEquals(100L << 20, c.spikeCriticalBytes());
         assertEquals(3, c.spikeConsecutiveLimit());
         assertEquals(50L << 20, c.leakGrowthBytesPerHour());
-        assertEquals("memagent-dumps", c.heapdumpDir());
+        assertEquals(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "memagent-dumps-"
+                + System.getProperty("user.name")).toAbsolutePath().normalize().toString(), c.heapdumpDir());
         assertEquals(false, c.heapdumpOnCritical());
         assertEquals(-1, c.httpPort());
         assertEquals("127.0.0.1", c.httpHost());
