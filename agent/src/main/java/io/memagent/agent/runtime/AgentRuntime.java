@@ -151,7 +151,11 @@ public final class AgentRuntime {
         if (instrumenter.needsByteBuddy(attached)) {
             instrumenter.startBuild();
         }
-        String service = serviceName(config);
+        ServiceName named = ServiceName.resolve(config.serviceName());
+        String service = named.name();
+        // How `java -jar memagent.jar attach` sees that this JVM runs memagent already.
+        System.setProperty(AttachCommand.RUNNING_PROPERTY, version());
+        System.setProperty(AttachCommand.SERVICE_PROPERTY, service);
         AtomicReference<AgentRuntime> built = new AtomicReference<>();
         AtomicBoolean exiting = new AtomicBoolean(); // set by the hook: the start then skips what only a running app needs
         Thread init = new Thread(() -> {
@@ -196,9 +200,10 @@ public final class AgentRuntime {
                         + config.shutdownTimeoutMs() + " ms of the JVM's exit: the calls it counted are not reported");
             }
         }, "memagent-shutdown"));
-        AgentLog.info("memagent " + version() + " started for service '" + service + "': "
-                + (config.jdbcUrl() != null ? "writing to " + Secrets.mask(config.jdbcUrl()) + " (schema "
-                + config.dbSchema() + ")" : "in-memory mode, report at exit"));
+        AgentLog.info("memagent " + version() + " started for service '" + service + "' (from " + named.source()
+                + "): " + (config.jdbcUrl() != null ? "writing to " + Secrets.mask(config.jdbcUrl()) + " (schema "
+                + config.dbSchema() + ")" : "in-memory mode, report at exit") + "; heap dumps go to "
+                + config.heapdumpDir());
         if (virtualThreads != null) {
             AgentLog.info("virtual threads: " + virtualThreads);
         }
@@ -258,6 +263,10 @@ public final class AgentRuntime {
     /** Stops the agent's threads, collects and flushes; everything within one deadline (the shutdown timeout). */
     private void shutdown(long deadlineMs) {
         try {
+            HttpApi serving = http;
+            if (serving != null) {
+                serving.stopping(); // probes see the agent going before it stops answering
+            }
             Recorder.setEnabled(false);
             sampler.stop();
             histogram.stop();
@@ -309,22 +318,6 @@ public final class AgentRuntime {
         all.addAll(resourceLeaks.leaks());
         all.addAll(nativeLeaks.leaks());
         return all;
-    }
-
-    static String serviceName(Config config) {
-        if (config.serviceName() != null) {
-            return config.serviceName();
-        }
-        String command = System.getProperty("sun.java.command", "").trim();
-        String first = command.isEmpty() ? "" : command.split("\\s+")[0];
-        if (first.endsWith(".jar")) {
-            String file = Path.of(first).getFileName().toString();
-            return file.substring(0, file.length() - 4);
-        }
-        if (!first.isEmpty()) {
-            return first.substring(first.lastIndexOf('.') + 1);
-        }
-        return "jvm-" + ProcessHandle.current().pid();
     }
 
     /** Without DNS: a reverse lookup could stall the app's start for seconds. */

@@ -36,13 +36,31 @@ public final class Cli {
         if (args.length > 0 && args[0].equals("report")) {
             System.exit(report(List.of(args).subList(1, args.length)));
         }
+        if (args.length > 0 && (args[0].equals("attach") || args[0].equals("list"))) {
+            System.exit(attachOrList(args));
+        }
         System.out.println("memagent " + AgentRuntime.version() + ": exact bytes per method for the JVM.\n"
-                + "Attach it: java -javaagent:memagent.jar [-Dmemagent.jdbc.url=jdbc:postgresql://host/db] -jar app.jar\n"
-                + "Commands: --version, report (" + REPORT_USAGE.substring("usage: ".length()) + ")");
+                + "Start it with the app: java -javaagent:memagent.jar [-Dmemagent.jdbc.url=jdbc:postgresql://host/db]"
+                + " -jar app.jar\n"
+                + "Commands: --version\n  " + AttachCommand.USAGE.substring("usage: ".length()) + "\n  "
+                + REPORT_USAGE.substring("usage: ".length()));
         if (args.length > 0 && !args[0].equals("--help") && !args[0].equals("help")) {
             System.err.println("unknown command: " + args[0]);
             System.exit(2);
         }
+    }
+
+    /** {@code attach} and {@code list} need the JDK's {@code jdk.attach} module, which a JRE or a jlink image may lack. */
+    static int attachOrList(String[] args) {
+        if (ModuleLayer.boot().findModule("jdk.attach").isEmpty()) {
+            System.err.println("memagent " + args[0] + ": this Java runtime (" + System.getProperty("java.home")
+                    + ") has no jdk.attach module, which " + args[0] + " needs: run it with a JDK's java"
+                    + " (any JDK 17 or newer works, whatever the target runs)");
+            return 3;
+        }
+        AttachCommand command = new AttachCommand(System.out, System.err);
+        return args[0].equals("list") ? command.list() : command.attach(List.of(args).subList(1, args.length)
+                .toArray(new String[0]));
     }
 
     /** Returns the exit code: 0 printed, 1 the database could not be read, 2 bad arguments. */
