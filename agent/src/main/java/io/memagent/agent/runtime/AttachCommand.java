@@ -175,7 +175,8 @@ final class AttachCommand {
 
     private static String jarPath() {
         try {
-            return new File(AttachCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getAbsolutePath();
+            return new File(AttachCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toPath()
+                    .toAbsolutePath().normalize().toString();
         } catch (Exception e) {
             throw new IllegalStateException("cannot tell where memagent.jar is: " + e);
         }
