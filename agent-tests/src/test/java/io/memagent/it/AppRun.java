@@ -26,6 +26,8 @@ public final class AppRun {
     public static final String APP_LIBS = prop("memagenttest.appLibs");
 
     private final List<String> jvmArgs = new ArrayList<>();
+    /** JVM options that go before memagent's -javaagent (another agent attached first). */
+    private final List<String> firstJvmArgs = new ArrayList<>();
     private final Map<String, String> props = new LinkedHashMap<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private final List<String> classpath = new ArrayList<>(List.of(APP_CLASSES, API_CLASSES));
@@ -103,8 +105,19 @@ public final class AppRun {
         return this;
     }
 
+    public AppRun withoutProp(String key) {
+        props.remove(key);
+        return this;
+    }
+
     public AppRun env(String key, String value) {
         env.put(key, value);
+        return this;
+    }
+
+    /** A JVM option placed before memagent's {@code -javaagent}, e.g. another agent that must load first. */
+    public AppRun jvmArgBeforeAgent(String arg) {
+        firstJvmArgs.add(arg);
         return this;
     }
 
@@ -146,6 +159,7 @@ public final class AppRun {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(javaHome(), "bin", "java").toString());
         cmd.add("-Xshare:auto");
+        cmd.addAll(firstJvmArgs);
         if (agent) {
             cmd.add("-javaagent:" + AGENT_JAR + (agentArgs != null ? "=" + agentArgs : ""));
         }

@@ -400,7 +400,7 @@ class SpringBootIT {
 
     // ---- helpers ----
 
-    private static long callsOf(String schema, String op) {
+    static long callsOf(String schema, String op) {
         return db.queryLong("SELECT sum(calls) FROM " + schema + ".method_allocation_stats WHERE operation_type = ?", op);
     }
 
@@ -452,6 +452,12 @@ class SpringBootIT {
         String stderr = "";
 
         static Session run(String schema, String appSchema, Traffic traffic, String... extraArgs) throws Exception {
+            return run(schema, appSchema, traffic, r -> { }, extraArgs);
+        }
+
+        /** @param customize what a test adds to the app's command (another agent, properties) before it starts */
+        static Session run(String schema, String appSchema, Traffic traffic, java.util.function.Consumer<AppRun> customize,
+                           String... extraArgs) throws Exception {
             Session s = new Session();
             List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
                     "--spring.datasource.url=" + db.url, "--app.schema=" + appSchema));
@@ -476,6 +482,7 @@ class SpringBootIT {
                         .prop("memagent.flush.interval.ms", 200)
                         .prop("memagent.calls.min.bytes", 0); // a memory_allocations row for every call
             }
+            customize.accept(run);
             long t0 = System.nanoTime();
             try (LiveApp app = new LiveApp(run)) {
                 Thread watchdog = new Thread(() -> {

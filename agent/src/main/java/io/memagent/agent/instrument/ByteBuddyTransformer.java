@@ -74,7 +74,7 @@ final class ByteBuddyTransformer {
         AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.PoolStrategy.Default.FAST)
+                .with(OtherAgentsTypePool.INSTANCE) // FAST, and other agents' generated types from their loaded classes
                 // Describe a retransformed class from its class file, as at load, not from the loaded
                 // class: a synchronized method rewritten at load must be found (and rewritten) again.
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)

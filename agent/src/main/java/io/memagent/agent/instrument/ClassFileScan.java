@@ -24,6 +24,8 @@ final class ClassFileScan {
     private static final String[] IGNORED_PREFIXES = {
         "io/memagent/agent/", "io/memagent/bootstrap/", "io/memagent/shaded/", "io/memagent/api/",
         "java/", "javax/management/", "jdk/", "sun/", "com/sun/",
+    };
+    private static final String[] OTHER_AGENTS_PREFIXES = {
         "io/opentelemetry/javaagent/", "datadog/", "com/datadog/", "co/elastic/apm/agent/",
         "com/newrelic/", "com/nr/agent/", "com/nr/instrumentation/", "org/glowroot/agent/",
         "com/appdynamics/", "com/singularity/", "com/dynatrace/", "org/apache/skywalking/apm/agent/",
@@ -42,7 +44,16 @@ final class ClassFileScan {
     }
 
     static boolean ignored(String internalName) {
-        for (String p : IGNORED_PREFIXES) {
+        return startsWithAny(internalName, IGNORED_PREFIXES) || otherAgents(internalName);
+    }
+
+    /** A class of another Java agent: its own, a helper it injects into the app, or one it generates. */
+    static boolean otherAgents(String internalName) {
+        return startsWithAny(internalName, OTHER_AGENTS_PREFIXES);
+    }
+
+    private static boolean startsWithAny(String internalName, String[] prefixes) {
+        for (String p : prefixes) {
             if (internalName.startsWith(p)) {
                 return true;
             }
