@@ -26,6 +26,9 @@ public final class AppRun {
     public static final String APP_LIBS = prop("memagenttest.appLibs");
 
     private final List<String> jvmArgs = new ArrayList<>();
+    /** A command the JVM's command line is handed to (e.g. a shell that moves itself into a cgroup, then execs). */
+    private final List<String> wrapper = new ArrayList<>();
+    private File directory;
     /** JVM options that go before memagent's -javaagent (another agent attached first). */
     private final List<String> firstJvmArgs = new ArrayList<>();
     private final Map<String, String> props = new LinkedHashMap<>();
@@ -155,8 +158,20 @@ public final class AppRun {
         return this;
     }
 
+    /** Runs the JVM through {@code prefix}: the JVM's command line follows it as arguments. */
+    public AppRun wrappedIn(String... prefix) {
+        wrapper.addAll(List.of(prefix));
+        return this;
+    }
+
+    /** The working directory of the JVM (default: the tests'). */
+    public AppRun directory(Path dir) {
+        directory = dir.toFile();
+        return this;
+    }
+
     public List<String> command() {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(wrapper);
         cmd.add(Path.of(javaHome(), "bin", "java").toString());
         cmd.add("-Xshare:auto");
         cmd.addAll(firstJvmArgs);
@@ -182,6 +197,7 @@ public final class AppRun {
         pb.environment().keySet().removeIf(k -> k.startsWith("MEMAGENT_") && !k.startsWith("MEMAGENT_TEST_"));
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.directory(directory);
         return pb.start();
     }
 
@@ -193,6 +209,7 @@ public final class AppRun {
             pb.environment().keySet().removeIf(k -> k.startsWith("MEMAGENT_") && !k.startsWith("MEMAGENT_TEST_"));
             pb.environment().putAll(env);
             pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.directory(directory);
             pb.redirectOutput(out.toFile());
             pb.redirectError(err.toFile());
             long start = System.nanoTime();

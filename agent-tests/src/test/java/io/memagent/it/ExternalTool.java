@@ -20,10 +20,15 @@ final class ExternalTool {
     }
 
     static Output run(List<String> command, long timeoutSeconds) throws Exception {
+        return run(null, command, timeoutSeconds);
+    }
+
+    /** @param dir the working directory, or null for the tests' own */
+    static Output run(Path dir, List<String> command, long timeoutSeconds) throws Exception {
         Path out = Files.createTempFile("memagent-tool-out", ".txt");
         Path err = Files.createTempFile("memagent-tool-err", ".txt");
         try {
-            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+            Process p = new ProcessBuilder(command).directory(dir == null ? null : dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
