@@ -13,7 +13,7 @@ public final class Keys {
     public static final Property<String> CONFIG_FILE = Property.text("memagent.config.file",
             null, "properties file with more memagent.* keys (lowest precedence but defaults)", false);
     public static final Property<String> SERVICE_NAME = Property.text("memagent.service.name",
-            null, "`service_name` in every row; default: the main class or jar name", false);
+            null, "`service_name` in every row; unset: OpenTelemetry's or Spring's name, else the jar or main class (see below)", false);
     public static final Property<String> JDBC_URL = Property.matching("memagent.jdbc.url",
             null, Pattern.compile("jdbc:postgresql:\\S+"), "a PostgreSQL JDBC URL starting with jdbc:postgresql:", "PostgreSQL JDBC URL; none = in-memory mode");
     public static final Property<String> JDBC_USER = Property.text("memagent.jdbc.user",
