@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * What the agent itself costs on the app's threads: the bytes it allocates and the time it spends
  * there weaving and matching classes as they load, naming operations, making a thread's state or
  * an operation's slot, capturing stacks. Each such cost is also taken off every call open on that
- * thread ({@link ThreadState#compensate}), so a profiled call reports only the app's bytes, and
+ * thread ({@link AgentOwnBytes#compensate}), so a profiled call reports only the app's bytes, and
  * the user can reconcile: the app's own counter = profiled bytes + agent overhead.
  *
  * <p>Never on the hot path of a call that is already set up: class loads, first calls and

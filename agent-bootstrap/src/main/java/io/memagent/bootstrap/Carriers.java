@@ -12,7 +12,7 @@ import java.lang.invoke.MethodType;
  * allocates is counted on its carrier. So a call that stays mounted on one carrier, with no other
  * virtual thread mounted there in between, allocated exactly the carrier's counter difference.
  * {@link #mounted}, which the agent weaves into {@code VirtualThread.mount()}, moves the carrier's
- * {@link ThreadState#mounts} on at every mount, so frames another virtual thread left there are
+ * {@link OpenCalls#mounts} on at every mount, so frames another virtual thread left there are
  * known as stale ({@link MountedCalls}); {@link #unmounting}, woven into {@code unmount()}, saves
  * the unmounting thread's open calls for its next mount ({@link SavedCalls}), so they go on
  * counting only its own bytes, on whichever carrier. A call whose frames could not be kept is
@@ -121,7 +121,7 @@ public final class Carriers {
         try {
             if (MountedCalls.carrierStates) {
                 ThreadState s = STATE.get();
-                if (s != null && s.depth > 0) {
+                if (s != null && s.depth() > 0) {
                     SavedCalls.save(vthread, s, allocated()); // nothing allocated since the thread's last bytes
                 }
             }

@@ -42,7 +42,7 @@ final class MountedCalls {
             return null;
         }
         ThreadState s = Carriers.STATE.get();
-        return s != null ? s : ThreadState.attachCarrier();
+        return s != null ? s : ThreadStates.attachCarrier();
     }
 
     static int enter(ThreadState s, long gcEpoch) {
@@ -51,23 +51,7 @@ final class MountedCalls {
         if (s.owner() != Carriers.current()) {
             return token; // moved to another carrier since the state was looked up: unmeasured
         }
-        int d = s.depth;
-        long[] f = s.frames;
-        int at = d * ThreadState.FRAME;
-        if (at == f.length) {
-            if (!s.grow()) {
-                return token;
-            }
-            f = s.frames;
-        }
-        token |= MOUNTED;
-        s.depth = d + 1;
-        f[at + ThreadState.CHILD_BYTES] = 0;
-        f[at + ThreadState.START_GC] = gcEpoch;
-        f[at + ThreadState.TAG] = tag(s, token);
-        f[at + ThreadState.START_NANOS] = now;
-        f[at + ThreadState.START_BYTES] = Carriers.allocated(); // last: nothing of ours after it
-        return token;
+        return s.openMounted(gcEpoch, token | MOUNTED, now) ? token | MOUNTED : token;
     }
 
     /** {@code entered}: the state the call entered on; its thread may have moved to another carrier since. */
@@ -75,7 +59,7 @@ final class MountedCalls {
         long endBytes = Carriers.allocated(); // first: nothing of ours before it
         long endNanos = System.nanoTime();
         ThreadState s = entered != null && entered.owner() == Carriers.current() ? entered : Carriers.STATE.get();
-        int at = s == null ? -1 : frameOf(s, token);
+        int at = s == null ? -1 : s.frameOf(token);
         if (at < 0) {
             UnmeasuredCalls.exit(operationId, token, threw);
             return;
@@ -83,22 +67,4 @@ final class MountedCalls {
         Recorder.finish(operationId, s, at, endBytes, endNanos, threw, endBytes >= 0);
     }
 
-    /**
-     * Where the call's frame is on this carrier's state, or -1 if it is gone (the carrier has
-     * mounted since). Innermost first: almost always the top frame.
-     */
-    private static int frameOf(ThreadState s, int token) {
-        long tag = tag(s, token);
-        long[] f = s.frames;
-        for (int at = (s.depth - 1) * ThreadState.FRAME; at >= 0; at -= ThreadState.FRAME) {
-            if (f[at + ThreadState.TAG] == tag) {
-                return at;
-            }
-        }
-        return -1;
-    }
-
-    private static long tag(ThreadState s, int token) {
-        return ((long) s.mounts << 32) | (token & 0xFFFFFFFFL);
-    }
 }

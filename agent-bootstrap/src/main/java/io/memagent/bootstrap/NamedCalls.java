@@ -136,7 +136,7 @@ public final class NamedCalls {
         }
         ThreadState s = Recorder.STATE.get();
         if (s != null) {
-            return (s.openScopes & scope) != 0;
+            return s.scopeOpen(scope);
         }
         int[] v = VIRTUAL_SCOPES.get();
         return v != null && (v[0] & scope) != 0;
@@ -145,7 +145,7 @@ public final class NamedCalls {
     private static void setScope(int scope, boolean open) {
         ThreadState s = VirtualThreads.isVirtual(Thread.currentThread()) ? null : Recorder.STATE.get();
         if (s != null) {
-            s.openScopes = open ? s.openScopes | scope : s.openScopes & ~scope;
+            s.setScope(scope, open);
             return;
         }
         int[] v = VIRTUAL_SCOPES.get();

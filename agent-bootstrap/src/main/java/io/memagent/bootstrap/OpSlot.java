@@ -31,12 +31,8 @@ public final class OpSlot {
     /** Both periods, by parity: indexed, not branched on, so no compiled code deoptimizes when the epoch turns. */
     private final Period[] byParity = {even, odd};
 
+    /** The period of this epoch's parity (the reader's once {@link PeriodHandoff} hands it over). */
     Period period(int epoch) {
         return byParity[epoch & 1];
-    }
-
-    /** The period of this parity: the drainer's to read only once the thread's epoch has moved past it. */
-    public Period periodOfParity(int parity) {
-        return (parity & 1) == 0 ? even : odd;
     }
 }

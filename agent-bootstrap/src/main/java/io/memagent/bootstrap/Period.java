@@ -2,7 +2,7 @@ package io.memagent.bootstrap;
 
 /**
  * One operation's figures on one thread for one collection period: what the thread's calls added
- * while the thread's epoch had this period's parity (see {@link ThreadState}). The owner thread
+ * while the thread's epoch had this period's parity (see {@link PeriodHandoff}). The owner thread
  * adds to it; once the drainer has moved the epoch on and seen the thread leave the call it was
  * recording, the period is the drainer's to read and {@link #reset}, until the epoch comes back.
  */
@@ -128,8 +128,8 @@ public final class Period {
         return row < rs.length && rs[row] != null;
     }
 
-    /** Empties the period for its next turn; rows stay, zeroed, so the owner never allocates them again. */
-    public void reset() {
+    /** The hand-off empties the period for its next turn, once folded; rows stay, zeroed, so the owner never allocates them again. */
+    void reset() {
         calls = 0;
         errors = 0;
         unmeasured = 0;

@@ -8,7 +8,7 @@ import java.lang.management.ManagementFactory;
  * it; it depends on nothing but the JDK.
  *
  * <p>Per call: one thread-local lookup, two reads each of the thread's allocation counter and of
- * the clock, and an update of the thread's own figures for the operation ({@link ThreadState#record}:
+ * the clock, and an update of the thread's own figures for the operation ({@link PeriodHandoff#record}:
  * counters, extremes, one histogram cell, between two stores that hand the figures to the agent's
  * drain thread without a lock). It allocates nothing once the thread has used the operation, and
  * never waits. Calls that need a row of their own (at least {@link #detailFrom} bytes) are also
@@ -23,7 +23,7 @@ public final class Recorder {
 
     public static final int FLAG_THREW = 1;
     public static final int FLAG_UNMEASURED = 2;
-    /** The ring record has a stack captured at its exit, see {@link ThreadState#takeStack}. */
+    /** The ring record has a stack captured at its exit, see {@link DetailRing#drainDetails}. */
     public static final int FLAG_STACK = 4;
 
     static final com.sun.management.ThreadMXBean THREADS =
@@ -132,7 +132,7 @@ public final class Recorder {
             return MountedCalls.state();
         }
         ThreadState s = STATE.get();
-        return s != null ? s : ThreadState.attach();
+        return s != null ? s : ThreadStates.attach();
     }
 
     /**
@@ -172,24 +172,10 @@ public final class Recorder {
         if (s == null) {
             return enabled ? UnmeasuredCalls.enter() : 0;
         }
-        if (s.onCarrier) {
+        if (s.onCarrier()) {
             return MountedCalls.enter(s, gcEpoch);
         }
-        int d = s.depth;
-        long[] f = s.frames;
-        int at = d * ThreadState.FRAME;
-        if (at == f.length) {
-            if (!s.grow()) {
-                return 0;
-            }
-            f = s.frames;
-        }
-        s.depth = d + 1;
-        f[at + ThreadState.CHILD_BYTES] = 0;
-        f[at + ThreadState.START_GC] = gcEpoch;
-        f[at + ThreadState.START_NANOS] = System.nanoTime();
-        f[at + ThreadState.START_BYTES] = THREADS.getCurrentThreadAllocatedBytes(); // last: nothing of ours after it
-        return d + 1;
+        return s.open(gcEpoch); // the counter read last: nothing of ours after it
     }
 
     /**
@@ -214,14 +200,15 @@ public final class Recorder {
         long endBytes = THREADS.getCurrentThreadAllocatedBytes(); // first: nothing of ours before it
         long endNanos = System.nanoTime();
         if (s == null) {
-            s = ThreadState.attach(); // a pool wiped the thread-locals inside the call
+            s = ThreadStates.attach(); // a pool wiped the thread-locals inside the call
         }
-        int at = (token - 1) * ThreadState.FRAME;
-        if (at >= s.frames.length) {
+        int at = (token - 1) * CallFrame.LONGS;
+        long[] f = s.frames();
+        if (at >= f.length) {
             return;
         }
         finish(operationId, s, at, endBytes, endNanos, threw,
-                endBytes >= 0 && s.frames[at + ThreadState.START_BYTES] >= 0); // -1: an unsupported JVM
+                endBytes >= 0 && CallFrame.startBytes(f, at) >= 0); // -1: an unsupported JVM
     }
 
     /**
@@ -232,8 +219,7 @@ public final class Recorder {
      */
     static void finish(int operationId, ThreadState s, int at, long endBytes, long endNanos, boolean threw,
                        boolean measured) {
-        long[] f = s.frames;
-        int d = at / ThreadState.FRAME;
+        long[] f = s.frames();
         long inclusive;
         long self;
         int flags = threw ? FLAG_THREW : 0;
@@ -242,14 +228,11 @@ public final class Recorder {
             inclusive = 0;
             self = 0;
         } else {
-            inclusive = endBytes - f[at + ThreadState.START_BYTES];
-            self = inclusive - f[at + ThreadState.CHILD_BYTES];
+            inclusive = endBytes - CallFrame.startBytes(f, at);
+            self = inclusive - CallFrame.childBytes(f, at);
         }
-        s.depth = d; // an exit without its entry (an exception escaped an inner advice): trust the token
-        if (d > 0) {
-            f[at - ThreadState.FRAME + ThreadState.CHILD_BYTES] += inclusive;
-        }
-        long nanos = endNanos - f[at + ThreadState.START_NANOS];
+        s.close(at, inclusive); // an exit without its entry (an exception escaped an inner advice): trust the token
+        long nanos = endNanos - CallFrame.startNanos(f, at);
         if (inclusive < detailMinBytes || (flags & FLAG_UNMEASURED) != 0) {
             s.record(operationId, flags, inclusive, self, nanos); // almost every call ends here
             return;
@@ -258,7 +241,7 @@ public final class Recorder {
             flags |= captureStack(s); // a spike: rare, and after this call's counter was read
         }
         long callNumber = s.record(operationId, flags, inclusive, self, nanos);
-        if (!s.publish(operationId, flags, gcEpoch - f[at + ThreadState.START_GC], inclusive, self, nanos,
+        if (!s.publish(operationId, flags, gcEpoch - CallFrame.startGc(f, at), inclusive, self, nanos,
                 callNumber)) {
             s.detailLost(inclusive);
         }

@@ -69,7 +69,7 @@ public final class ThreadCalls {
             return -1;
         }
         ThreadState s = Recorder.ownState();
-        return s == null ? -1 : s.mounts;
+        return s == null ? -1 : s.mounts();
     }
 
     /**

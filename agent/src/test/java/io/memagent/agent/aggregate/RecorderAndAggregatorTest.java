@@ -10,7 +10,7 @@ import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
 import io.memagent.bootstrap.Recorder;
-import io.memagent.bootstrap.ThreadState;
+import io.memagent.bootstrap.ThreadStates;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -193,7 +193,7 @@ class RecorderAndAggregatorTest {
             }
             java.util.concurrent.CompletableFuture.allOf(f).join();
         }
-        long pooled = ThreadState.all().stream().filter(s -> s.owner().getName().startsWith("ForkJoinPool.commonPool"))
+        long pooled = ThreadStates.all().stream().filter(s -> s.owner().getName().startsWith("ForkJoinPool.commonPool"))
                 .count();
         aggregator.stop();
         OperationSummary s = summary("pooled");
@@ -210,7 +210,7 @@ class RecorderAndAggregatorTest {
         t.start();
         t.join();
         aggregator.drainOnce();
-        assertEquals(0, ThreadState.all().stream().filter(s -> s.owner() == t).count());
+        assertEquals(0, ThreadStates.all().stream().filter(s -> s.owner() == t).count());
         assertEquals(1, summary("shortLived").calls());
     }
 
