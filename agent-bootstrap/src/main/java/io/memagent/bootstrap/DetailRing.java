@@ -52,7 +52,7 @@ public abstract class DetailRing extends PeriodHandoff {
     private Object pendingStack;
     /** Calls that needed the ring but found it full. Owner only. */
     private volatile long detailsLost;
-    /** Of those, calls of at least {@link Recorder#rowMinBytes}: rows of {@code memory_allocations} never made. */
+    /** Of those, calls of at least {@link RecordingThresholds#rowMinBytes}: rows of {@code memory_allocations} never made. */
     private volatile long rowsLost;
     /** The reader's: {@link #rowsLost} it has already counted. */
     private long rowsLostCounted;
@@ -103,7 +103,7 @@ public abstract class DetailRing extends PeriodHandoff {
     /** A call that needed the ring found it full (its figures are counted). */
     final void detailLost(long inclusive) {
         detailsLost++; // owner is the only writer
-        if (inclusive >= Recorder.rowMinBytes()) {
+        if (inclusive >= RecordingThresholds.rowMinBytes) {
             rowsLost++;
         }
     }

@@ -95,14 +95,14 @@ public final class NamedCalls {
      * {@code operationId << 32 | token} for {@link #exitScoped}, or 0 when not recorded.
      */
     public static long enterScoped(int operationId, int scope) {
-        if (operationId < 0 || !Recorder.enabled || scopeOpen(scope)) {
+        if (operationId < 0 || !Recorder.enabled || OpenScopes.isOpen(scope)) {
             return 0;
         }
         int token = Recorder.enter();
         if (token == 0) {
             return 0;
         }
-        setScope(scope, true); // after the window opened on a platform thread: a field store, nothing allocated
+        OpenScopes.set(scope, true); // after the window opened on a platform thread: a field store, nothing allocated
         return ((long) operationId << 32) | (token & 0xFFFFFFFFL);
     }
 
@@ -111,52 +111,15 @@ public final class NamedCalls {
      * on this thread), so nested advice can skip naming the request. Allocation-free.
      */
     public static boolean canEnterScoped(int scope) {
-        return Recorder.enabled && !scopeOpen(scope);
+        return Recorder.enabled && !OpenScopes.isOpen(scope);
     }
 
     public static void exitScoped(long entered, int scope, boolean threw) {
         if (entered == 0) {
             return;
         }
-        setScope(scope, false);
+        OpenScopes.set(scope, false);
         Recorder.exit((int) (entered >>> 32), (int) entered, threw);
-    }
-
-    /**
-     * A virtual thread's open scopes cannot live in its carrier's {@link ThreadState} (another
-     * virtual thread may run there while it waits on the database); they live in a one-int
-     * thread-local, made on a virtual thread's first scoped call and gone with the thread.
-     */
-    private static final ThreadLocal<int[]> VIRTUAL_SCOPES = new ThreadLocal<>();
-
-    private static boolean scopeOpen(int scope) {
-        if (VirtualThreads.isVirtual(Thread.currentThread())) {
-            int[] v = VIRTUAL_SCOPES.get();
-            return v != null && (v[0] & scope) != 0;
-        }
-        ThreadState s = Recorder.STATE.get();
-        if (s != null) {
-            return s.scopeOpen(scope);
-        }
-        int[] v = VIRTUAL_SCOPES.get();
-        return v != null && (v[0] & scope) != 0;
-    }
-
-    private static void setScope(int scope, boolean open) {
-        ThreadState s = VirtualThreads.isVirtual(Thread.currentThread()) ? null : Recorder.STATE.get();
-        if (s != null) {
-            s.setScope(scope, open);
-            return;
-        }
-        int[] v = VIRTUAL_SCOPES.get();
-        if (v == null) {
-            if (!open) {
-                return;
-            }
-            v = new int[1];
-            VIRTUAL_SCOPES.set(v);
-        }
-        v[0] = open ? v[0] | scope : v[0] & ~scope;
     }
 
     /** The operation id of a SQL text (allocation-free once cached); -1 when not recording. */
@@ -263,5 +226,6 @@ public final class NamedCalls {
     /** Links {@link #PREPARED}'s {@code VarHandle} call sites; from {@link Recorder#warmUp}. */
     static void warmUp() {
         PREPARED.set(0, PREPARED.get(0)); // its VarHandle call sites too (nothing is prepared before enabling)
+        OpenScopes.init();
     }
 }

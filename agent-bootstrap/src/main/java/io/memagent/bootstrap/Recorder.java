@@ -11,7 +11,7 @@ import java.lang.management.ManagementFactory;
  * the clock, and an update of the thread's own figures for the operation ({@link PeriodHandoff#record}:
  * counters, extremes, one histogram cell, between two stores that hand the figures to the agent's
  * drain thread without a lock). It allocates nothing once the thread has used the operation, and
- * never waits. Calls that need a row of their own (at least {@link #detailFrom} bytes) are also
+ * never waits. Calls that need a row of their own (from {@link RecordingThresholds}' sizes on) are also
  * published, one by one, through the thread's small ring.
  *
  * <p>Recording is on from {@code premain}: the agent's other threads (drain, writer, sampler,
@@ -34,17 +34,6 @@ public final class Recorder {
     /** On from premain; off again at shutdown or if the agent disables itself. */
     static volatile boolean enabled;
 
-    /**
-     * A measured call whose inclusive bytes reach this gets its stack captured at its exit (the
-     * lowest spike threshold of any operation). Plain fields: written at start and when an
-     * annotation with a lower threshold is woven, before the woven code runs.
-     */
-    private static long stackMinBytes = Long.MAX_VALUE;
-    /** A measured call whose inclusive bytes reach this is also published through the detail ring. */
-    private static long detailMinBytes = Long.MAX_VALUE;
-    /** {@code memagent.calls.min.bytes}: a call this big makes a row, so losing its detail drops one. */
-    private static long rowMinBytes = Long.MAX_VALUE;
-
     /** Incremented by the agent on every GC notification, read at entry and exit. */
     private static volatile long gcEpoch;
 
@@ -59,35 +48,6 @@ public final class Recorder {
         return enabled;
     }
 
-    /** Lowers (never raises) the bytes at which a call's stack is captured, and its detail published. */
-    public static synchronized void captureStacksFrom(long bytes) {
-        if (bytes > 0 && bytes < stackMinBytes) {
-            stackMinBytes = bytes;
-        }
-        detailFrom(bytes);
-    }
-
-    /** Lowers (never raises) the bytes at which a call is published through the ring (0: every call). */
-    public static synchronized void detailFrom(long bytes) {
-        if (bytes >= 0 && bytes < detailMinBytes) {
-            detailMinBytes = bytes;
-        }
-    }
-
-    /** Sets {@code memagent.calls.min.bytes}, and publishes calls from there on. */
-    public static synchronized void rowsFrom(long bytes) {
-        rowMinBytes = bytes;
-        detailFrom(bytes);
-    }
-
-    public static long rowMinBytes() {
-        return rowMinBytes;
-    }
-
-    public static long stackMinBytes() {
-        return stackMinBytes;
-    }
-
     public static void gcHappened() {
         gcEpoch++; // single writer: the agent's GC listener thread
     }
@@ -100,6 +60,7 @@ public final class Recorder {
     public static void warmUp() {
         NamedCalls.warmUp();
         ThreadState.warmUp();
+        ThreadStates.all(); // the registry's class and map, made here rather than on an app thread's first call
     }
 
     /** Whether the JVM counts per-thread allocation at all (enabled and supported). */
@@ -233,11 +194,11 @@ public final class Recorder {
         }
         s.close(at, inclusive); // an exit without its entry (an exception escaped an inner advice): trust the token
         long nanos = endNanos - CallFrame.startNanos(f, at);
-        if (inclusive < detailMinBytes || (flags & FLAG_UNMEASURED) != 0) {
+        if (inclusive < RecordingThresholds.detailMinBytes || (flags & FLAG_UNMEASURED) != 0) {
             s.record(operationId, flags, inclusive, self, nanos); // almost every call ends here
             return;
         }
-        if (inclusive >= stackMinBytes) {
+        if (inclusive >= RecordingThresholds.stackMinBytes) {
             flags |= captureStack(s); // a spike: rare, and after this call's counter was read
         }
         long callNumber = s.record(operationId, flags, inclusive, self, nanos);

@@ -53,10 +53,13 @@ public final class ThreadState extends DetailRing {
 
     /**
      * Runs every {@code VarHandle} access of the layers once, on a state no thread owns and no
-     * reader sees, so their call sites are linked before recording starts.
+     * reader sees, so their call sites are linked, and the layers' classes and {@link CallFrame}
+     * loaded, before recording starts: done lazily, both allocate on the app's thread.
      */
     static void warmUp() {
         ThreadState s = new ThreadState(Thread.currentThread(), false);
+        s.open(0); // and CallFrame with it
+        s.close(0, 0);
         for (int op = 0; op < 6; op++) { // past the first table's load limit: the resize path too
             s.record(op, Recorder.FLAG_THREW, 1L << (op * 4), 1, 1);
         }

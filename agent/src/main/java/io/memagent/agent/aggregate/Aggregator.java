@@ -11,6 +11,7 @@ import io.memagent.bootstrap.DetailRing;
 import io.memagent.bootstrap.Period;
 import io.memagent.bootstrap.PeriodHandoff;
 import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.RecordingThresholds;
 import io.memagent.bootstrap.ThreadState;
 import io.memagent.bootstrap.ThreadStates;
 import java.util.ArrayList;
@@ -86,7 +87,6 @@ public final class Aggregator {
         this.intervalMs = statsIntervalMs;
         this.minCallBytes = callsMinBytes;
         this.rollups = sink.storesRollups() ? new Rollups() : null;
-        Recorder.rowsFrom(minCallBytes); // the agent's start set it already; tests build this alone
     }
 
     /**
@@ -100,7 +100,7 @@ public final class Aggregator {
          * @param callSeq        the operation's call number on {@code thread}: consecutive calls of one
          *                       operation on one thread have consecutive numbers
          * @param stackAtExit    the app thread's stack at the call's exit, when its bytes reached
-         *                       the capture threshold ({@link Recorder#captureStacksFrom}); else null
+         *                       the capture threshold ({@link RecordingThresholds#stackMinBytes}); else null
          */
         void onCall(Operation operation, Thread thread, long inclusiveBytes, long selfBytes, long durationNs,
                     boolean threw, long nowMs, long callSeq, StackTraceElement[] stackAtExit);
@@ -114,10 +114,12 @@ public final class Aggregator {
         shedding = on;
     }
 
-    /** Register before {@link #start}. */
+    /**
+     * Register before {@link #start}. The observer sees the calls the threads publish, from
+     * {@link RecordingThresholds}' sizes on: its {@code minBytes()} must not be below them.
+     */
     public void addObserver(CallObserver observer) {
         observers.add(observer);
-        Recorder.detailFrom(observer.minBytes());
     }
 
     public void start() {

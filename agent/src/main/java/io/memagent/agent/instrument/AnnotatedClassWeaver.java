@@ -1,6 +1,7 @@
 package io.memagent.agent.instrument;
 
 import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.RecordingThresholds;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -91,7 +92,7 @@ final class AnnotatedClassWeaver {
             long spikeBytes = spikeBytes(m.annotation, scan.typeAnnotation);
             int id = registry.register(name(scan, m), scan.binaryName() + "#" + m.name + m.desc, "method", spikeBytes);
             if (spikeBytes > 0) {
-                Recorder.captureStacksFrom(spikeBytes);
+                RecordingThresholds.lowerForOperation(spikeBytes);
             }
             ids.put(m.name + m.desc, id);
         }

@@ -41,6 +41,7 @@ import io.memagent.agent.store.RowSink;
 import io.memagent.agent.store.RunInfo;
 import io.memagent.bootstrap.NamedCalls;
 import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.RecordingThresholds;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,8 +136,7 @@ public final class AgentRuntime {
         // built on memagent-init, and finds every call made meanwhile in the threads' figures.
         OperationRegistry registry = new OperationRegistry(config.operationsMax());
         NamedCalls.setOperationNames(new NamedOperations(registry, config.httpNamesMax()));
-        Recorder.rowsFrom(config.callsMinBytes());
-        Recorder.captureStacksFrom(config.spikeMediumBytes());
+        RecordingThresholds.configure(config.callsMinBytes(), config.spikeMediumBytes());
         Recorder.warmUp();
         // JDK 21+: virtual threads' calls measured on their carriers. Here, before the app runs, not later on a
         // thread of its own: retransforming VirtualThread deoptimizes compiled code, and a deoptimization

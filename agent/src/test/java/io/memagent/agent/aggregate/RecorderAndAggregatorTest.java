@@ -9,19 +9,22 @@ import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
+import io.memagent.agent.RecorderReset;
 import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.RecordingThresholds;
 import io.memagent.bootstrap.ThreadStates;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The hot path and the drain thread together, in-process: what advice does (enter/exit around
  * the body), without bytecode weaving. The forked-JVM tests cover the weaving.
  */
+@ExtendWith(RecorderReset.class)
 class RecorderAndAggregatorTest {
     static volatile Object sink;
 
@@ -30,25 +33,13 @@ class RecorderAndAggregatorTest {
     InMemorySink rows;
     Aggregator aggregator;
 
-    @org.junit.jupiter.api.BeforeAll
-    static void linkTheHotPath() {
-        Recorder.warmUp(); // as AgentRuntime does before enabling
-    }
-
     @BeforeEach
     void setUp() throws Exception {
+        RecordingThresholds.configure(1_000_000, 0);
         Recorder.setEnabled(true);
         registry = new OperationRegistry(20_000);
         rows = new InMemorySink(100_000);
         aggregator = new Aggregator(1_000, 1_000_000, registry, rows, clock::get);
-        aggregator.drainOnce(); // leftovers of other tests go to this aggregator's first bucket
-        rows = new InMemorySink(100_000);
-        aggregator = new Aggregator(1_000, 1_000_000, registry, rows, clock::get);
-    }
-
-    @AfterEach
-    void tearDown() {
-        Recorder.setEnabled(false);
     }
 
     OperationSummary summary(String name) {

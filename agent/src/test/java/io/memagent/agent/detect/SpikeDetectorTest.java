@@ -10,30 +10,22 @@ import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
+import io.memagent.agent.RecorderReset;
 import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.RecordingThresholds;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Spikes in-process, through the real hot path and drain: the stack captured at a spiking call's
  * exit costs the enclosing calls nothing (their bytes stay exact), severities follow the
  * thresholds (and an operation's own), and a run of spikes raises one alert.
  */
+@ExtendWith(RecorderReset.class)
 class SpikeDetectorTest {
     static volatile Object sink;
-
-    @BeforeAll
-    static void link() {
-        Recorder.warmUp();
-    }
-
-    @AfterEach
-    void off() {
-        Recorder.setEnabled(false);
-    }
 
     /**
      * As {@code HotPathCalls.profiled}, but here: the spike's stack text must start at the method that exited the
@@ -56,9 +48,8 @@ class SpikeDetectorTest {
         OperationRegistry registry = new OperationRegistry(20_000);
         InMemorySink rows = new InMemorySink(10_000);
         AtomicLong clock = new AtomicLong(1_000_000_000_000L);
-        Aggregator first = new Aggregator(10_000, 1_048_576, registry, new InMemorySink(10_000), clock::get);
+        RecordingThresholds.configure(1_048_576, thresholds.mediumBytes()); // as the runtime does
         Recorder.setEnabled(true);
-        first.drainOnce(); // leftovers of other tests
         Aggregator aggregator = new Aggregator(10_000, 1_048_576, registry, rows, clock::get);
         SpikeDetector spikes = new SpikeDetector(thresholds, false, rows, new HeapDumper("unused", 0, "t", clock::get));
         aggregator.addObserver(spikes);
