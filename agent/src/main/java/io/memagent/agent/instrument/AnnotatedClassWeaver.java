@@ -112,17 +112,12 @@ final class AnnotatedClassWeaver {
     }
 
     private static String name(Scan scan, Scan.Method m) {
-        if (m.annotation != null && !m.annotation.name.isEmpty()) {
-            return m.annotation.name;
-        }
-        String prefix = scan.typeAnnotation != null && !scan.typeAnnotation.name.isEmpty()
-                ? scan.typeAnnotation.name : scan.simpleName();
-        return prefix + "." + m.name;
+        return OperationNaming.operationName(m.annotation != null ? m.annotation.name : null,
+                scan.typeAnnotation != null ? scan.typeAnnotation.name : null, scan.simpleName(), m.name);
     }
 
     private static long spikeBytes(Values own, Values type) {
-        long mb = own != null && own.spikeMb > 0 ? own.spikeMb : type != null && type.spikeMb > 0 ? type.spikeMb : -1;
-        return mb > 0 ? Math.min(mb, 1L << 40) << 20 : -1;
+        return OperationNaming.spikeBytes(own != null ? own.spikeMb : -1, type != null ? type.spikeMb : -1);
     }
 
     /** {@code @ProfileMemory}'s values as written in the class file (absent: the defaults). */
@@ -193,8 +188,7 @@ final class AnnotatedClassWeaver {
             if (innerSeen && innerSimpleName != null && !innerSimpleName.isEmpty()) {
                 return innerSimpleName;
             }
-            String n = binaryName();
-            return n.substring(Math.max(n.lastIndexOf('.'), n.lastIndexOf('$')) + 1);
+            return OperationNaming.simpleNameOf(binaryName());
         }
 
         @Override
