@@ -25,18 +25,8 @@ public abstract class DetailRing extends PeriodHandoff {
      */
     public static final int RING_RECORDS = 1024;
 
-    private static final VarHandle HEAD;
-    private static final VarHandle TAIL;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            HEAD = l.findVarHandle(DetailRing.class, "head", long.class);
-            TAIL = l.findVarHandle(DetailRing.class, "tail", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle HEAD = VarHandles.field(MethodHandles.lookup(), "head", long.class);
+    private static final VarHandle TAIL = VarHandles.field(MethodHandles.lookup(), "tail", long.class);
 
     /** {@link CallRecord#LONGS} longs a call; made by the owner on its first call that needs it, published by head. */
     private long[] ring;

@@ -56,12 +56,12 @@ import java.lang.invoke.VarHandle;
  * that reads the period mid-write can see a minimum, maximum or histogram row of that call without
  * its count. Nothing detects it; it touches no other thread's figures and costs the app nothing.
  */
-public abstract class PeriodHandoff extends OperationTable {
+public abstract class PeriodHandoff extends OperationSlots {
     /** The grace period: how long after moving a thread's epoch the reader waits before reading the old period. */
     public static final long HANDOFF_NANOS = 1_000_000;
 
-    private static final VarHandle SEQ;
-    private static final VarHandle EPOCH;
+    private static final VarHandle SEQ = VarHandles.field(MethodHandles.lookup(), "seq", long.class);
+    private static final VarHandle EPOCH = VarHandles.field(MethodHandles.lookup(), "epoch", int.class);
 
     /**
      * The test hook between (1) and (2), for {@code PeriodHandoffTest}: compiled in only when the
@@ -70,16 +70,6 @@ public abstract class PeriodHandoff extends OperationTable {
     private static final boolean HOOKED = Boolean.getBoolean("io.memagent.bootstrap.PeriodHandoff.hook");
     /** Run by the owner between (1) and (2) when {@link #HOOKED}. */
     static volatile Runnable betweenSeqAndEpoch;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            SEQ = l.findVarHandle(PeriodHandoff.class, "seq", long.class);
-            EPOCH = l.findVarHandle(PeriodHandoff.class, "epoch", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     /** Odd while the owner records a call. Written by the owner only. */
     private long seq;

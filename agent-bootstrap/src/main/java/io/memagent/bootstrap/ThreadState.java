@@ -7,7 +7,7 @@ package io.memagent.bootstrap;
  * <ol>
  * <li>{@link OpenCalls}: the open calls, one {@link CallFrame} each;</li>
  * <li>{@link AgentOwnBytes}: what the agent allocates here is taken off the open calls;</li>
- * <li>{@link OperationTable}: one {@link OpSlot} per operation the thread called;</li>
+ * <li>{@link OperationSlots}: one {@link OpSlot} per operation the thread called;</li>
  * <li>{@link PeriodHandoff}: the figures handed to the reader without a lock (its class comment
  * is the contract);</li>
  * <li>{@link DetailRing}: the few calls that need a row of their own;</li>

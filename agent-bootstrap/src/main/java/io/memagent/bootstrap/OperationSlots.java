@@ -13,17 +13,9 @@ import java.lang.invoke.VarHandle;
  * acquire ({@link #lvTable}, {@link #lvSlot}), so it sees a slot whole or not at all. A slot made
  * after the reader's load is found on its next walk.
  */
-public abstract class OperationTable extends AgentOwnBytes {
-    private static final VarHandle TABLE;
+public abstract class OperationSlots extends AgentOwnBytes {
+    private static final VarHandle TABLE = VarHandles.field(MethodHandles.lookup(), "table", OpSlot[].class);
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(OpSlot[].class);
-
-    static {
-        try {
-            TABLE = MethodHandles.lookup().findVarHandle(OperationTable.class, "table", OpSlot[].class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     /** Written by the owner only. */
     private OpSlot[] table = new OpSlot[8];
@@ -32,7 +24,7 @@ public abstract class OperationTable extends AgentOwnBytes {
     /** The slot of the operation this thread recorded last: most calls hit it. Owner only. */
     private OpSlot last;
 
-    OperationTable() {
+    OperationSlots() {
     }
 
     /**
