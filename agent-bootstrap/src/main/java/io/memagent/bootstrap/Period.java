@@ -9,10 +9,10 @@ package io.memagent.bootstrap;
 public final class Period {
     long calls;
     long errors;
-    long unmeasured;
-    long bytes;
+    long unmeasuredCalls;
+    long totalBytes;
     long selfBytes;
-    long durationNs;
+    long totalDurationNs;
     long minBytes = Long.MAX_VALUE;
     long maxBytes = Long.MIN_VALUE;
     long maxDurationNs;
@@ -56,15 +56,15 @@ public final class Period {
         if ((flags & Recorder.FLAG_THREW) != 0) {
             errors++;
         }
-        durationNs += nanos;
+        totalDurationNs += nanos;
         if (nanos > maxDurationNs) {
             maxDurationNs = nanos;
         }
         if ((flags & Recorder.FLAG_UNMEASURED) != 0) {
-            unmeasured++;
+            unmeasuredCalls++;
             return;
         }
-        bytes += inclusive;
+        totalBytes += inclusive;
         selfBytes += self;
         if (inclusive < minBytes) {
             minBytes = inclusive;
@@ -85,20 +85,20 @@ public final class Period {
         return errors;
     }
 
-    public long unmeasured() {
-        return unmeasured;
+    public long unmeasuredCalls() {
+        return unmeasuredCalls;
     }
 
-    public long bytes() {
-        return bytes;
+    public long totalBytes() {
+        return totalBytes;
     }
 
     public long selfBytes() {
         return selfBytes;
     }
 
-    public long durationNs() {
-        return durationNs;
+    public long totalDurationNs() {
+        return totalDurationNs;
     }
 
     /** Long.MAX_VALUE when no call was measured. */
@@ -132,10 +132,10 @@ public final class Period {
     void reset() {
         calls = 0;
         errors = 0;
-        unmeasured = 0;
-        bytes = 0;
+        unmeasuredCalls = 0;
+        totalBytes = 0;
         selfBytes = 0;
-        durationNs = 0;
+        totalDurationNs = 0;
         minBytes = Long.MAX_VALUE;
         maxBytes = Long.MIN_VALUE;
         maxDurationNs = 0;

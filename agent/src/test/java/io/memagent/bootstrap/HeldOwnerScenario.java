@@ -21,7 +21,7 @@ public final class HeldOwnerScenario implements Callable<long[]> {
     private final long[] folded = new long[2];
     private final PeriodHandoff.Folder folder = (op, p) -> {
         folded[0] += p.calls();
-        folded[1] += p.bytes();
+        folded[1] += p.totalBytes();
     };
 
     @Override

@@ -216,7 +216,7 @@ public final class Aggregator {
 
     /** What the hand-off hands over: one operation's period, folded into the open bucket (it resets it after). */
     private void fold(int op, Period p) {
-        if (p.unmeasured() > 0) {
+        if (p.unmeasuredCalls() > 0) {
             UnmeasuredTotals.sayOnce();
         }
         figures(op).merge(p, !shedding);
@@ -321,9 +321,7 @@ public final class Aggregator {
 
     private void offerStats(Table table, int op, Figures f, long startMs, long endMs) {
         Operation o = operation(op);
-        sink.offer(new StatsRow(table, o.name(), o.method(), o.kind(), startMs, endMs, f.calls, f.errors, f.unmeasured,
-                f.totalBytes, f.selfBytes, f.min(), f.max(), f.percentile(50), f.percentile(95), f.percentile(99),
-                f.totalDurationNs, f.maxDurationNs, f.encodedHistogram()));
+        sink.offer(new StatsRow(table, o.name(), o.method(), o.kind(), startMs, endMs, f.figures(), f.encodedHistogram()));
     }
 
     /**
@@ -345,9 +343,7 @@ public final class Aggregator {
                 continue;
             }
             Operation o = operation(op);
-            out.add(new OperationSummary(o.name(), o.method(), o.kind(), f.calls, f.errors, f.unmeasured, f.totalBytes,
-                    f.selfBytes, f.min(), f.max(), f.percentile(50), f.percentile(95), f.percentile(99),
-                    f.totalDurationNs, f.maxDurationNs));
+            out.add(new OperationSummary(o.name(), o.method(), o.kind(), f.figures()));
         }
         out.sort((a, b) -> Long.compare(b.totalBytes(), a.totalBytes()));
         return Collections.unmodifiableList(out);
