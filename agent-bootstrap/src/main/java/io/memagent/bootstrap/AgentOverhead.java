@@ -25,7 +25,7 @@ public final class AgentOverhead {
      * -1 where unsupported.
      */
     public static long counter() {
-        return Recorder.ownCounter();
+        return HotPath.ownCounter();
     }
 
     /**
@@ -38,7 +38,7 @@ public final class AgentOverhead {
         long nanos = System.nanoTime() - nanosBefore;
         long bytes = counterBefore < 0 ? 0 : Math.max(0, counter() - counterBefore) + handOffBytes;
         CLASSES.incrementAndGet();
-        ThreadState s = Recorder.ownState();
+        ThreadState s = HotPath.ownState();
         if (s != null) {
             s.compensate(bytes, nanos);
         } else {

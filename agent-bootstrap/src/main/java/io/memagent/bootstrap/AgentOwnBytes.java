@@ -18,7 +18,7 @@ abstract class AgentOwnBytes extends OpenCalls {
      */
     @Override
     final void compensate(long counterBefore) {
-        long spent = Recorder.ownCounter() - counterBefore;
+        long spent = HotPath.ownCounter() - counterBefore;
         if (counterBefore < 0 || spent <= 0) {
             return;
         }

@@ -12,7 +12,7 @@ final class CallFrame {
     /** The allocation counter at entry (in a saved frame: minus the call's bytes so far). */
     private static final int START_BYTES = 0;
     private static final int START_NANOS = 1;
-    /** {@link Recorder}'s GC epoch at entry. */
+    /** {@link HotPath}'s GC epoch at entry. */
     private static final int START_GC = 2;
     /** Inclusive bytes of the profiled calls finished inside this one so far. */
     private static final int CHILD_BYTES = 3;

@@ -57,7 +57,7 @@ public abstract class DetailRing extends PeriodHandoff {
 
     // ---- the owner's half ----
 
-    /** A stack captured at the exit of the call about to be published with {@link Recorder#FLAG_STACK}. */
+    /** A stack captured at the exit of the call about to be published with {@link HotPath#FLAG_STACK}. */
     final void stackForNextDetail(Object stack) {
         if (stacks == null) {
             stacks = new Object[RING_RECORDS]; // the caller takes this allocation off the open calls
@@ -69,7 +69,7 @@ public abstract class DetailRing extends PeriodHandoff {
     final boolean publish(int op, int flags, long gcs, long inclusive, long self, long nanos, long callNumber) {
         long h = head;
         if (ring == null) {
-            long before = Recorder.ownCounter();
+            long before = HotPath.ownCounter();
             ring = new long[RING_RECORDS * CallRecord.LONGS];
             compensate(before);
         }
@@ -81,7 +81,7 @@ public abstract class DetailRing extends PeriodHandoff {
             }
         }
         int slot = (int) (h & (RING_RECORDS - 1));
-        if ((flags & Recorder.FLAG_STACK) != 0) {
+        if ((flags & HotPath.FLAG_STACK) != 0) {
             stacks[slot] = pendingStack;
         }
         pendingStack = null;
@@ -112,7 +112,7 @@ public abstract class DetailRing extends PeriodHandoff {
             int slot = (int) (n & (RING_RECORDS - 1));
             int at = slot * CallRecord.LONGS;
             StackTraceElement[] stack = null;
-            if ((CallRecord.flags(r, at) & Recorder.FLAG_STACK) != 0 && stacks != null) {
+            if ((CallRecord.flags(r, at) & HotPath.FLAG_STACK) != 0 && stacks != null) {
                 stack = (StackTraceElement[]) stacks[slot];
                 stacks[slot] = null;
             }

@@ -64,7 +64,7 @@ final class MountedCalls {
             UnmeasuredCalls.exit(operationId, token, threw);
             return;
         }
-        Recorder.finish(operationId, s, at, endBytes, endNanos, threw, endBytes >= 0);
+        HotPath.finish(operationId, s, at, endBytes, endNanos, threw, endBytes >= 0);
     }
 
 }

@@ -3,14 +3,14 @@ package io.memagent.bootstrap;
 /**
  * Calls whose operation is known only at run time: {@code MemoryProfiler.block/track} (through the
  * API's method handles), JDBC statements and HTTP requests (through inlined advice). They name the
- * call here, before the measured window opens, then enter and exit it through {@link Recorder}'s
- * {@link Recorder#enter()}/{@link Recorder#exit}, so their bytes are counted exactly as a profiled
+ * call here, before the measured window opens, then enter and exit it through {@link HotPath}'s
+ * {@link HotPath#enter()}/{@link HotPath#exit}, so their bytes are counted exactly as a profiled
  * method's are.
  *
- * <p>Kept apart from {@link Recorder} so the hot path every {@code @ProfileMemory} call takes stays
+ * <p>Kept apart from {@link HotPath} so the hot path every {@code @ProfileMemory} call takes stays
  * in one small file; only run-time-named, JDBC and HTTP calls come through here. Defined in the
- * boot loader like {@link Recorder} (every class of this package is), so it depends on nothing but
- * the JDK and uses no lambdas. {@link Recorder#warmUp} initializes it before the agent enables.
+ * boot loader like {@link HotPath} (every class of this package is), so it depends on nothing but
+ * the JDK and uses no lambdas. {@link HotPath#warmUp} initializes it before the agent enables.
  */
 public final class NamedCalls {
     /** Resolves run-time operation names (the API's blocks and tracks); set by the agent before it enables. */
@@ -64,22 +64,22 @@ public final class NamedCalls {
      */
     public static int operationId(String name, String kind) {
         OperationNames n = names;
-        if (!Recorder.enabled || n == null || name == null || kind == null) {
+        if (!HotPath.enabled || n == null || name == null || kind == null) {
             return -1;
         }
         int id = n.known(name, kind);
         if (id >= 0) {
             return id;
         }
-        long before = Recorder.ownCounter();
+        long before = HotPath.ownCounter();
         id = n.register(name, kind);
         compensateOpenCalls(before);
         return id;
     }
 
-    /** {@link Recorder#enter()} for an id from {@link #operationId}: -1 means "not recorded" (token 0). */
+    /** {@link HotPath#enter()} for an id from {@link #operationId}: -1 means "not recorded" (token 0). */
     public static int enter(int operationId) {
-        return operationId < 0 ? 0 : Recorder.enter();
+        return operationId < 0 ? 0 : HotPath.enter();
     }
 
     /** The name of an operation id, for {@link ThreadCalls#biggestOperationsSince}'s callers. */
@@ -95,10 +95,10 @@ public final class NamedCalls {
      * {@code operationId << 32 | token} for {@link #exitScoped}, or 0 when not recorded.
      */
     public static long enterScoped(int operationId, int scope) {
-        if (operationId < 0 || !Recorder.enabled || OpenScopes.isOpen(scope)) {
+        if (operationId < 0 || !HotPath.enabled || OpenScopes.isOpen(scope)) {
             return 0;
         }
-        int token = Recorder.enter();
+        int token = HotPath.enter();
         if (token == 0) {
             return 0;
         }
@@ -111,7 +111,7 @@ public final class NamedCalls {
      * on this thread), so nested advice can skip naming the request. Allocation-free.
      */
     public static boolean canEnterScoped(int scope) {
-        return Recorder.enabled && !OpenScopes.isOpen(scope);
+        return HotPath.enabled && !OpenScopes.isOpen(scope);
     }
 
     public static void exitScoped(long entered, int scope, boolean threw) {
@@ -119,16 +119,16 @@ public final class NamedCalls {
             return;
         }
         OpenScopes.set(scope, false);
-        Recorder.exit((int) (entered >>> 32), (int) entered, threw);
+        HotPath.exit((int) (entered >>> 32), (int) entered, threw);
     }
 
     /** The operation id of a SQL text (allocation-free once cached); -1 when not recording. */
     public static int sqlOperationId(String sql) {
         OperationNames n = names;
-        if (!Recorder.enabled || n == null || sql == null) {
+        if (!HotPath.enabled || n == null || sql == null) {
             return -1;
         }
-        long before = Recorder.ownCounter();
+        long before = HotPath.ownCounter();
         int id = n.sql(sql);
         compensateOpenCalls(before);
         return id;
@@ -137,10 +137,10 @@ public final class NamedCalls {
     /** The operation id of an HTTP request; -1 when not recording. */
     public static int httpOperationId(String method, String path) {
         OperationNames n = names;
-        if (!Recorder.enabled || n == null || method == null || path == null) {
+        if (!HotPath.enabled || n == null || method == null || path == null) {
             return -1;
         }
-        long before = Recorder.ownCounter();
+        long before = HotPath.ownCounter();
         int id = n.http(method, path);
         compensateOpenCalls(before);
         return id;
@@ -152,7 +152,7 @@ public final class NamedCalls {
      * that work allocated off the window.
      */
     public static long agentWorkStarts() {
-        return Recorder.ownCounter();
+        return HotPath.ownCounter();
     }
 
     /**
@@ -202,7 +202,7 @@ public final class NamedCalls {
 
     /** A prepared statement's operation id, or the generic {@code DB.EXECUTE} one if it was not seen prepared. */
     public static int statementOperationId(Object statement) {
-        if (!Recorder.enabled || statement == null) {
+        if (!HotPath.enabled || statement == null) {
             return -1;
         }
         int h = System.identityHashCode(statement);
@@ -215,15 +215,15 @@ public final class NamedCalls {
 
     /** The agent's bookkeeping allocated {@code since} the counter read {@code before}: not the app's calls'. */
     private static void compensateOpenCalls(long before) {
-        ThreadState s = Recorder.ownState();
+        ThreadState s = HotPath.ownState();
         if (s != null) {
             s.compensate(before);
         } else if (before >= 0) {
-            AgentOverhead.add(Recorder.ownCounter() - before, 0);
+            AgentOverhead.add(HotPath.ownCounter() - before, 0);
         }
     }
 
-    /** Links {@link #PREPARED}'s {@code VarHandle} call sites; from {@link Recorder#warmUp}. */
+    /** Links {@link #PREPARED}'s {@code VarHandle} call sites; from {@link HotPath#warmUp}. */
     static void warmUp() {
         PREPARED.set(0, PREPARED.get(0)); // its VarHandle call sites too (nothing is prepared before enabling)
         OpenScopes.init();

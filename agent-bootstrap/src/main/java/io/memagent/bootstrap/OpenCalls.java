@@ -45,7 +45,7 @@ abstract class OpenCalls {
         }
         depth = d + 1;
         CallFrame.open(f, at, gcEpoch, System.nanoTime());
-        CallFrame.setStartBytes(f, at, Recorder.THREADS.getCurrentThreadAllocatedBytes());
+        CallFrame.setStartBytes(f, at, HotPath.THREADS.getCurrentThreadAllocatedBytes());
         return d + 1;
     }
 
@@ -142,10 +142,10 @@ abstract class OpenCalls {
 
     private boolean grow() {
         int n = frames.length;
-        if (n >= Recorder.MAX_DEPTH * CallFrame.LONGS) {
+        if (n >= HotPath.MAX_DEPTH * CallFrame.LONGS) {
             return false;
         }
-        long before = Recorder.ownCounter();
+        long before = HotPath.ownCounter();
         frames = java.util.Arrays.copyOf(frames, n * 2);
         compensate(before);
         return true;

@@ -10,7 +10,7 @@ final class OpenScopes {
     private OpenScopes() {
     }
 
-    /** Loads this class (and makes its thread-local) from {@link Recorder#warmUp}, not on an app thread. */
+    /** Loads this class (and makes its thread-local) from {@link HotPath#warmUp}, not on an app thread. */
     static void init() {
     }
 
@@ -26,7 +26,7 @@ final class OpenScopes {
             int[] v = VIRTUAL_SCOPES.get();
             return v != null && (v[0] & scope) != 0;
         }
-        ThreadState s = Recorder.STATE.get();
+        ThreadState s = HotPath.STATE.get();
         if (s != null) {
             return s.scopeOpen(scope);
         }
@@ -35,7 +35,7 @@ final class OpenScopes {
     }
 
     static void set(int scope, boolean open) {
-        ThreadState s = VirtualThreads.isVirtual(Thread.currentThread()) ? null : Recorder.STATE.get();
+        ThreadState s = VirtualThreads.isVirtual(Thread.currentThread()) ? null : HotPath.STATE.get();
         if (s != null) {
             s.setScope(scope, open);
             return;

@@ -73,7 +73,7 @@ public abstract class OperationSlots extends AgentOwnBytes {
     }
 
     private OpSlot newSlot(int op) {
-        long before = Recorder.ownCounter();
+        long before = HotPath.ownCounter();
         OpSlot slot = new OpSlot(op);
         OpSlot[] t = table;
         if ((tableCount + 1) * 2 > t.length) {

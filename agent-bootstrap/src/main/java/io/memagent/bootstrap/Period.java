@@ -32,7 +32,7 @@ public final class Period {
      * Owner thread only, inside the record section.
      */
     boolean hasRow(int flags, int r) {
-        if ((flags & Recorder.FLAG_UNMEASURED) != 0) {
+        if ((flags & HotPath.FLAG_UNMEASURED) != 0) {
             return true;
         }
         int[][] rs = rows;
@@ -53,14 +53,14 @@ public final class Period {
     /** Owner thread only, inside the thread's record section; row {@code r} of {@code inclusive} exists. */
     void add(int flags, long inclusive, int r, long self, long nanos) {
         calls++;
-        if ((flags & Recorder.FLAG_THREW) != 0) {
+        if ((flags & HotPath.FLAG_THREW) != 0) {
             errors++;
         }
         totalDurationNs += nanos;
         if (nanos > maxDurationNs) {
             maxDurationNs = nanos;
         }
-        if ((flags & Recorder.FLAG_UNMEASURED) != 0) {
+        if ((flags & HotPath.FLAG_UNMEASURED) != 0) {
             unmeasuredCalls++;
             return;
         }

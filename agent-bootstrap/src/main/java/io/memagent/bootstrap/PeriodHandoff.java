@@ -112,7 +112,7 @@ public abstract class PeriodHandoff extends OperationSlots {
         Period p = slot.period((int) EPOCH.getOpaque(this)); // (2)
         int r = LogHistogram.row(inclusive);
         if (!p.hasRow(flags, r)) {
-            long before = Recorder.ownCounter();
+            long before = HotPath.ownCounter();
             slot.ensureRow(r); // in both periods: the next call may be in the other
             compensate(before);
         }

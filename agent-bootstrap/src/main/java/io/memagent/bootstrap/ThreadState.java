@@ -61,7 +61,7 @@ public final class ThreadState extends DetailRing {
         s.open(0); // and CallFrame with it
         s.close(0, 0);
         for (int op = 0; op < 6; op++) { // past the first table's load limit: the resize path too
-            s.record(op, Recorder.FLAG_THREW, 1L << (op * 4), 1, 1);
+            s.record(op, HotPath.FLAG_THREW, 1L << (op * 4), 1, 1);
         }
         s.warmUpRing();
         lvSlot(s.lvTable(), 0);

@@ -23,12 +23,12 @@ public final class ThreadStates {
     static ThreadState attach() {
         Thread t = Thread.currentThread();
         ThreadState s = BY_THREAD.get(t);
-        long before = Recorder.ownCounter();
+        long before = HotPath.ownCounter();
         if (s == null) {
             s = new ThreadState(t, false);
             BY_THREAD.put(t, s);
         }
-        Recorder.STATE.set(s);
+        HotPath.STATE.set(s);
         s.compensate(before);
         return s;
     }

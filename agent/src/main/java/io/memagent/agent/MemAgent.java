@@ -132,9 +132,9 @@ public final class MemAgent {
      * loader: the agent jar (shaded in), or the agent-bootstrap module's classes directory.
      */
     private static Map<String, byte[]> readBootstrapClasses() throws IOException, URISyntaxException {
-        java.net.URL marker = MemAgent.class.getClassLoader().getResource(BOOTSTRAP_PREFIX + "Recorder.class");
+        java.net.URL marker = MemAgent.class.getClassLoader().getResource(BOOTSTRAP_PREFIX + "HotPath.class");
         if (marker == null) {
-            throw new IOException("no " + BOOTSTRAP_PREFIX + "Recorder.class next to " + MemAgent.class.getName());
+            throw new IOException("no " + BOOTSTRAP_PREFIX + "HotPath.class next to " + MemAgent.class.getName());
         }
         Map<String, byte[]> classes = new LinkedHashMap<>();
         if ("file".equals(marker.getProtocol())) {

@@ -2,7 +2,7 @@ package io.memagent.agent;
 
 import io.memagent.bootstrap.DetailRing;
 import io.memagent.bootstrap.PeriodHandoff;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.HotPath;
 import io.memagent.bootstrap.RecordingThresholds;
 import io.memagent.bootstrap.ThreadState;
 import io.memagent.bootstrap.ThreadStates;
@@ -23,15 +23,15 @@ public final class RecorderReset implements BeforeEachCallback, AfterEachCallbac
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        Recorder.setEnabled(false);
-        Recorder.warmUp(); // as the agent's start does, before it enables
+        HotPath.setEnabled(false);
+        HotPath.warmUp(); // as the agent's start does, before it enables
         RecordingThresholds.off();
         dropLeftovers();
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        Recorder.setEnabled(false);
+        HotPath.setEnabled(false);
     }
 
     /** Every call recorded so far, on any thread, collected and dropped (the reader's two rounds and a last turn). */

@@ -6,7 +6,7 @@ import java.lang.invoke.MethodType;
 
 /**
  * The API's one link to the agent: {@code io.memagent.bootstrap.NamedCalls} (the name's id, the
- * window's entry) and {@code io.memagent.bootstrap.Recorder} (its exit), which the agent defines
+ * window's entry) and {@code io.memagent.bootstrap.HotPath} (its exit), which the agent defines
  * in the boot loader, found once by name and called through method handles (the API cannot link
  * against the agent: it must load and run without it). When the classes are absent, no agent is
  * attached (or it is disabled) and every call here is a cheap no-op.
@@ -31,7 +31,7 @@ final class AgentBridge {
         MethodHandle exit = null;
         try {
             Class<?> named = Class.forName("io.memagent.bootstrap.NamedCalls", false, null);
-            Class<?> recorder = Class.forName("io.memagent.bootstrap.Recorder", false, null);
+            Class<?> recorder = Class.forName("io.memagent.bootstrap.HotPath", false, null);
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
             id = lookup.findStatic(named, "operationId",
                     MethodType.methodType(int.class, String.class, String.class));

@@ -10,7 +10,7 @@ import io.memagent.bootstrap.CallRecord;
 import io.memagent.bootstrap.DetailRing;
 import io.memagent.bootstrap.Period;
 import io.memagent.bootstrap.PeriodHandoff;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.HotPath;
 import io.memagent.bootstrap.RecordingThresholds;
 import io.memagent.bootstrap.ThreadState;
 import io.memagent.bootstrap.ThreadStates;
@@ -238,7 +238,7 @@ public final class Aggregator {
         long inclusive = CallRecord.inclusive(ring, at);
         long self = CallRecord.self(ring, at);
         long nanos = CallRecord.nanos(ring, at);
-        boolean threw = (flags & Recorder.FLAG_THREW) != 0;
+        boolean threw = (flags & HotPath.FLAG_THREW) != 0;
         long now = detailNowMs;
         if (inclusive >= minCallBytes) {
             if (detailShed) {

@@ -1,6 +1,6 @@
 package io.memagent.agent.instrument;
 
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.HotPath;
 import io.memagent.bootstrap.RecordingThresholds;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,9 +27,9 @@ import net.bytebuddy.utility.visitor.ExceptionTableSensitiveMethodVisitor;
  *
  * <p>What it writes into each profiled method is what {@link ProfileAdvice} inlines:
  * <pre>
- *   ThreadState s = Recorder.currentState(); int t = Recorder.enter(s);      // at the start
- *   Recorder.exit(operationId, s, t, false); return ...;                      // before every return
- *   catch (Throwable x) { Recorder.exit(operationId, s, t, true); throw x; } // around the body
+ *   ThreadState s = HotPath.currentState(); int t = HotPath.enter(s);      // at the start
+ *   HotPath.exit(operationId, s, t, false); return ...;                      // before every return
+ *   catch (Throwable x) { HotPath.exit(operationId, s, t, true); throw x; } // around the body
  * </pre>
  * The two locals sit right after the parameters; the method's own locals move up by two slots,
  * and every stack map frame gets the two entries (frames are read expanded). Names and spike
@@ -38,7 +38,7 @@ import net.bytebuddy.utility.visitor.ExceptionTableSensitiveMethodVisitor;
  */
 final class AnnotatedClassWeaver {
     private static final String ANNOTATION_DESC = "Lio/memagent/api/ProfileMemory;";
-    private static final String RECORDER = Type.getInternalName(Recorder.class);
+    private static final String HOT_PATH = Type.getInternalName(HotPath.class);
     private static final String STATE = "io/memagent/bootstrap/ThreadState";
     private static final int SKIPPED = Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_SYNTHETIC
             | Opcodes.ACC_BRIDGE;
@@ -283,10 +283,10 @@ final class AnnotatedClassWeaver {
         @Override
         public void visitCode() {
             super.visitCode();
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, RECORDER, "currentState", "()L" + STATE + ";", false);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, HOT_PATH, "currentState", "()L" + STATE + ";", false);
             mv.visitInsn(Opcodes.DUP);
             mv.visitVarInsn(Opcodes.ASTORE, stateSlot);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, RECORDER, "enter", "(L" + STATE + ";)I", false);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, HOT_PATH, "enter", "(L" + STATE + ";)I", false);
             mv.visitVarInsn(Opcodes.ISTORE, stateSlot + 1);
         }
 
@@ -302,7 +302,7 @@ final class AnnotatedClassWeaver {
             mv.visitVarInsn(Opcodes.ALOAD, stateSlot);
             mv.visitVarInsn(Opcodes.ILOAD, stateSlot + 1);
             mv.visitInsn(threw ? Opcodes.ICONST_1 : Opcodes.ICONST_0);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, RECORDER, "exit", "(IL" + STATE + ";IZ)V", false);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, HOT_PATH, "exit", "(IL" + STATE + ";IZ)V", false);
         }
 
         private void pushInt(int v) {

@@ -2,7 +2,7 @@ package io.memagent.agent.instrument;
 
 import io.memagent.agent.config.MethodPattern;
 import io.memagent.agent.util.AgentLog;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.HotPath;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -80,7 +80,7 @@ final class ByteBuddyTransformer {
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(AgentBuilder.InjectionStrategy.Disabled.INSTANCE) // inline advice needs no helper classes
                 .with(new ErrorListener())
-                .assureReadEdgeTo(inst, Recorder.class)
+                .assureReadEdgeTo(inst, HotPath.class)
                 .ignore(nameStartsWith("io.memagent.agent.")
                         .or(nameStartsWith("io.memagent.bootstrap."))
                         .or(nameStartsWith("io.memagent.shaded."))

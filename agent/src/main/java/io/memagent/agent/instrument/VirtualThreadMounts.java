@@ -1,7 +1,7 @@
 package io.memagent.agent.instrument;
 
 import io.memagent.bootstrap.Carriers;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.HotPath;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -42,7 +42,7 @@ public final class VirtualThreadMounts {
             return null;
         }
         try {
-            Module boot = Recorder.class.getModule();
+            Module boot = HotPath.class.getModule();
             // java.base reads the boot loader's unnamed module (the hook in VirtualThread calls into it),
             // which may use Thread's, the carrier thread-local's and ThreadImpl's internals.
             inst.redefineModule(Object.class.getModule(), Set.of(boot), Map.of("jdk.internal.misc", Set.of(boot)),

@@ -40,7 +40,7 @@ import io.memagent.agent.store.RecentRows;
 import io.memagent.agent.store.RowSink;
 import io.memagent.agent.store.RunInfo;
 import io.memagent.bootstrap.NamedCalls;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.HotPath;
 import io.memagent.bootstrap.RecordingThresholds;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
@@ -137,13 +137,13 @@ public final class AgentRuntime {
         OperationRegistry registry = new OperationRegistry(config.operationsMax());
         NamedCalls.setOperationNames(new NamedOperations(registry, config.httpNamesMax()));
         RecordingThresholds.configure(config.callsMinBytes(), config.spikeMediumBytes());
-        Recorder.warmUp();
+        HotPath.warmUp();
         // JDK 21+: virtual threads' calls measured on their carriers. Here, before the app runs, not later on a
         // thread of its own: retransforming VirtualThread deoptimizes compiled code, and a deoptimization
         // inside an app's open call re-creates the objects C2 had eliminated there, on the app's thread (seen:
         // a call reading 4.4 KB more). Costs 30-60 ms of start-up on JDK 21+.
         String virtualThreads = VirtualThreadMounts.install(inst);
-        Recorder.setEnabled(true);
+        HotPath.setEnabled(true);
         Instrumenter instrumenter = new Instrumenter(config.includes(), config.attributeJdbc(), config.attributeHttp());
         instrumenter.installFilter(inst, registry);
         // Annotated classes are woven without Byte Buddy; what needs it (include patterns, attribution, a
@@ -162,7 +162,7 @@ public final class AgentRuntime {
                         Json.object(config.masked()), System.currentTimeMillis());
                 runtime = new AgentRuntime(config, run, registry);
             } catch (Throwable t) {
-                Recorder.setEnabled(false);
+                HotPath.setEnabled(false);
                 instrumenter.abandon(t);
                 AgentLog.error("memagent could not start and is disabled; the application runs without it: " + t);
                 return;
@@ -211,7 +211,7 @@ public final class AgentRuntime {
      */
     private void initialize(Instrumentation inst, Instrumenter instrumenter, boolean attached, AtomicBoolean exiting) {
         try {
-            if (!Recorder.allocationCountingSupported()) {
+            if (!HotPath.allocationCountingSupported()) {
                 AgentLog.warn("this JVM does not count allocated bytes per thread: calls are counted as unmeasured,"
                         + " never as 0 bytes");
             }
@@ -236,7 +236,7 @@ public final class AgentRuntime {
                 instrumenter.retransformLoaded(inst);
             }
         } catch (Throwable t) {
-            Recorder.setEnabled(false);
+            HotPath.setEnabled(false);
             AgentLog.error("memagent could not start and is disabled; the application runs without it: " + t);
         }
     }
@@ -258,7 +258,7 @@ public final class AgentRuntime {
     /** Stops the agent's threads, collects and flushes; everything within one deadline (the shutdown timeout). */
     private void shutdown(long deadlineMs) {
         try {
-            Recorder.setEnabled(false);
+            HotPath.setEnabled(false);
             sampler.stop();
             histogram.stop();
             leaks.flush(System.currentTimeMillis());

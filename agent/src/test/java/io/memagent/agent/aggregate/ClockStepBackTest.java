@@ -7,7 +7,7 @@ import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
 import io.memagent.agent.RecorderReset;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.HotPath;
 import io.memagent.bootstrap.RecordingThresholds;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +27,7 @@ class ClockStepBackTest {
     @Test
     void aClockSteppingBackNeverRepeatsABucketStart() throws Exception {
         RecordingThresholds.configure(1_000_000, 0);
-        Recorder.setEnabled(true);
+        HotPath.setEnabled(true);
         AtomicLong clock = new AtomicLong(1_000_000_000_000L);
         OperationRegistry registry = new OperationRegistry(20_000);
         InMemorySink rows = new InMemorySink(100_000);
@@ -38,8 +38,8 @@ class ClockStepBackTest {
         for (long step : steps) {
             clock.addAndGet(step);
             for (int i = 0; i < 3; i++) {
-                int token = Recorder.enter();
-                Recorder.exit(op, token, false);
+                int token = HotPath.enter();
+                HotPath.exit(op, token, false);
                 calls++;
             }
             aggregator.collectNow(); // a drain moves the thread on, the next collects: both, at this clock

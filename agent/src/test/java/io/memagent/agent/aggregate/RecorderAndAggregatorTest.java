@@ -10,7 +10,7 @@ import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
 import io.memagent.agent.RecorderReset;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.HotPath;
 import io.memagent.bootstrap.RecordingThresholds;
 import io.memagent.bootstrap.ThreadStates;
 import java.util.Arrays;
@@ -36,7 +36,7 @@ class RecorderAndAggregatorTest {
     @BeforeEach
     void setUp() throws Exception {
         RecordingThresholds.configure(1_000_000, 0);
-        Recorder.setEnabled(true);
+        HotPath.setEnabled(true);
         registry = new OperationRegistry(20_000);
         rows = new InMemorySink(100_000);
         aggregator = new Aggregator(1_000, 1_000_000, registry, rows, clock::get);
@@ -99,12 +99,12 @@ class RecorderAndAggregatorTest {
 
     /** What woven advice does, written out (a capturing lambda would allocate inside the parent's window). */
     private static void recurse(int op, int depth) {
-        int token = Recorder.enter();
+        int token = HotPath.enter();
         sink = new long[16];
         if (depth > 1) {
             recurse(op, depth - 1);
         }
-        Recorder.exit(op, token, false);
+        HotPath.exit(op, token, false);
     }
 
     @Test
@@ -143,9 +143,9 @@ class RecorderAndAggregatorTest {
         Thread t = new Thread(() -> {
             for (int i = 0; i < calls; i++) {
                 int n = (i % 100 + 1) * 1000;
-                int token = Recorder.enter();
+                int token = HotPath.enter();
                 sink = new byte[n];
-                Recorder.exit(op, token, false);
+                HotPath.exit(op, token, false);
             }
         });
         for (int i = 0; i < calls; i++) {
@@ -256,9 +256,9 @@ class RecorderAndAggregatorTest {
     @Test
     void disabledRecordingCostsNothingAndRecordsNothing() {
         int op = registry.register("off", "T#off()V", "method");
-        Recorder.setEnabled(false);
-        assertEquals(0, Recorder.enter());
-        Recorder.exit(op, 0, false);
+        HotPath.setEnabled(false);
+        assertEquals(0, HotPath.enter());
+        HotPath.exit(op, 0, false);
         aggregator.stop();
         assertNull(aggregator.summaries().stream().filter(s -> s.name().equals("off")).findFirst().orElse(null));
     }

@@ -11,7 +11,7 @@ import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
 import io.memagent.agent.RecorderReset;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.HotPath;
 import io.memagent.bootstrap.RecordingThresholds;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,13 +32,13 @@ class SpikeDetectorTest {
      * call, and this test names it.
      */
     static void profiled(int op, Runnable body) {
-        int token = Recorder.enter();
+        int token = HotPath.enter();
         boolean threw = true;
         try {
             body.run();
             threw = false;
         } finally {
-            Recorder.exit(op, token, threw);
+            HotPath.exit(op, token, threw);
         }
     }
 
@@ -49,7 +49,7 @@ class SpikeDetectorTest {
         InMemorySink rows = new InMemorySink(10_000);
         AtomicLong clock = new AtomicLong(1_000_000_000_000L);
         RecordingThresholds.configure(1_048_576, thresholds.mediumBytes()); // as the runtime does
-        Recorder.setEnabled(true);
+        HotPath.setEnabled(true);
         Aggregator aggregator = new Aggregator(10_000, 1_048_576, registry, rows, clock::get);
         SpikeDetector spikes = new SpikeDetector(thresholds, false, rows, new HeapDumper("unused", 0, "t", clock::get));
         aggregator.addObserver(spikes);
@@ -98,7 +98,7 @@ class SpikeDetectorTest {
     @Test
     void stackTextSkipsTheAgentsFramesAndIsCapped() {
         StackTraceElement[] st = new StackTraceElement[100];
-        st[0] = new StackTraceElement("io.memagent.bootstrap.Recorder", "exit", "Recorder.java", 1);
+        st[0] = new StackTraceElement("io.memagent.bootstrap.HotPath", "exit", "HotPath.java", 1);
         for (int i = 1; i < st.length; i++) {
             st[i] = new StackTraceElement("a.B", "m" + i, "B.java", i);
         }

@@ -11,7 +11,7 @@ import io.memagent.agent.aggregate.OperationSummary;
 import io.memagent.agent.instrument.woven.Shapes;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.RecorderReset;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.HotPath;
 import io.memagent.bootstrap.RecordingThresholds;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
@@ -61,7 +61,7 @@ class AnnotatedClassWeaverTest {
         OperationRegistry registry = new OperationRegistry(20_000);
         AtomicLong clock = new AtomicLong(1_000_000_000_000L);
         RecordingThresholds.configure(100_000_000, 0);
-        Recorder.setEnabled(true);
+        HotPath.setEnabled(true);
         Aggregator aggregator = new Aggregator(10_000, 100_000_000, registry, new InMemorySink(1000), clock::get);
 
         WovenLoader loader = new WovenLoader(getClass().getClassLoader());

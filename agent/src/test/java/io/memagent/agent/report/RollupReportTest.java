@@ -13,7 +13,7 @@ import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.store.PostgresWriter;
 import io.memagent.agent.store.RunInfo;
 import io.memagent.agent.RecorderReset;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.HotPath;
 import io.memagent.bootstrap.RecordingThresholds;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -75,7 +75,7 @@ class RollupReportTest {
         p.setProperty("memagent.calls.min.bytes", "100000000");
         Config config = Config.load(null, p, Map.of());
         RecordingThresholds.configure(config.callsMinBytes(), 0);
-        Recorder.setEnabled(true);
+        HotPath.setEnabled(true);
         OperationRegistry registry = new OperationRegistry(20_000);
         AtomicLong clock = new AtomicLong();
         long now = System.currentTimeMillis();
@@ -107,9 +107,9 @@ class RollupReportTest {
                 // mostly small calls, a tail of big ones: p50, p95 and p99 fall on different sizes
                 int i = r < 40 ? 0 : r < 70 ? 1 : r < 85 ? 2 : r < 94 ? 3 : r < 98 ? 4 : 5;
                 Runnable body = bodies[i];
-                int token = Recorder.enter();
+                int token = HotPath.enter();
                 body.run();
-                Recorder.exit(op, token, false);
+                HotPath.exit(op, token, false);
                 exact.add(truth[i]);
             }
             aggregator.collectNow();

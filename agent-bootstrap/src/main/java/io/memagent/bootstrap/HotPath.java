@@ -17,7 +17,7 @@ import java.lang.management.ManagementFactory;
  * <p>Recording is on from {@code premain}: the agent's other threads (drain, writer, sampler,
  * HTTP) start later, and find every call made meanwhile in the threads' figures.
  */
-public final class Recorder {
+public final class HotPath {
     /** Deepest nesting of profiled calls tracked on one thread; deeper calls are not recorded. */
     public static final int MAX_DEPTH = 1 << 16;
 
@@ -37,7 +37,7 @@ public final class Recorder {
     /** Incremented by the agent on every GC notification, read at entry and exit. */
     private static volatile long gcEpoch;
 
-    private Recorder() {
+    private HotPath() {
     }
 
     public static void setEnabled(boolean on) {
