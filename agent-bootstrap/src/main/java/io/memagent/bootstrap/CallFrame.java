@@ -2,7 +2,7 @@ package io.memagent.bootstrap;
 
 /**
  * The layout of one open call: {@link #LONGS} longs in a thread's frames ({@link OpenCalls}) and in
- * a parked virtual thread's saved frames ({@link SavedCalls}). Every reader and writer goes through
+ * a parked virtual thread's saved frames ({@link ParkedFrames}). Every reader and writer goes through
  * these helpers, so the layout lives in one place, as {@link CallRecord}'s does for the ring.
  * Static and tiny: the JIT inlines them, so the hot path reads and writes the same array slots it
  * would by hand.
@@ -16,7 +16,7 @@ final class CallFrame {
     private static final int START_GC = 2;
     /** Inclusive bytes of the profiled calls finished inside this one so far. */
     private static final int CHILD_BYTES = 3;
-    /** A carrier's frames only: the mount number (high 32 bits) and the call's token ({@link MountedCalls}). */
+    /** A carrier's frames only: the mount number (high 32 bits) and the call's token ({@link CarrierFrames}). */
     private static final int TAG = 4;
 
     private CallFrame() {

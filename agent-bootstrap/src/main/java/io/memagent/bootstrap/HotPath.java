@@ -55,10 +55,13 @@ public final class HotPath {
     /**
      * Runs the recording paths once on throw-away state, so the JVM links their {@code VarHandle}
      * call sites now: linking allocates, and done lazily it would land inside the measured window
-     * of some nested call. Initializes {@link NamedCalls} too. Call before {@link #setEnabled}.
+     * of some nested call; loads the classes of named calls too. Call before {@link #setEnabled}.
      */
     public static void warmUp() {
-        NamedCalls.warmUp();
+        PreparedStatements.warmUp();
+        RuntimeNames.init();
+        NamedWindows.init();
+        OpenScopes.init();
         ThreadState.warmUp();
         ThreadStates.all(); // the registry's class and map, made here rather than on an app thread's first call
     }
@@ -81,7 +84,7 @@ public final class HotPath {
     /**
      * This thread's state for {@link #enter(ThreadState)} and {@link #exit(int, ThreadState, int, boolean)},
      * which advice keeps in a local variable between the two, so a call looks its thread up once.
-     * Null when not recording. On a virtual thread, its carrier's state ({@link MountedCalls}), or
+     * Null when not recording. On a virtual thread, its carrier's state ({@link CarrierFrames}), or
      * null where carriers cannot be read (a get() of {@link #STATE} would give each virtual thread a
      * map of its own; on JDK 17 the check is a constant false).
      */
@@ -90,7 +93,7 @@ public final class HotPath {
             return null;
         }
         if (VirtualThreads.isVirtual(Thread.currentThread())) {
-            return MountedCalls.state();
+            return CarrierFrames.state();
         }
         ThreadState s = STATE.get();
         return s != null ? s : ThreadStates.attach();
@@ -103,7 +106,7 @@ public final class HotPath {
      */
     static long ownCounter() {
         if (VirtualThreads.isVirtual(Thread.currentThread())) {
-            return MountedCalls.on ? Carriers.allocated() : -1;
+            return CarrierFrames.on ? Carriers.allocated() : -1;
         }
         return THREADS.getCurrentThreadAllocatedBytes();
     }
@@ -114,7 +117,7 @@ public final class HotPath {
      */
     static ThreadState ownState() {
         if (VirtualThreads.isVirtual(Thread.currentThread())) {
-            return MountedCalls.on ? Carriers.STATE.get() : null;
+            return CarrierFrames.on ? Carriers.STATE.get() : null;
         }
         return STATE.get();
     }
@@ -122,7 +125,7 @@ public final class HotPath {
     /**
      * Called by advice at method entry. Returns a token for {@link #exit}: 0 means "not
      * recorded", a positive token is the nesting depth + 1 of this call on a platform thread, a
-     * negative one a call on a virtual thread ({@link MountedCalls}, {@link UnmeasuredCalls}).
+     * negative one a call on a virtual thread ({@link CarrierFrames}, {@link UnmeasuredCounters}).
      */
     public static int enter() {
         return enter(currentState());
@@ -131,10 +134,10 @@ public final class HotPath {
     /** {@link #enter()} with the thread's state already looked up ({@link #currentState()}). */
     public static int enter(ThreadState s) {
         if (s == null) {
-            return enabled ? UnmeasuredCalls.enter() : 0;
+            return enabled ? UnmeasuredCounters.enter() : 0;
         }
         if (s.onCarrier()) {
-            return MountedCalls.enter(s, gcEpoch);
+            return CarrierFrames.enter(s, gcEpoch);
         }
         return s.open(gcEpoch); // the counter read last: nothing of ours after it
     }
@@ -144,17 +147,17 @@ public final class HotPath {
      * instrumentation assigned to the method and {@link #enter}'s token.
      */
     public static void exit(int operationId, int token, boolean threw) {
-        exit(operationId, token > 0 ? STATE.get() : (token & MountedCalls.MOUNTED) != 0 ? ownState() : null, token,
+        exit(operationId, token > 0 ? STATE.get() : (token & CarrierFrames.MOUNTED) != 0 ? ownState() : null, token,
                 threw);
     }
 
     /** {@link #exit(int, int, boolean)} with the state {@link #currentState()} gave the call's entry. */
     public static void exit(int operationId, ThreadState s, int token, boolean threw) {
         if (token <= 0) {
-            if ((token & MountedCalls.MOUNTED) != 0) {
-                MountedCalls.exit(operationId, s, token, threw);
+            if ((token & CarrierFrames.MOUNTED) != 0) {
+                CarrierFrames.exit(operationId, s, token, threw);
             } else if (token < 0) {
-                UnmeasuredCalls.exit(operationId, token, threw);
+                UnmeasuredCounters.exit(operationId, token, threw);
             }
             return;
         }

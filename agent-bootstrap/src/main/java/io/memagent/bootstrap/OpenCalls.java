@@ -107,7 +107,7 @@ abstract class OpenCalls {
     }
 
     /**
-     * An unmounting virtual thread takes its open calls along ({@link SavedCalls}): copies them to
+     * An unmounting virtual thread takes its open calls along ({@link ParkedFrames}): copies them to
      * {@code saved}, each start mark turned into "bytes so far" against {@code counterNow}, and
      * leaves this carrier with none.
      */

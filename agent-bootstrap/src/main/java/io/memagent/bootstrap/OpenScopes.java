@@ -1,7 +1,7 @@
 package io.memagent.bootstrap;
 
 /**
- * Which scoped calls ({@link NamedCalls#SCOPE_DB}, {@link NamedCalls#SCOPE_HTTP}) are open on the
+ * Which scoped calls ({@link NamedWindows#SCOPE_DB}, {@link NamedWindows#SCOPE_HTTP}) are open on the
  * current thread, so only the outermost of a scope is recorded (a pool's statement proxy, not also
  * its driver's; a filter chain, not every servlet). A platform thread's bits live in its
  * {@link ThreadState}; a virtual thread's in a thread-local of its own.

@@ -18,11 +18,11 @@ package io.memagent.bootstrap;
 public final class ThreadState extends DetailRing {
     private final Thread owner;
     /**
-     * A carrier's state, which the virtual threads mounted on it record into ({@link MountedCalls});
+     * A carrier's state, which the virtual threads mounted on it record into ({@link CarrierFrames});
      * set before the state is published to any of them.
      */
     private boolean onCarrier;
-    /** {@link NamedCalls#SCOPE_DB} / {@link NamedCalls#SCOPE_HTTP} bits of the scoped calls open on this thread. Owner only. */
+    /** {@link NamedWindows#SCOPE_DB} / {@link NamedWindows#SCOPE_HTTP} bits of the scoped calls open on this thread. Owner only. */
     private int openScopes;
 
     ThreadState(Thread owner, boolean onCarrier) {

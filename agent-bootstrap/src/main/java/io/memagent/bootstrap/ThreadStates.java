@@ -55,7 +55,7 @@ public final class ThreadStates {
         }
         s.serveAsCarrier();
         Carriers.STATE.set(s);
-        MountedCalls.carrierStates = true;
+        CarrierFrames.carrierStates = true;
         s.compensate(before);
         return s;
     }

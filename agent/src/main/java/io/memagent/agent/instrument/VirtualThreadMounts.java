@@ -16,7 +16,7 @@ import net.bytebuddy.jar.asm.Type;
 
 /**
  * Lets profiled calls on virtual threads be measured on their carriers (JDK 21+, see the
- * bootstrap's {@code Carriers}, {@code MountedCalls} and {@code SavedCalls}): opens the JDK
+ * bootstrap's {@code Carriers}, {@code CarrierFrames} and {@code ParkedFrames}): opens the JDK
  * internals that needs to the boot loader, and weaves {@link Carriers#mounted} at the end of
  * {@code java.lang.VirtualThread.mount()} and {@link Carriers#unmounting} at the start of
  * {@code unmount()}. Only once both hooks are in place are virtual threads' calls measured;

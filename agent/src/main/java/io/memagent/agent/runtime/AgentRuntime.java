@@ -39,7 +39,7 @@ import io.memagent.agent.store.PostgresWriter;
 import io.memagent.agent.store.RecentRows;
 import io.memagent.agent.store.RowSink;
 import io.memagent.agent.store.RunInfo;
-import io.memagent.bootstrap.NamedCalls;
+import io.memagent.bootstrap.RuntimeNames;
 import io.memagent.bootstrap.HotPath;
 import io.memagent.bootstrap.RecordingThresholds;
 import java.lang.instrument.Instrumentation;
@@ -135,7 +135,7 @@ public final class AgentRuntime {
         // from SecureRandom, the MXBeans, the sink, Byte Buddy, the drain and writer threads) is
         // built on memagent-init, and finds every call made meanwhile in the threads' figures.
         OperationRegistry registry = new OperationRegistry(config.operationsMax());
-        NamedCalls.setOperationNames(new NamedOperations(registry, config.httpNamesMax()));
+        RuntimeNames.setOperationNames(new NamedOperations(registry, config.httpNamesMax()));
         RecordingThresholds.configure(config.callsMinBytes(), config.spikeMediumBytes());
         HotPath.warmUp();
         // JDK 21+: virtual threads' calls measured on their carriers. Here, before the app runs, not later on a

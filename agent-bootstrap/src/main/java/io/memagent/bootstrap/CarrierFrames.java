@@ -2,7 +2,7 @@ package io.memagent.bootstrap;
 
 /**
  * Calls on virtual threads, measured on their carriers ({@link Carriers}): exact, also across
- * unmounts ({@link SavedCalls}), and unmeasured (never a wrong number) when their frames could not
+ * unmounts ({@link ParkedFrames}), and unmeasured (never a wrong number) when their frames could not
  * be kept.
  *
  * <p>The open calls live in the state of the carrier the virtual thread is mounted on, like a
@@ -10,12 +10,12 @@ package io.memagent.bootstrap;
  * hooks in {@code VirtualThread.mount()/unmount()} move a thread's frames with it from carrier to
  * carrier, retagged with the new mount number. At exit the call looks for its frame on the current
  * carrier's state with the current mount number: found, it is exact; not found (its thread had too
- * many calls open, or no entry was free to keep them), it goes to {@link UnmeasuredCalls} with its
+ * many calls open, or no entry was free to keep them), it goes to {@link UnmeasuredCounters} with its
  * duration, which the token carries.
  *
- * <p>Token: {@link UnmeasuredCalls}'s (sign bit, start in microseconds), plus {@link #MOUNTED}.
+ * <p>Token: {@link UnmeasuredCounters}'s (sign bit, start in microseconds), plus {@link #MOUNTED}.
  */
-final class MountedCalls {
+final class CarrierFrames {
     /** Token bit: the call has a frame on its carrier's state. */
     static final int MOUNTED = 1 << 30;
 
@@ -33,7 +33,7 @@ final class MountedCalls {
      */
     static volatile boolean carrierStates;
 
-    private MountedCalls() {
+    private CarrierFrames() {
     }
 
     /** The carrier's state for a virtual thread's call, made on its first; null when off. */
@@ -47,7 +47,7 @@ final class MountedCalls {
 
     static int enter(ThreadState s, long gcEpoch) {
         long now = System.nanoTime();
-        int token = UnmeasuredCalls.token(now);
+        int token = UnmeasuredCounters.token(now);
         if (s.owner() != Carriers.current()) {
             return token; // moved to another carrier since the state was looked up: unmeasured
         }
@@ -61,7 +61,7 @@ final class MountedCalls {
         ThreadState s = entered != null && entered.owner() == Carriers.current() ? entered : Carriers.STATE.get();
         int at = s == null ? -1 : s.frameOf(token);
         if (at < 0) {
-            UnmeasuredCalls.exit(operationId, token, threw);
+            UnmeasuredCounters.exit(operationId, token, threw);
             return;
         }
         HotPath.finish(operationId, s, at, endBytes, endNanos, threw, endBytes >= 0);

@@ -8,8 +8,8 @@ package io.memagent.bootstrap;
  * call them outside any measured window. Defined in the boot loader like {@link HotPath}: JDK
  * types only, no lambdas.
  */
-public final class ThreadCalls {
-    private ThreadCalls() {
+public final class WindowProbe {
+    private WindowProbe() {
     }
 
     /** A platform thread's own state (a virtual thread's carrier's holds other threads' calls too). */

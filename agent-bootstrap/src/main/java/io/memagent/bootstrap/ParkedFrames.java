@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * hand-off between the two (the thread's state, the scheduler's queue) orders the frames' writes
  * before their reads.
  */
-final class SavedCalls {
+final class ParkedFrames {
     static final int CAPACITY = 1 << 12;
     static final int WINDOW = 8;
     static final int MAX_FRAMES = 8;
@@ -39,7 +39,7 @@ final class SavedCalls {
     private static final AtomicInteger SAVED = new AtomicInteger();
     private static final AtomicLong LOST = new AtomicLong();
 
-    private SavedCalls() {
+    private ParkedFrames() {
     }
 
     /** Called at the unmount of {@code vthread} whose calls are open on {@code s}; the counter is read first. */
