@@ -20,7 +20,7 @@ public abstract class DetailRing extends PeriodHandoff {
      * Calls that need a row of their own a thread can have published and not yet drained (the
      * ring is made on the thread's first call that needs it: 40 KB, only on threads that make calls
      * of {@code memagent.calls.min.bytes}). Beyond it a call keeps its figures and its row is
-     * counted as dropped. The drainer comes back within 50 us while it finds a ring a quarter full;
+     * counted as dropped. The reader (the drain thread) comes back within 50 us while it finds a ring a quarter full;
      * 1,024 calls ride out a drain thread held up for 50 ms at 20,000 such calls a second.
      */
     public static final int RING_RECORDS = 1024;

@@ -3,8 +3,9 @@ package io.memagent.bootstrap;
 /**
  * One operation's figures on one thread for one collection period: what the thread's calls added
  * while the thread's epoch had this period's parity (see {@link PeriodHandoff}). The owner thread
- * adds to it; once the drainer has moved the epoch on and seen the thread leave the call it was
- * recording, the period is the drainer's to read and {@link #reset}, until the epoch comes back.
+ * adds to it; once the reader has moved the epoch on and seen the thread leave the call it was
+ * recording, {@link PeriodHandoff} hands the period to the reader and resets it, before the epoch
+ * comes back.
  */
 public final class Period {
     long calls;
@@ -20,7 +21,7 @@ public final class Period {
     /**
      * Bytes per measured call, see {@link LogHistogram}: rows up to the highest used, each made on
      * first use. Replaced whole (copy on write, rare) by the owner inside its record section, so
-     * the drainer, reading after the section's release, always sees a consistent array.
+     * the reader, reading after the section's release, always sees a consistent array.
      */
     private int[][] rows = NO_ROWS;
 
@@ -75,7 +76,7 @@ public final class Period {
         rows[r][LogHistogram.column(inclusive, r)]++;
     }
 
-    // ---- drainer side: read only while the period is the drainer's ----
+    // ---- the reader's: read only while the hand-off has handed the period over ----
 
     public long calls() {
         return calls;

@@ -25,21 +25,22 @@ import java.lang.invoke.VarHandle;
  * {@code seq} with acquire ({@code lvSeq}, after the wait), then the slot table with acquire, then
  * folds the old period and resets it.
  *
- * <p><b>Assumption (the grace period).</b> A store by one thread is visible to the other within
- * {@link #HANDOFF_NANOS} (1 ms) of being executed: the owner's (1) to the reader, the reader's epoch
- * move to the owner; and the JIT keeps (1) before (2) in program order (HotSpot compiles opaque
- * accesses with compiler-order barriers). The Java memory model bounds no such time; the hardware
- * does, by orders of magnitude (a store buffer drains in well under a microsecond, and a context
- * switch drains it). The owner pays two stores and a store-store fence per call, no store-load
+ * <p><b>Assumption (the grace period).</b> The reader's epoch move takes to reach the owner, plus
+ * the owner's (1) takes to reach the reader, less than {@link #HANDOFF_NANOS} (1 ms) in all; and the
+ * JIT does not move (2) above (1) (HotSpot keeps opaque accesses in program order: it compiles them
+ * with compiler-order barriers). The Java memory model bounds no such time; the hardware does, by
+ * orders of magnitude: the move is a volatile store, which drains the reader's store buffer before
+ * the reader goes on, and the owner's store buffer drains in well under a microsecond (a context
+ * switch drains it too). The owner pays two stores and a store-store fence per call, no store-load
  * fence: that is what the assumption buys.
  *
  * <p><b>Guarantees, under the assumption.</b>
  * <ol>
  * <li>The reader folds a period only when no call is writing it and none can start to: a call that
- * read the old epoch did its (1) before the epoch move reached it, so more than the grace period
- * before the reader's {@code lvSeq}, which therefore sees {@code seq} odd (the reader waits) or an
- * even value its (3) published, with the call's writes. A call that starts later reads the new
- * epoch.</li>
+ * read the old epoch did its (2), and before it its (1), before the move reached the owner, so its
+ * (1) has reached the reader by the reader's {@code lvSeq}, which therefore sees {@code seq} odd (the
+ * reader waits) or an even value that the call's (3) or a later one published, with the call's
+ * writes. A call whose (2) comes later reads the new epoch.</li>
  * <li>Every call is folded exactly once: it is in exactly one period; the reader resets a period
  * before it moves the epoch back to it.</li>
  * <li>A call held inside its section (descheduled, or a test's hook between (1) and (2)) for any
