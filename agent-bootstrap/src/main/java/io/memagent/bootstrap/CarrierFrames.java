@@ -36,6 +36,16 @@ final class CarrierFrames {
     private CarrierFrames() {
     }
 
+    /** From {@link Carriers#enable}: whether virtual threads' calls are measured from now on. */
+    static void measure(boolean on) {
+        CarrierFrames.on = on;
+    }
+
+    /** From {@link ThreadStates#attachCarrier}: a carrier has a state, so the mount hooks have work. */
+    static void carrierStateMade() {
+        carrierStates = true;
+    }
+
     /** The carrier's state for a virtual thread's call, made on its first; null when off. */
     static ThreadState state() {
         if (!on) {

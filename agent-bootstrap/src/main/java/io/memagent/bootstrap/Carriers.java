@@ -83,7 +83,7 @@ public final class Carriers {
 
     /** From now on virtual threads' calls are measured on their carriers (the mount hook is woven). */
     public static void enable() {
-        CarrierFrames.on = PROBLEM == null;
+        CarrierFrames.measure(PROBLEM == null);
     }
 
     public static boolean enabled() {

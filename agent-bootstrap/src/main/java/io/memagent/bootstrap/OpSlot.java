@@ -18,6 +18,13 @@ public final class OpSlot {
         this.op = op;
     }
 
+    /** Owner: one more call of this operation with these self bytes; returns its call number. */
+    long countCall(long self) {
+        long n = ++totalCalls;
+        totalSelfBytes += self;
+        return n;
+    }
+
     /** Makes histogram row {@code r} in both periods, so the owner finds it whichever period it is in. */
     void ensureRow(int r) {
         even.ensureRow(r);

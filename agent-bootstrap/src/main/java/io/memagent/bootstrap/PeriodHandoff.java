@@ -118,8 +118,7 @@ public abstract class PeriodHandoff extends OperationSlots {
             compensate(before);
         }
         p.add(flags, inclusive, r, self, nanos);
-        long n = ++slot.totalCalls;
-        slot.totalSelfBytes += self;
+        long n = slot.countCall(self);
         SEQ.setRelease(this, q + 2); // (3) soSeq
         return n;
     }

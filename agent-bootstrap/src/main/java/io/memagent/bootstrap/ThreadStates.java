@@ -55,7 +55,7 @@ public final class ThreadStates {
         }
         s.serveAsCarrier();
         Carriers.STATE.set(s);
-        CarrierFrames.carrierStates = true;
+        CarrierFrames.carrierStateMade();
         s.compensate(before);
         return s;
     }
