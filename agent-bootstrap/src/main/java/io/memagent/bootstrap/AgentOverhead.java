@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * What the agent itself costs on the app's threads: the bytes it allocates and the time it spends
  * there weaving and matching classes as they load, naming operations, making a thread's state or
  * an operation's slot, capturing stacks. Each such cost is also taken off every call open on that
- * thread ({@link ThreadState#compensate}), so a profiled call reports only the app's bytes, and
+ * thread ({@link AgentOwnBytes#compensate}), so a profiled call reports only the app's bytes, and
  * the user can reconcile: the app's own counter = profiled bytes + agent overhead.
  *
  * <p>Never on the hot path of a call that is already set up: class loads, first calls and
@@ -25,7 +25,7 @@ public final class AgentOverhead {
      * -1 where unsupported.
      */
     public static long counter() {
-        return Recorder.ownCounter();
+        return HotPath.ownCounter();
     }
 
     /**
@@ -38,7 +38,7 @@ public final class AgentOverhead {
         long nanos = System.nanoTime() - nanosBefore;
         long bytes = counterBefore < 0 ? 0 : Math.max(0, counter() - counterBefore) + handOffBytes;
         CLASSES.incrementAndGet();
-        ThreadState s = Recorder.ownState();
+        ThreadState s = HotPath.ownState();
         if (s != null) {
             s.compensate(bytes, nanos);
         } else {

@@ -12,9 +12,9 @@ import java.lang.invoke.MethodType;
  * allocates is counted on its carrier. So a call that stays mounted on one carrier, with no other
  * virtual thread mounted there in between, allocated exactly the carrier's counter difference.
  * {@link #mounted}, which the agent weaves into {@code VirtualThread.mount()}, moves the carrier's
- * {@link ThreadState#mounts} on at every mount, so frames another virtual thread left there are
- * known as stale ({@link MountedCalls}); {@link #unmounting}, woven into {@code unmount()}, saves
- * the unmounting thread's open calls for its next mount ({@link SavedCalls}), so they go on
+ * {@link OpenCalls#mounts} on at every mount, so frames another virtual thread left there are
+ * known as stale ({@link CarrierFrames}); {@link #unmounting}, woven into {@code unmount()}, saves
+ * the unmounting thread's open calls for its next mount ({@link ParkedFrames}), so they go on
  * counting only its own bytes, on whichever carrier. A call whose frames could not be kept is
  * counted as unmeasured, never with a wrong number.
  *
@@ -83,29 +83,29 @@ public final class Carriers {
 
     /** From now on virtual threads' calls are measured on their carriers (the mount hook is woven). */
     public static void enable() {
-        MountedCalls.on = PROBLEM == null;
+        CarrierFrames.measure(PROBLEM == null);
     }
 
     public static boolean enabled() {
-        return MountedCalls.on;
+        return CarrierFrames.on;
     }
 
     /**
      * Woven at the end of {@code java.lang.VirtualThread.mount()}, on the carrier {@code vthread}
      * has just mounted: calls the carrier's state holds open belong to a virtual thread that
      * unmounted, and are known as such by the mount number; {@code vthread}'s own open calls, saved
-     * at its unmount, are put back ({@link SavedCalls}). Allocation-free once the carrier's
+     * at its unmount, are put back ({@link ParkedFrames}). Allocation-free once the carrier's
      * thread-local map has our entry (its first mount makes it); never throws.
      */
     public static void mounted(Thread vthread) {
         try {
-            if (MountedCalls.carrierStates) { // else no virtual thread has made a profiled call yet: nothing to do
+            if (CarrierFrames.carrierStates) { // else no virtual thread has made a profiled call yet: nothing to do
                 ThreadState s = STATE.get();
                 if (s != null) {
                     s.carrierMounted();
                 }
-                if (SavedCalls.any()) {
-                    SavedCalls.restore(vthread, s);
+                if (ParkedFrames.any()) {
+                    ParkedFrames.restore(vthread, s);
                 }
             }
         } catch (Throwable ignored) {
@@ -119,10 +119,10 @@ public final class Carriers {
      */
     public static void unmounting(Thread vthread) {
         try {
-            if (MountedCalls.carrierStates) {
+            if (CarrierFrames.carrierStates) {
                 ThreadState s = STATE.get();
-                if (s != null && s.depth > 0) {
-                    SavedCalls.save(vthread, s, allocated()); // nothing allocated since the thread's last bytes
+                if (s != null && s.depth() > 0) {
+                    ParkedFrames.save(vthread, s, allocated()); // nothing allocated since the thread's last bytes
                 }
             }
         } catch (Throwable ignored) {

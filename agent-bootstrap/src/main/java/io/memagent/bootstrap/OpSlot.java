@@ -18,6 +18,13 @@ public final class OpSlot {
         this.op = op;
     }
 
+    /** Owner: one more call of this operation with these self bytes; returns its call number. */
+    long countCall(long self) {
+        long n = ++totalCalls;
+        totalSelfBytes += self;
+        return n;
+    }
+
     /** Makes histogram row {@code r} in both periods, so the owner finds it whichever period it is in. */
     void ensureRow(int r) {
         even.ensureRow(r);
@@ -31,12 +38,8 @@ public final class OpSlot {
     /** Both periods, by parity: indexed, not branched on, so no compiled code deoptimizes when the epoch turns. */
     private final Period[] byParity = {even, odd};
 
+    /** The period of this epoch's parity (the reader's once {@link PeriodHandoff} hands it over). */
     Period period(int epoch) {
         return byParity[epoch & 1];
-    }
-
-    /** The period of this parity: the drainer's to read only once the thread's epoch has moved past it. */
-    public Period periodOfParity(int parity) {
-        return (parity & 1) == 0 ? even : odd;
     }
 }

@@ -2,17 +2,18 @@ package io.memagent.bootstrap;
 
 /**
  * One operation's figures on one thread for one collection period: what the thread's calls added
- * while the thread's epoch had this period's parity (see {@link ThreadState}). The owner thread
- * adds to it; once the drainer has moved the epoch on and seen the thread leave the call it was
- * recording, the period is the drainer's to read and {@link #reset}, until the epoch comes back.
+ * while the thread's epoch had this period's parity (see {@link PeriodHandoff}). The owner thread
+ * adds to it; once the reader has moved the epoch on and seen the thread leave the call it was
+ * recording, {@link PeriodHandoff} hands the period to the reader and resets it, before the epoch
+ * comes back.
  */
 public final class Period {
     long calls;
     long errors;
-    long unmeasured;
-    long bytes;
+    long unmeasuredCalls;
+    long totalBytes;
     long selfBytes;
-    long durationNs;
+    long totalDurationNs;
     long minBytes = Long.MAX_VALUE;
     long maxBytes = Long.MIN_VALUE;
     long maxDurationNs;
@@ -20,7 +21,7 @@ public final class Period {
     /**
      * Bytes per measured call, see {@link LogHistogram}: rows up to the highest used, each made on
      * first use. Replaced whole (copy on write, rare) by the owner inside its record section, so
-     * the drainer, reading after the section's release, always sees a consistent array.
+     * the reader, reading after the section's release, always sees a consistent array.
      */
     private int[][] rows = NO_ROWS;
 
@@ -32,7 +33,7 @@ public final class Period {
      * Owner thread only, inside the record section.
      */
     boolean hasRow(int flags, int r) {
-        if ((flags & Recorder.FLAG_UNMEASURED) != 0) {
+        if ((flags & HotPath.FLAG_UNMEASURED) != 0) {
             return true;
         }
         int[][] rs = rows;
@@ -53,18 +54,18 @@ public final class Period {
     /** Owner thread only, inside the thread's record section; row {@code r} of {@code inclusive} exists. */
     void add(int flags, long inclusive, int r, long self, long nanos) {
         calls++;
-        if ((flags & Recorder.FLAG_THREW) != 0) {
+        if ((flags & HotPath.FLAG_THREW) != 0) {
             errors++;
         }
-        durationNs += nanos;
+        totalDurationNs += nanos;
         if (nanos > maxDurationNs) {
             maxDurationNs = nanos;
         }
-        if ((flags & Recorder.FLAG_UNMEASURED) != 0) {
-            unmeasured++;
+        if ((flags & HotPath.FLAG_UNMEASURED) != 0) {
+            unmeasuredCalls++;
             return;
         }
-        bytes += inclusive;
+        totalBytes += inclusive;
         selfBytes += self;
         if (inclusive < minBytes) {
             minBytes = inclusive;
@@ -75,7 +76,7 @@ public final class Period {
         rows[r][LogHistogram.column(inclusive, r)]++;
     }
 
-    // ---- drainer side: read only while the period is the drainer's ----
+    // ---- the reader's: read only while the hand-off has handed the period over ----
 
     public long calls() {
         return calls;
@@ -85,20 +86,20 @@ public final class Period {
         return errors;
     }
 
-    public long unmeasured() {
-        return unmeasured;
+    public long unmeasuredCalls() {
+        return unmeasuredCalls;
     }
 
-    public long bytes() {
-        return bytes;
+    public long totalBytes() {
+        return totalBytes;
     }
 
     public long selfBytes() {
         return selfBytes;
     }
 
-    public long durationNs() {
-        return durationNs;
+    public long totalDurationNs() {
+        return totalDurationNs;
     }
 
     /** Long.MAX_VALUE when no call was measured. */
@@ -128,14 +129,14 @@ public final class Period {
         return row < rs.length && rs[row] != null;
     }
 
-    /** Empties the period for its next turn; rows stay, zeroed, so the owner never allocates them again. */
-    public void reset() {
+    /** The hand-off empties the period for its next turn, once folded; rows stay, zeroed, so the owner never allocates them again. */
+    void reset() {
         calls = 0;
         errors = 0;
-        unmeasured = 0;
-        bytes = 0;
+        unmeasuredCalls = 0;
+        totalBytes = 0;
         selfBytes = 0;
-        durationNs = 0;
+        totalDurationNs = 0;
         minBytes = Long.MAX_VALUE;
         maxBytes = Long.MIN_VALUE;
         maxDurationNs = 0;

@@ -186,7 +186,7 @@ class SpringBootIT {
         }
         Map<String, List<JsonNode>> appByThread = new TreeMap<>();
         for (JsonNode m : main.measured) {
-            assertTrue(m.get("agent").asBoolean(), "the app found the agent's ThreadCalls: " + m);
+            assertTrue(m.get("agent").asBoolean(), "the app found the agent's WindowProbe: " + m);
             appByThread.computeIfAbsent(m.get("thread").asText(), t -> new ArrayList<>()).add(m);
         }
         assertEquals(SEQUENTIAL_MEASURED + PARALLEL_MEASURED, main.measured.size());
@@ -320,7 +320,7 @@ class SpringBootIT {
             // summarize (no I/O, no lock) does as a rule. Once in a full run on JDK 25 a call read 896 B more than the
             // agent's 248 B, where its neighbours step by 16 B; most likely an unmount inside the window, whose
             // freeze and thaw of frames the carrier's counter sees and the call did not allocate. So the app asks the
-            // agent's mount count (ThreadCalls.carrierMounts) whether the thread stayed mounted, and a call that did
+            // agent's mount count (WindowProbe.carrierMounts) whether the thread stayed mounted, and a call that did
             // not is compared only as "the agent counted no more than the carrier did".
             List<Long> app = new ArrayList<>();
             List<Long> appRemounted = new ArrayList<>();

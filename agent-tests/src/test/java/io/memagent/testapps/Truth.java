@@ -13,7 +13,7 @@ public final class Truth {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    /** {@code io.memagent.bootstrap.ThreadCalls.agentBytesOnThisThread()} when the agent is attached, else null. */
+    /** {@code io.memagent.bootstrap.WindowProbe.agentBytesOnThisThread()} when the agent is attached, else null. */
     private static final java.lang.invoke.MethodHandle AGENT_BYTES = findAgentBytes();
 
     static {
@@ -30,7 +30,7 @@ public final class Truth {
     private static java.lang.invoke.MethodHandle findAgentBytes() {
         try {
             return java.lang.invoke.MethodHandles.publicLookup().findStatic(
-                    Class.forName("io.memagent.bootstrap.ThreadCalls", false, null), "agentBytesOnThisThread",
+                    Class.forName("io.memagent.bootstrap.WindowProbe", false, null), "agentBytesOnThisThread",
                     java.lang.invoke.MethodType.methodType(long.class));
         } catch (ReflectiveOperationException e) {
             return null;

@@ -105,8 +105,25 @@ public final class MemAgent {
         Method define = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                 ClassLoader.class, ProtectionDomain.class);
         define.setAccessible(true);
-        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
-            define.invoke(unsafe, e.getKey(), e.getValue(), 0, e.getValue().length, null, null);
+        // A class's superclass and interfaces must be defined before it (ThreadState's layers): what
+        // fails for want of one is tried again after the others, while that makes progress.
+        java.util.List<Map.Entry<String, byte[]>> left = new java.util.ArrayList<>(classes.entrySet());
+        while (!left.isEmpty()) {
+            java.util.List<Map.Entry<String, byte[]>> later = new java.util.ArrayList<>();
+            for (Map.Entry<String, byte[]> e : left) {
+                try {
+                    define.invoke(unsafe, e.getKey(), e.getValue(), 0, e.getValue().length, null, null);
+                } catch (java.lang.reflect.InvocationTargetException x) {
+                    if (!(x.getCause() instanceof NoClassDefFoundError)) {
+                        throw x;
+                    }
+                    later.add(e);
+                }
+            }
+            if (later.size() == left.size()) {
+                throw new NoClassDefFoundError("bootstrap classes refer to each other: " + later.get(0).getKey());
+            }
+            left = later;
         }
     }
 
@@ -115,9 +132,9 @@ public final class MemAgent {
      * loader: the agent jar (shaded in), or the agent-bootstrap module's classes directory.
      */
     private static Map<String, byte[]> readBootstrapClasses() throws IOException, URISyntaxException {
-        java.net.URL marker = MemAgent.class.getClassLoader().getResource(BOOTSTRAP_PREFIX + "Recorder.class");
+        java.net.URL marker = MemAgent.class.getClassLoader().getResource(BOOTSTRAP_PREFIX + "HotPath.class");
         if (marker == null) {
-            throw new IOException("no " + BOOTSTRAP_PREFIX + "Recorder.class next to " + MemAgent.class.getName());
+            throw new IOException("no " + BOOTSTRAP_PREFIX + "HotPath.class next to " + MemAgent.class.getName());
         }
         Map<String, byte[]> classes = new LinkedHashMap<>();
         if ("file".equals(marker.getProtocol())) {

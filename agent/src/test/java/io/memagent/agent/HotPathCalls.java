@@ -1,6 +1,6 @@
 package io.memagent.agent;
 
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.HotPath;
 import java.lang.management.ManagementFactory;
 
 /**
@@ -27,13 +27,13 @@ public final class HotPathCalls {
 
     /** The body as operation {@code op}, entered and exited as the woven advice does (threw if it throws). */
     public static void profiled(int op, Runnable body) {
-        int token = Recorder.enter();
+        int token = HotPath.enter();
         boolean threw = true;
         try {
             body.run();
             threw = false;
         } finally {
-            Recorder.exit(op, token, threw);
+            HotPath.exit(op, token, threw);
         }
     }
 }

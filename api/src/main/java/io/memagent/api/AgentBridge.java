@@ -5,8 +5,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * The API's one link to the agent: {@code io.memagent.bootstrap.NamedCalls} (the name's id, the
- * window's entry) and {@code io.memagent.bootstrap.Recorder} (its exit), which the agent defines
+ * The API's one link to the agent: {@code io.memagent.bootstrap.RuntimeNames} (the name's id),
+ * {@code io.memagent.bootstrap.NamedWindows} (the window's entry) and
+ * {@code io.memagent.bootstrap.HotPath} (its exit), which the agent defines
  * in the boot loader, found once by name and called through method handles (the API cannot link
  * against the agent: it must load and run without it). When the classes are absent, no agent is
  * attached (or it is disabled) and every call here is a cheap no-op.
@@ -30,13 +31,14 @@ final class AgentBridge {
         MethodHandle enter = null;
         MethodHandle exit = null;
         try {
-            Class<?> named = Class.forName("io.memagent.bootstrap.NamedCalls", false, null);
-            Class<?> recorder = Class.forName("io.memagent.bootstrap.Recorder", false, null);
+            Class<?> names = Class.forName("io.memagent.bootstrap.RuntimeNames", false, null);
+            Class<?> windows = Class.forName("io.memagent.bootstrap.NamedWindows", false, null);
+            Class<?> hotPath = Class.forName("io.memagent.bootstrap.HotPath", false, null);
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            id = lookup.findStatic(named, "operationId",
+            id = lookup.findStatic(names, "operationId",
                     MethodType.methodType(int.class, String.class, String.class));
-            enter = lookup.findStatic(named, "enter", MethodType.methodType(int.class, int.class));
-            exit = lookup.findStatic(recorder, "exit",
+            enter = lookup.findStatic(windows, "enter", MethodType.methodType(int.class, int.class));
+            exit = lookup.findStatic(hotPath, "exit",
                     MethodType.methodType(void.class, int.class, int.class, boolean.class));
         } catch (Throwable noAgent) {
             id = null;

@@ -6,6 +6,7 @@ import io.memagent.agent.runtime.Settings;
 import io.memagent.agent.aggregate.AllocationRow;
 import io.memagent.agent.store.PostgresWriter;
 import io.memagent.agent.store.RunInfo;
+import io.memagent.agent.aggregate.OperationFigures;
 import io.memagent.agent.aggregate.StatsRow;
 import io.memagent.agent.store.Table;
 import java.sql.Connection;
@@ -257,8 +258,8 @@ public final class ScaleRun {
         long calls = 1 + r.nextInt(50);
         long bytes = calls * (100 + r.nextLong(500_000));
         return new StatsRow(table, "Op." + op, "com.example.Service" + (op % 50) + "#op" + op + "()V", "method", start,
-                end, calls, r.nextInt(2), 0, bytes, bytes / 2, 100L, 600_000L, 200_000L, 500_000L, 590_000L,
-                calls * 1_000_000, 3_000_000, histogram);
+                end, new OperationFigures(calls, r.nextInt(2), 0, bytes, bytes / 2, 100L, 600_000L, 200_000L, 500_000L,
+                590_000L, calls * 1_000_000, 3_000_000), histogram);
     }
 
     static AllocationRow call(long seq, long now, SplittableRandom r) {

@@ -8,8 +8,8 @@ import java.util.Locale;
 /**
  * With the memagent agent attached: which profiled operations this thread finished inside a
  * window, by self bytes, for a failure message. Read from the agent's per-thread record of
- * finished calls ({@code io.memagent.bootstrap.ThreadCalls}, operation names from
- * {@code io.memagent.bootstrap.NamedCalls}, both found by name; absent without the agent).
+ * finished calls ({@code io.memagent.bootstrap.WindowProbe}, operation names from
+ * {@code io.memagent.bootstrap.RuntimeNames}, both found by name; absent without the agent).
  * Everything here runs after the window's last counter read, so none of it is counted.
  */
 final class AgentCalls {
@@ -24,8 +24,8 @@ final class AgentCalls {
         MethodHandle name = null;
         MethodHandle agentBytes = null;
         try {
-            Class<?> calls = Class.forName("io.memagent.bootstrap.ThreadCalls", false, null);
-            Class<?> named = Class.forName("io.memagent.bootstrap.NamedCalls", false, null);
+            Class<?> calls = Class.forName("io.memagent.bootstrap.WindowProbe", false, null);
+            Class<?> named = Class.forName("io.memagent.bootstrap.RuntimeNames", false, null);
             MethodHandles.Lookup l = MethodHandles.publicLookup();
             mark = l.findStatic(calls, "markThisThread", MethodType.methodType(long[].class));
             since = l.findStatic(calls, "biggestOperationsSince",

@@ -9,7 +9,7 @@ import java.lang.management.ManagementFactory;
  * The app's own measurement: this thread's allocation counter
  * ({@code com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes}) and, when the agent is
  * attached, the bytes the agent itself allocated on this thread
- * ({@code io.memagent.bootstrap.ThreadCalls.agentBytesOnThisThread()}, found by name in the boot
+ * ({@code io.memagent.bootstrap.WindowProbe.agentBytesOnThisThread()}, found by name in the boot
  * loader, so the app has no compile-time tie to the agent). Neither read allocates once warmed.
  */
 final class AppCounter {
@@ -37,7 +37,7 @@ final class AppCounter {
     private static MethodHandle findAgentBytes() {
         try {
             return MethodHandles.publicLookup().findStatic(
-                    Class.forName("io.memagent.bootstrap.ThreadCalls", false, null), "agentBytesOnThisThread",
+                    Class.forName("io.memagent.bootstrap.WindowProbe", false, null), "agentBytesOnThisThread",
                     MethodType.methodType(long.class));
         } catch (ReflectiveOperationException e) {
             return null; // no agent
@@ -46,7 +46,7 @@ final class AppCounter {
 
     private static MethodHandle findAgent(String method) {
         try {
-            return MethodHandles.publicLookup().findStatic(Class.forName("io.memagent.bootstrap.ThreadCalls", false, null),
+            return MethodHandles.publicLookup().findStatic(Class.forName("io.memagent.bootstrap.WindowProbe", false, null),
                     method, MethodType.methodType(long.class));
         } catch (ReflectiveOperationException e) {
             return null; // no agent

@@ -7,24 +7,25 @@ import io.memagent.agent.store.RowSink;
 import io.memagent.agent.store.Table;
 import io.memagent.agent.store.WriterStats;
 import io.memagent.bootstrap.CallRecord;
-import io.memagent.bootstrap.OpSlot;
+import io.memagent.bootstrap.DetailRing;
 import io.memagent.bootstrap.Period;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.PeriodHandoff;
+import io.memagent.bootstrap.HotPath;
+import io.memagent.bootstrap.RecordingThresholds;
 import io.memagent.bootstrap.ThreadState;
+import io.memagent.bootstrap.ThreadStates;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The agent's drain thread. Application threads sum their calls per operation themselves (see
- * {@link ThreadState}); every few milliseconds this thread takes each thread's finished period,
- * folds it into per-operation figures for the current statistics bucket and for the whole run,
+ * The agent's drain thread, the reader of every thread's {@link PeriodHandoff} and {@link DetailRing}.
+ * Application threads sum their calls per operation themselves; every few milliseconds this thread
+ * takes the periods the hand-off hands over, folds them into per-operation figures for the current statistics bucket and for the whole run,
  * and reads the few calls that need a row of their own from the threads' detail rings. When a
  * bucket ends it hands one {@code method_allocation_stats} row per active operation to the sink;
  * a call at or above {@code memagent.calls.min.bytes} becomes a {@code memory_allocations} row.
@@ -54,8 +55,6 @@ public final class Aggregator {
     private Figures[] bucket = new Figures[64];
     private Figures[] total = new Figures[64];
     private long bucketStartMs = Long.MIN_VALUE;
-    /** The drainer's own view of each thread: where its hand-off stands. */
-    private final Map<ThreadState, Cursor> cursors = new HashMap<>();
     /** Detailed calls of retired threads whose ring was full. */
     private long detailsLostRetired;
     /** The last drain found a ring a quarter full: drain again soon. */
@@ -63,6 +62,12 @@ public final class Aggregator {
     /** Calls that could not be measured (virtual threads' fallbacks), folded in by difference. */
     private final UnmeasuredTotals unmeasured = new UnmeasuredTotals();
     private final java.util.function.IntFunction<Figures> figuresOf = this::figures;
+    private final PeriodHandoff.Folder folder = this::fold;
+    /** The thread and drain time of the ring being read, for {@link #readDetail}. */
+    private Thread detailOwner;
+    private long detailNowMs;
+    private boolean detailShed;
+    private final DetailRing.Reader detailReader = this::readDetail;
     /** Reused to merge a run's and the open bucket's figures when summaries are asked for. */
     private final Figures scratch = new Figures();
     private volatile boolean running;
@@ -82,7 +87,6 @@ public final class Aggregator {
         this.intervalMs = statsIntervalMs;
         this.minCallBytes = callsMinBytes;
         this.rollups = sink.storesRollups() ? new Rollups() : null;
-        Recorder.rowsFrom(minCallBytes); // the agent's start set it already; tests build this alone
     }
 
     /**
@@ -96,7 +100,7 @@ public final class Aggregator {
          * @param callSeq        the operation's call number on {@code thread}: consecutive calls of one
          *                       operation on one thread have consecutive numbers
          * @param stackAtExit    the app thread's stack at the call's exit, when its bytes reached
-         *                       the capture threshold ({@link Recorder#captureStacksFrom}); else null
+         *                       the capture threshold ({@link RecordingThresholds#stackMinBytes}); else null
          */
         void onCall(Operation operation, Thread thread, long inclusiveBytes, long selfBytes, long durationNs,
                     boolean threw, long nowMs, long callSeq, StackTraceElement[] stackAtExit);
@@ -110,10 +114,12 @@ public final class Aggregator {
         shedding = on;
     }
 
-    /** Register before {@link #start}. */
+    /**
+     * Register before {@link #start}. The observer sees the calls the threads publish, from
+     * {@link RecordingThresholds}' sizes on: its {@code minBytes()} must not be below them.
+     */
     public void addObserver(CallObserver observer) {
         observers.add(observer);
-        Recorder.detailFrom(observer.minBytes());
     }
 
     public void start() {
@@ -169,16 +175,10 @@ public final class Aggregator {
         // its current one moved on at the second.
         for (int round = 0; round < 2; round++) {
             drainOnce();
-            for (Map.Entry<ThreadState, Cursor> e : cursors.entrySet()) {
-                Cursor c = e.getValue();
-                if (!c.pending) {
-                    c.seqAtAdvance = e.getKey().seqAcquire(); // before: a call after it moves the epoch again
-                    e.getKey().advanceEpoch();
-                    c.pending = true;
-                    c.advancedAtNs = System.nanoTime();
-                }
+            for (ThreadState s : ThreadStates.all()) {
+                s.advanceNow();
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(2 * ThreadState.HANDOFF_NANOS);
+            java.util.concurrent.locks.LockSupport.parkNanos(2 * PeriodHandoff.HANDOFF_NANOS);
         }
         drainOnce();
     }
@@ -194,124 +194,68 @@ public final class Aggregator {
             bucketStartMs = now - Math.floorMod(now, intervalMs);
         }
         busy = false;
-        Iterator<ThreadState> it = ThreadState.all().iterator();
+        Iterator<ThreadState> it = ThreadStates.all().iterator();
         while (it.hasNext()) {
             ThreadState s = it.next();
             // Read liveness first: a thread seen dead has recorded everything it ever will.
             boolean dead = !s.owner().isAlive();
-            Cursor c = cursors.computeIfAbsent(s, k -> new Cursor());
             drainDetails(s, now);
-            long lost = s.rowsLost();
-            for (; c.rowsLostSeen < lost; c.rowsLostSeen++) {
+            for (long n = s.newRowsLost(); n > 0; n--) {
                 sink.stats().notMade(WriterStats.CALLS_TOO_FAST, Table.MEMORY_ALLOCATIONS);
             }
             if (dead) {
-                fold(s, 0);
-                fold(s, 1);
+                s.collectAll(folder);
                 detailsLostRetired += s.detailsLost();
-                cursors.remove(s);
-                ThreadState.retire(s);
+                ThreadStates.retire(s);
             } else {
-                collect(s, c);
+                s.collect(folder);
             }
         }
         unmeasured.collect(figuresOf);
     }
 
-    /** Where the hand-off of one thread's periods stands (drainer only). */
-    private static final class Cursor {
-        /** The thread's rows lost to a full ring, already counted as dropped. */
-        long rowsLostSeen;
-        /** The epoch was moved on and the old period not collected yet. */
-        boolean pending;
-        long advancedAtNs;
-        /** The thread's record counter when the epoch was last moved on. */
-        long seqAtAdvance;
-    }
-
-    /**
-     * Collects a thread's old period once the hand-off time has passed and the thread is not in
-     * the middle of recording a call; then, if it recorded calls since, moves its epoch on again.
-     */
-    private void collect(ThreadState s, Cursor c) {
-        long q = s.seqAcquire();
-        if (c.pending) {
-            if (System.nanoTime() - c.advancedAtNs < ThreadState.HANDOFF_NANOS || (q & 1) != 0) {
-                return; // next drain
-            }
-            fold(s, s.epoch() - 1);
-            c.pending = false;
-        }
-        if (q != c.seqAtAdvance) {
-            s.advanceEpoch();
-            c.pending = true;
-            c.advancedAtNs = System.nanoTime();
-            c.seqAtAdvance = q;
-        }
-    }
-
-    /** Folds one parity of every slot of a thread into the open bucket and empties it. */
-    private void fold(ThreadState s, int parity) {
-        OpSlot[] slots = s.slots();
-        for (int i = 0; i < slots.length; i++) {
-            fold(ThreadState.slotAt(slots, i), parity);
-        }
-    }
-
-    private void fold(OpSlot slot, int parity) {
-        if (slot == null) {
-            return;
-        }
-        Period p = slot.periodOfParity(parity);
-        if (p.calls() == 0) {
-            return;
-        }
-        if (p.unmeasured() > 0) {
+    /** What the hand-off hands over: one operation's period, folded into the open bucket (it resets it after). */
+    private void fold(int op, Period p) {
+        if (p.unmeasuredCalls() > 0) {
             UnmeasuredTotals.sayOnce();
         }
-        figures(slot.op()).merge(p, !shedding);
-        p.reset();
+        figures(op).merge(p, !shedding);
     }
 
     /** The few calls that need a row of their own (per-call rows, spikes, JFR events). */
     private void drainDetails(ThreadState s, long now) {
-        long tail = s.tail();
-        long head = s.publishedHead();
-        if (head == tail) {
-            return;
-        }
-        if ((head - tail) * 4 >= ThreadState.RING_RECORDS) {
+        detailOwner = s.owner();
+        detailNowMs = now;
+        detailShed = shedding;
+        if (s.drainDetails(detailReader) * 4 >= DetailRing.RING_RECORDS) {
             busy = true;
         }
-        long[] ring = s.ring();
-        boolean shed = shedding;
-        for (long n = tail; n < head; n++) {
-            int at = ThreadState.offset(n);
-            int op = CallRecord.op(ring, at);
-            int flags = CallRecord.flags(ring, at);
-            long inclusive = CallRecord.inclusive(ring, at);
-            long self = CallRecord.self(ring, at);
-            long nanos = CallRecord.nanos(ring, at);
-            boolean threw = (flags & Recorder.FLAG_THREW) != 0;
-            StackTraceElement[] stack = (flags & Recorder.FLAG_STACK) != 0 ? s.takeStack(n) : null;
-            if (inclusive >= minCallBytes) {
-                if (shed) {
-                    sink.stats().notMade(WriterStats.MEMORY_PRESSURE, Table.MEMORY_ALLOCATIONS);
-                } else {
-                    perCallRow(op, s.owner(), inclusive, self, nanos, threw, CallRecord.gcs(ring, at), now);
-                }
-            }
-            Operation o = null;
-            for (CallObserver obs : observers) {
-                if (inclusive >= obs.minBytes()) {
-                    if (o == null) {
-                        o = operation(op);
-                    }
-                    obs.onCall(o, s.owner(), inclusive, self, nanos, threw, now, CallRecord.callNumber(ring, at), stack);
-                }
+    }
+
+    private void readDetail(long[] ring, int at, StackTraceElement[] stack) {
+        int op = CallRecord.op(ring, at);
+        int flags = CallRecord.flags(ring, at);
+        long inclusive = CallRecord.inclusive(ring, at);
+        long self = CallRecord.self(ring, at);
+        long nanos = CallRecord.nanos(ring, at);
+        boolean threw = (flags & HotPath.FLAG_THREW) != 0;
+        long now = detailNowMs;
+        if (inclusive >= minCallBytes) {
+            if (detailShed) {
+                sink.stats().notMade(WriterStats.MEMORY_PRESSURE, Table.MEMORY_ALLOCATIONS);
+            } else {
+                perCallRow(op, detailOwner, inclusive, self, nanos, threw, CallRecord.gcs(ring, at), now);
             }
         }
-        s.release(head);
+        Operation o = null;
+        for (CallObserver obs : observers) {
+            if (inclusive >= obs.minBytes()) {
+                if (o == null) {
+                    o = operation(op);
+                }
+                obs.onCall(o, detailOwner, inclusive, self, nanos, threw, now, CallRecord.callNumber(ring, at), stack);
+            }
+        }
     }
 
     private void perCallRow(int op, Thread owner, long inclusive, long self, long nanos, boolean threw, long gcs,
@@ -377,9 +321,7 @@ public final class Aggregator {
 
     private void offerStats(Table table, int op, Figures f, long startMs, long endMs) {
         Operation o = operation(op);
-        sink.offer(new StatsRow(table, o.name(), o.method(), o.kind(), startMs, endMs, f.calls, f.errors, f.unmeasured,
-                f.totalBytes, f.selfBytes, f.min(), f.max(), f.percentile(50), f.percentile(95), f.percentile(99),
-                f.totalDurationNs, f.maxDurationNs, f.encodedHistogram()));
+        sink.offer(new StatsRow(table, o.name(), o.method(), o.kind(), startMs, endMs, f.figures(), f.encodedHistogram()));
     }
 
     /**
@@ -401,9 +343,7 @@ public final class Aggregator {
                 continue;
             }
             Operation o = operation(op);
-            out.add(new OperationSummary(o.name(), o.method(), o.kind(), f.calls, f.errors, f.unmeasured, f.totalBytes,
-                    f.selfBytes, f.min(), f.max(), f.percentile(50), f.percentile(95), f.percentile(99),
-                    f.totalDurationNs, f.maxDurationNs));
+            out.add(new OperationSummary(o.name(), o.method(), o.kind(), f.figures()));
         }
         out.sort((a, b) -> Long.compare(b.totalBytes(), a.totalBytes()));
         return Collections.unmodifiableList(out);
@@ -415,7 +355,7 @@ public final class Aggregator {
      */
     public synchronized long detailsLost() {
         long n = detailsLostRetired;
-        for (ThreadState s : cursors.keySet()) {
+        for (ThreadState s : ThreadStates.all()) {
             n += s.detailsLost();
         }
         return n;

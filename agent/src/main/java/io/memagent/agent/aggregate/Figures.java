@@ -15,7 +15,7 @@ import org.HdrHistogram.AbstractHistogram;
 final class Figures {
     long calls;
     long errors;
-    long unmeasured;
+    long unmeasuredCalls;
     long totalBytes;
     long selfBytes;
     long minBytes = Long.MAX_VALUE;
@@ -32,10 +32,10 @@ final class Figures {
     void merge(Period p, boolean withHistogram) {
         calls += p.calls();
         errors += p.errors();
-        unmeasured += p.unmeasured();
-        totalBytes += p.bytes();
+        unmeasuredCalls += p.unmeasuredCalls();
+        totalBytes += p.totalBytes();
         selfBytes += p.selfBytes();
-        totalDurationNs += p.durationNs();
+        totalDurationNs += p.totalDurationNs();
         maxDurationNs = Math.max(maxDurationNs, p.maxDurationNs());
         if (p.maxBytes() == Long.MIN_VALUE) {
             return; // no measured call
@@ -65,14 +65,14 @@ final class Figures {
     void addUnmeasured(long calls, long errors, long durationNs) {
         this.calls += calls;
         this.errors += errors;
-        this.unmeasured += calls;
+        this.unmeasuredCalls += calls;
         this.totalDurationNs += durationNs;
     }
 
     void addAll(Figures other) {
         calls += other.calls;
         errors += other.errors;
-        unmeasured += other.unmeasured;
+        unmeasuredCalls += other.unmeasuredCalls;
         totalBytes += other.totalBytes;
         selfBytes += other.selfBytes;
         minBytes = Math.min(minBytes, other.minBytes);
@@ -90,7 +90,7 @@ final class Figures {
     void reset() {
         calls = 0;
         errors = 0;
-        unmeasured = 0;
+        unmeasuredCalls = 0;
         totalBytes = 0;
         selfBytes = 0;
         minBytes = Long.MAX_VALUE;
@@ -108,6 +108,12 @@ final class Figures {
 
     Long max() {
         return maxBytes == Long.MIN_VALUE ? null : maxBytes;
+    }
+
+    /** The figures as they stand, percentiles computed now. */
+    OperationFigures figures() {
+        return new OperationFigures(calls, errors, unmeasuredCalls, totalBytes, selfBytes, min(), max(), percentile(50),
+                percentile(95), percentile(99), totalDurationNs, maxDurationNs);
     }
 
     Long percentile(double p) {

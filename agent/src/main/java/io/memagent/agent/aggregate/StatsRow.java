@@ -13,14 +13,11 @@ import io.memagent.agent.store.Table;
  *                  it ({@link Histograms})
  */
 public record StatsRow(Table table, String operationType, String method, String kind, long bucketStartMs,
-                       long bucketEndMs, long calls, long errors, long unmeasuredCalls, long totalBytes, long selfBytes,
-                       Long minBytes, Long maxBytes, Long p50Bytes, Long p95Bytes, Long p99Bytes,
-                       long totalDurationNs, long maxDurationNs, byte[] histogram) implements Row {
+                       long bucketEndMs, OperationFigures figures, byte[] histogram) implements Row, WithFigures {
     @Override
     public void writeTo(CopyLine l) {
-        l.text(operationType).text(method).text(kind).timestamp(bucketStartMs).timestamp(bucketEndMs).number(calls)
-                .number(errors).number(unmeasuredCalls).number(totalBytes).number(selfBytes).number(minBytes)
-                .number(maxBytes).number(p50Bytes).number(p95Bytes).number(p99Bytes).number(totalDurationNs)
-                .number(maxDurationNs).bytes(histogram);
+        l.text(operationType).text(method).text(kind).timestamp(bucketStartMs).timestamp(bucketEndMs);
+        figures.writeTo(l);
+        l.bytes(histogram);
     }
 }

@@ -6,7 +6,7 @@ import io.memagent.agent.aggregate.Aggregator;
 import io.memagent.agent.instrument.Operation;
 import io.memagent.agent.util.Ring;
 import io.memagent.agent.store.RowSink;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.RecordingThresholds;
 import io.memagent.bootstrap.SpikeListeners;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -63,13 +63,12 @@ public final class SpikeDetector implements Aggregator.CallObserver {
             AgentLog.once("spikes-full", "more spikes than the agent's spike queue holds (" + QUEUE
                     + "): the excess is counted, not recorded");
         });
-        Recorder.captureStacksFrom(thresholds.mediumBytes());
     }
 
     /** The lowest threshold of any operation: the same one the hot path captures stacks from. */
     @Override
     public long minBytes() {
-        return Recorder.stackMinBytes();
+        return RecordingThresholds.stackMinBytes();
     }
 
     /** Medium, high and critical thresholds in bytes for one operation. */

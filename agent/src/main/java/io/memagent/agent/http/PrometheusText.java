@@ -114,19 +114,7 @@ final class PrometheusText {
     }
 
     private static OperationSummary merge(OperationSummary a, OperationSummary b) {
-        return new OperationSummary(a.name(), a.method(), a.kind(), a.calls() + b.calls(), a.errors() + b.errors(),
-                a.unmeasuredCalls() + b.unmeasuredCalls(), a.totalBytes() + b.totalBytes(), a.selfBytes() + b.selfBytes(),
-                pick(a.minBytes(), b.minBytes(), false), pick(a.maxBytes(), b.maxBytes(), true),
-                pick(a.p50Bytes(), b.p50Bytes(), true), pick(a.p95Bytes(), b.p95Bytes(), true),
-                pick(a.p99Bytes(), b.p99Bytes(), true), a.totalDurationNs() + b.totalDurationNs(),
-                Math.max(a.maxDurationNs(), b.maxDurationNs()));
-    }
-
-    private static Long pick(Long a, Long b, boolean higher) {
-        if (a == null || b == null) {
-            return a == null ? b : a;
-        }
-        return higher ? Math.max(a, b) : Math.min(a, b);
+        return new OperationSummary(a.name(), a.method(), a.kind(), a.figures().mergedWith(b.figures()));
     }
 
     private void operations(List<OperationSummary> allOps) {

@@ -1,6 +1,7 @@
 package io.memagent.agent.instrument;
 
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.HotPath;
+import io.memagent.bootstrap.RecordingThresholds;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,9 +27,9 @@ import net.bytebuddy.utility.visitor.ExceptionTableSensitiveMethodVisitor;
  *
  * <p>What it writes into each profiled method is what {@link ProfileAdvice} inlines:
  * <pre>
- *   ThreadState s = Recorder.currentState(); int t = Recorder.enter(s);      // at the start
- *   Recorder.exit(operationId, s, t, false); return ...;                      // before every return
- *   catch (Throwable x) { Recorder.exit(operationId, s, t, true); throw x; } // around the body
+ *   ThreadState s = HotPath.currentState(); int t = HotPath.enter(s);      // at the start
+ *   HotPath.exit(operationId, s, t, false); return ...;                      // before every return
+ *   catch (Throwable x) { HotPath.exit(operationId, s, t, true); throw x; } // around the body
  * </pre>
  * The two locals sit right after the parameters; the method's own locals move up by two slots,
  * and every stack map frame gets the two entries (frames are read expanded). Names and spike
@@ -37,7 +38,7 @@ import net.bytebuddy.utility.visitor.ExceptionTableSensitiveMethodVisitor;
  */
 final class AnnotatedClassWeaver {
     private static final String ANNOTATION_DESC = "Lio/memagent/api/ProfileMemory;";
-    private static final String RECORDER = Type.getInternalName(Recorder.class);
+    private static final String HOT_PATH = Type.getInternalName(HotPath.class);
     private static final String STATE = "io/memagent/bootstrap/ThreadState";
     private static final int SKIPPED = Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_SYNTHETIC
             | Opcodes.ACC_BRIDGE;
@@ -91,7 +92,7 @@ final class AnnotatedClassWeaver {
             long spikeBytes = spikeBytes(m.annotation, scan.typeAnnotation);
             int id = registry.register(name(scan, m), scan.binaryName() + "#" + m.name + m.desc, "method", spikeBytes);
             if (spikeBytes > 0) {
-                Recorder.captureStacksFrom(spikeBytes);
+                RecordingThresholds.lowerForOperation(spikeBytes);
             }
             ids.put(m.name + m.desc, id);
         }
@@ -111,17 +112,12 @@ final class AnnotatedClassWeaver {
     }
 
     private static String name(Scan scan, Scan.Method m) {
-        if (m.annotation != null && !m.annotation.name.isEmpty()) {
-            return m.annotation.name;
-        }
-        String prefix = scan.typeAnnotation != null && !scan.typeAnnotation.name.isEmpty()
-                ? scan.typeAnnotation.name : scan.simpleName();
-        return prefix + "." + m.name;
+        return OperationNaming.operationName(m.annotation != null ? m.annotation.name : null,
+                scan.typeAnnotation != null ? scan.typeAnnotation.name : null, scan.simpleName(), m.name);
     }
 
     private static long spikeBytes(Values own, Values type) {
-        long mb = own != null && own.spikeMb > 0 ? own.spikeMb : type != null && type.spikeMb > 0 ? type.spikeMb : -1;
-        return mb > 0 ? Math.min(mb, 1L << 40) << 20 : -1;
+        return OperationNaming.spikeBytes(own != null ? own.spikeMb : -1, type != null ? type.spikeMb : -1);
     }
 
     /** {@code @ProfileMemory}'s values as written in the class file (absent: the defaults). */
@@ -192,8 +188,7 @@ final class AnnotatedClassWeaver {
             if (innerSeen && innerSimpleName != null && !innerSimpleName.isEmpty()) {
                 return innerSimpleName;
             }
-            String n = binaryName();
-            return n.substring(Math.max(n.lastIndexOf('.'), n.lastIndexOf('$')) + 1);
+            return OperationNaming.simpleNameOf(binaryName());
         }
 
         @Override
@@ -288,10 +283,10 @@ final class AnnotatedClassWeaver {
         @Override
         public void visitCode() {
             super.visitCode();
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, RECORDER, "currentState", "()L" + STATE + ";", false);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, HOT_PATH, "currentState", "()L" + STATE + ";", false);
             mv.visitInsn(Opcodes.DUP);
             mv.visitVarInsn(Opcodes.ASTORE, stateSlot);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, RECORDER, "enter", "(L" + STATE + ";)I", false);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, HOT_PATH, "enter", "(L" + STATE + ";)I", false);
             mv.visitVarInsn(Opcodes.ISTORE, stateSlot + 1);
         }
 
@@ -307,7 +302,7 @@ final class AnnotatedClassWeaver {
             mv.visitVarInsn(Opcodes.ALOAD, stateSlot);
             mv.visitVarInsn(Opcodes.ILOAD, stateSlot + 1);
             mv.visitInsn(threw ? Opcodes.ICONST_1 : Opcodes.ICONST_0);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, RECORDER, "exit", "(IL" + STATE + ";IZ)V", false);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, HOT_PATH, "exit", "(IL" + STATE + ";IZ)V", false);
         }
 
         private void pushInt(int v) {

@@ -2,7 +2,7 @@ package io.memagent.agent.instrument;
 
 import io.memagent.agent.config.MethodPattern;
 import io.memagent.agent.util.AgentLog;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.HotPath;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -31,7 +31,6 @@ import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.isTypeInitializer;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 /**
@@ -80,7 +79,7 @@ final class ByteBuddyTransformer {
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(AgentBuilder.InjectionStrategy.Disabled.INSTANCE) // inline advice needs no helper classes
                 .with(new ErrorListener())
-                .assureReadEdgeTo(inst, Recorder.class)
+                .assureReadEdgeTo(inst, HotPath.class)
                 .ignore(new ElementMatcher.Junction.AbstractBase<TypeDescription>() { // the pre-filter's list, by name
                     @Override
                     public boolean matches(TypeDescription type) {

@@ -1,6 +1,7 @@
 package io.memagent.agent.instrument;
 
-import io.memagent.bootstrap.NamedCalls;
+import io.memagent.bootstrap.NamedWindows;
+import io.memagent.bootstrap.RuntimeNames;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -15,13 +16,13 @@ final class HttpAdvice {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static long enter(@Advice.Argument(0) com.sun.net.httpserver.HttpExchange exchange) {
-        return NamedCalls.enterScoped(
-                NamedCalls.httpOperationId(exchange.getRequestMethod(), exchange.getRequestURI().getPath()),
-                NamedCalls.SCOPE_HTTP);
+        return NamedWindows.enterScoped(
+                RuntimeNames.httpOperationId(exchange.getRequestMethod(), exchange.getRequestURI().getPath()),
+                NamedWindows.SCOPE_HTTP);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.Enter long entered, @Advice.Thrown Throwable thrown) {
-        NamedCalls.exitScoped(entered, NamedCalls.SCOPE_HTTP, thrown != null);
+        NamedWindows.exitScoped(entered, NamedWindows.SCOPE_HTTP, thrown != null);
     }
 }

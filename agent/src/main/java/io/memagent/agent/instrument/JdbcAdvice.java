@@ -1,6 +1,8 @@
 package io.memagent.agent.instrument;
 
-import io.memagent.bootstrap.NamedCalls;
+import io.memagent.bootstrap.NamedWindows;
+import io.memagent.bootstrap.RuntimeNames;
+import io.memagent.bootstrap.PreparedStatements;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -20,12 +22,12 @@ final class JdbcAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static long enter(@Advice.Argument(0) String sql) {
-            return NamedCalls.enterScoped(NamedCalls.sqlOperationId(sql), NamedCalls.SCOPE_DB);
+            return NamedWindows.enterScoped(RuntimeNames.sqlOperationId(sql), NamedWindows.SCOPE_DB);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long entered, @Advice.Thrown Throwable thrown) {
-            NamedCalls.exitScoped(entered, NamedCalls.SCOPE_DB, thrown != null);
+            NamedWindows.exitScoped(entered, NamedWindows.SCOPE_DB, thrown != null);
         }
     }
 
@@ -36,12 +38,12 @@ final class JdbcAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static long enter(@Advice.This Object statement) {
-            return NamedCalls.enterScoped(NamedCalls.statementOperationId(statement), NamedCalls.SCOPE_DB);
+            return NamedWindows.enterScoped(PreparedStatements.statementOperationId(statement), NamedWindows.SCOPE_DB);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long entered, @Advice.Thrown Throwable thrown) {
-            NamedCalls.exitScoped(entered, NamedCalls.SCOPE_DB, thrown != null);
+            NamedWindows.exitScoped(entered, NamedWindows.SCOPE_DB, thrown != null);
         }
     }
 
@@ -52,7 +54,7 @@ final class JdbcAdvice {
 
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.Argument(0) String sql, @Advice.Return Object statement) {
-            NamedCalls.statementPrepared(statement, sql);
+            PreparedStatements.statementPrepared(statement, sql);
         }
     }
 }

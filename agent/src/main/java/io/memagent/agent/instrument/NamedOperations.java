@@ -1,6 +1,6 @@
 package io.memagent.agent.instrument;
 
-import io.memagent.bootstrap.NamedCalls;
+import io.memagent.bootstrap.RuntimeNames;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * an app that makes up names without end costs at most {@code memagent.operations.max} entries;
  * beyond it, new names count under {@link OperationRegistry#OTHER_NAME} without lock or allocation.
  */
-public final class NamedOperations implements NamedCalls.OperationNames {
+public final class NamedOperations implements RuntimeNames.OperationNames {
     public static final String BLOCK = "block";
     public static final String TRACK = "track";
 

@@ -39,7 +39,7 @@ final class OperationIdBinding implements Advice.OffsetMapping.Factory<Operation
                 int id = registry.register(naming.name(instrumentedType, instrumentedMethod),
                         OperationNaming.methodSignature(instrumentedType, instrumentedMethod), "method", spikeBytes);
                 if (spikeBytes > 0) {
-                    io.memagent.bootstrap.Recorder.captureStacksFrom(spikeBytes); // before the woven code runs
+                    io.memagent.bootstrap.RecordingThresholds.lowerForOperation(spikeBytes); // before the woven code runs
                 }
                 return new Target.ForStackManipulation(IntegerConstant.forValue(id));
             }

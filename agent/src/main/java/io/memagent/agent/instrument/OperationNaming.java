@@ -19,16 +19,32 @@ final class OperationNaming {
         if (own != null && !own.isEmpty()) {
             return own;
         }
-        String typeName = annotationName(type.getDeclaredAnnotations());
-        String prefix = typeName != null && !typeName.isEmpty() ? typeName : simpleName(type);
-        return prefix + "." + method.getName();
+        return operationName(null, annotationName(type.getDeclaredAnnotations()), simpleName(type), method.getName());
+    }
+
+    /**
+     * The naming rules, on the annotations' {@code name} values however they were read (Byte Buddy's
+     * descriptions here, the class file in {@link AnnotatedClassWeaver}): null or "" when a level has
+     * none.
+     */
+    static String operationName(String methodsName, String typesName, String simpleClassName, String methodName) {
+        if (methodsName != null && !methodsName.isEmpty()) {
+            return methodsName;
+        }
+        String prefix = typesName != null && !typesName.isEmpty() ? typesName : simpleClassName;
+        return prefix + "." + methodName;
     }
 
     /** {@code @ProfileMemory(spikeMb)} in bytes, the method's own value first, else its type's; -1 if unset. */
     long spikeBytes(TypeDescription type, MethodDescription method) {
         long own = annotationLong(method.getDeclaredAnnotations(), "spikeMb");
-        long mb = own > 0 ? own : annotationLong(type.getDeclaredAnnotations(), "spikeMb");
-        return mb > 0 ? mb << 20 : -1;
+        return spikeBytes(own, own > 0 ? -1 : annotationLong(type.getDeclaredAnnotations(), "spikeMb"));
+    }
+
+    /** The spike rule on the two levels' {@code spikeMb} values (-1 or less: unset), for both weavers. */
+    static long spikeBytes(long methodsMb, long typesMb) {
+        long mb = methodsMb > 0 ? methodsMb : typesMb;
+        return mb > 0 ? Math.min(mb, 1L << 40) << 20 : -1;
     }
 
     private static long annotationLong(AnnotationList annotations, String attribute) {
@@ -54,8 +70,12 @@ final class OperationNaming {
         if (simple != null && !simple.isEmpty()) {
             return simple;
         }
-        String n = type.getName();
-        return n.substring(Math.max(n.lastIndexOf('.'), n.lastIndexOf('$')) + 1);
+        return simpleNameOf(type.getName());
+    }
+
+    /** A binary name's simple name when the class file says none: after the last '.' or '$'. */
+    static String simpleNameOf(String binaryName) {
+        return binaryName.substring(Math.max(binaryName.lastIndexOf('.'), binaryName.lastIndexOf('$')) + 1);
     }
 
     /** The annotation's {@code name} value; "" when absent or unset; null when not annotated. */

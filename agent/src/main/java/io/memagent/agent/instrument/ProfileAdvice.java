@@ -1,11 +1,11 @@
 package io.memagent.agent.instrument;
 
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.HotPath;
 import io.memagent.bootstrap.ThreadState;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Inlined into every profiled method. It only calls {@link Recorder}, which the agent defines in
+ * Inlined into every profiled method. It only calls {@link HotPath}, which the agent defines in
  * the boot loader and so is visible from any class loader. The thread's state is looked up once,
  * at entry, and kept in a local variable of the woven method for the exit. {@code suppress} keeps
  * a bug of ours from ever reaching the app; the app's own exception passes through unchanged.
@@ -16,13 +16,13 @@ final class ProfileAdvice {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static int enter(@Advice.Local("memagentState") ThreadState state) {
-        state = Recorder.currentState();
-        return Recorder.enter(state);
+        state = HotPath.currentState();
+        return HotPath.enter(state);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@OperationId int operationId, @Advice.Enter int token,
                      @Advice.Local("memagentState") ThreadState state, @Advice.Thrown Throwable thrown) {
-        Recorder.exit(operationId, state, token, thrown != null);
+        HotPath.exit(operationId, state, token, thrown != null);
     }
 }

@@ -1,6 +1,6 @@
 package io.memagent.agent.instrument;
 
-import io.memagent.bootstrap.NamedCalls;
+import io.memagent.bootstrap.NamedWindows;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -32,13 +32,13 @@ final class ServletAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static long enter(@Advice.Argument(0) Object request) {
             // Nested filters/servlets skip the naming work: only the outermost call is recorded.
-            if (!NamedCalls.canEnterScoped(NamedCalls.SCOPE_HTTP)
+            if (!NamedWindows.canEnterScoped(NamedWindows.SCOPE_HTTP)
                     || !(request instanceof jakarta.servlet.http.HttpServletRequest)
                     || ((jakarta.servlet.ServletRequest) request).getDispatcherType()
                             != jakarta.servlet.DispatcherType.REQUEST) {
                 return 0;
             }
-            return NamedCalls.enterHttp();
+            return NamedWindows.enterHttp();
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -47,7 +47,7 @@ final class ServletAdvice {
             if (entered == 0) {
                 return;
             }
-            long agentWork = NamedCalls.agentWorkStarts(); // the getters below may allocate: the agent's
+            long agentWork = NamedWindows.agentWorkStarts(); // the getters below may allocate: the agent's
             String method = null;
             String path = null;
             Object route = null;
@@ -59,7 +59,7 @@ final class ServletAdvice {
             } catch (Throwable ignored) {
                 // named "(other operations)"
             }
-            NamedCalls.exitHttp(entered, agentWork, method, path, route, thrown != null);
+            NamedWindows.exitHttp(entered, agentWork, method, path, route, thrown != null);
         }
     }
 
@@ -70,13 +70,13 @@ final class ServletAdvice {
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static long enter(@Advice.Argument(0) Object request) {
-            if (!NamedCalls.canEnterScoped(NamedCalls.SCOPE_HTTP)
+            if (!NamedWindows.canEnterScoped(NamedWindows.SCOPE_HTTP)
                     || !(request instanceof javax.servlet.http.HttpServletRequest)
                     || ((javax.servlet.ServletRequest) request).getDispatcherType()
                             != javax.servlet.DispatcherType.REQUEST) {
                 return 0;
             }
-            return NamedCalls.enterHttp();
+            return NamedWindows.enterHttp();
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -85,7 +85,7 @@ final class ServletAdvice {
             if (entered == 0) {
                 return;
             }
-            long agentWork = NamedCalls.agentWorkStarts(); // the getters below may allocate: the agent's
+            long agentWork = NamedWindows.agentWorkStarts(); // the getters below may allocate: the agent's
             String method = null;
             String path = null;
             Object route = null;
@@ -97,7 +97,7 @@ final class ServletAdvice {
             } catch (Throwable ignored) {
                 // named "(other operations)"
             }
-            NamedCalls.exitHttp(entered, agentWork, method, path, route, thrown != null);
+            NamedWindows.exitHttp(entered, agentWork, method, path, route, thrown != null);
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.memagent.agent.instrument;
 
 import io.memagent.bootstrap.Carriers;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.HotPath;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -16,7 +16,7 @@ import net.bytebuddy.jar.asm.Type;
 
 /**
  * Lets profiled calls on virtual threads be measured on their carriers (JDK 21+, see the
- * bootstrap's {@code Carriers}, {@code MountedCalls} and {@code SavedCalls}): opens the JDK
+ * bootstrap's {@code Carriers}, {@code CarrierFrames} and {@code ParkedFrames}): opens the JDK
  * internals that needs to the boot loader, and weaves {@link Carriers#mounted} at the end of
  * {@code java.lang.VirtualThread.mount()} and {@link Carriers#unmounting} at the start of
  * {@code unmount()}. Only once both hooks are in place are virtual threads' calls measured;
@@ -42,7 +42,7 @@ public final class VirtualThreadMounts {
             return null;
         }
         try {
-            Module boot = Recorder.class.getModule();
+            Module boot = HotPath.class.getModule();
             // java.base reads the boot loader's unnamed module (the hook in VirtualThread calls into it),
             // which may use Thread's, the carrier thread-local's and ThreadImpl's internals.
             inst.redefineModule(Object.class.getModule(), Set.of(boot), Map.of("jdk.internal.misc", Set.of(boot)),

@@ -4,7 +4,7 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.GcInfo;
 import io.memagent.agent.util.AgentLog;
 import io.memagent.agent.store.RowSink;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.HotPath;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -71,7 +71,7 @@ final class GcListener implements NotificationListener {
 
     @Override
     public void handleNotification(Notification notification, Object handback) {
-        Recorder.gcHappened();
+        HotPath.gcHappened();
         try {
             GarbageCollectionNotificationInfo info =
                     GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());

@@ -1,6 +1,7 @@
 package io.memagent.agent.report;
 
 import io.memagent.agent.aggregate.Histograms;
+import io.memagent.agent.aggregate.OperationFigures;
 import io.memagent.agent.aggregate.OperationSummary;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,7 +35,7 @@ final class MergedOperations {
         String kind;
         long calls;
         long errors;
-        long unmeasured;
+        long unmeasuredCalls;
         long totalBytes;
         long selfBytes;
         long min = Long.MAX_VALUE;
@@ -113,7 +114,7 @@ final class MergedOperations {
         a.kind = a.kind == null ? rs.getString(3) : a.kind;
         a.calls += rs.getLong(4);
         a.errors += rs.getLong(5);
-        a.unmeasured += rs.getLong(6);
+        a.unmeasuredCalls += rs.getLong(6);
         a.totalBytes += rs.getLong(7);
         a.selfBytes += rs.getLong(8);
         long min = rs.getLong(9);
@@ -153,8 +154,9 @@ final class MergedOperations {
                 long unmerged = a.unmergedPercentiles[i];
                 p[i] = unmerged == Long.MIN_VALUE ? merged : Long.valueOf(merged == null ? unmerged : Math.max(merged, unmerged));
             }
-            out.add(new OperationSummary(name, a.method, a.kind, a.calls, a.errors, a.unmeasured, a.totalBytes, a.selfBytes,
-                    measured ? a.min : null, measured ? a.max : null, p[0], p[1], p[2], a.totalDurationNs, a.maxDurationNs));
+            out.add(new OperationSummary(name, a.method, a.kind, new OperationFigures(a.calls, a.errors, a.unmeasuredCalls,
+                    a.totalBytes, a.selfBytes, measured ? a.min : null, measured ? a.max : null, p[0], p[1], p[2],
+                    a.totalDurationNs, a.maxDurationNs)));
         });
         out.sort((x, y) -> x.totalBytes() != y.totalBytes() ? Long.compare(y.totalBytes(), x.totalBytes())
                 : x.name().compareTo(y.name()));

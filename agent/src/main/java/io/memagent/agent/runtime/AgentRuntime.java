@@ -39,8 +39,9 @@ import io.memagent.agent.store.PostgresWriter;
 import io.memagent.agent.store.RecentRows;
 import io.memagent.agent.store.RowSink;
 import io.memagent.agent.store.RunInfo;
-import io.memagent.bootstrap.NamedCalls;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.bootstrap.RuntimeNames;
+import io.memagent.bootstrap.HotPath;
+import io.memagent.bootstrap.RecordingThresholds;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,16 +135,15 @@ public final class AgentRuntime {
         // from SecureRandom, the MXBeans, the sink, Byte Buddy, the drain and writer threads) is
         // built on memagent-init, and finds every call made meanwhile in the threads' figures.
         OperationRegistry registry = new OperationRegistry(config.operationsMax());
-        NamedCalls.setOperationNames(new NamedOperations(registry, config.httpNamesMax()));
-        Recorder.rowsFrom(config.callsMinBytes());
-        Recorder.captureStacksFrom(config.spikeMediumBytes());
-        Recorder.warmUp();
+        RuntimeNames.setOperationNames(new NamedOperations(registry, config.httpNamesMax()));
+        RecordingThresholds.configure(config.callsMinBytes(), config.spikeMediumBytes());
+        HotPath.warmUp();
         // JDK 21+: virtual threads' calls measured on their carriers. Here, before the app runs, not later on a
         // thread of its own: retransforming VirtualThread deoptimizes compiled code, and a deoptimization
         // inside an app's open call re-creates the objects C2 had eliminated there, on the app's thread (seen:
         // a call reading 4.4 KB more). Costs 30-60 ms of start-up on JDK 21+.
         String virtualThreads = VirtualThreadMounts.install(inst);
-        Recorder.setEnabled(true);
+        HotPath.setEnabled(true);
         Instrumenter instrumenter = new Instrumenter(config.includes(), config.attributeJdbc(), config.attributeHttp());
         instrumenter.installFilter(inst, registry);
         // Annotated classes are woven without Byte Buddy; what needs it (include patterns, attribution, a
@@ -166,7 +166,7 @@ public final class AgentRuntime {
                         Json.object(config.masked()), System.currentTimeMillis());
                 runtime = new AgentRuntime(config, run, registry);
             } catch (Throwable t) {
-                Recorder.setEnabled(false);
+                HotPath.setEnabled(false);
                 instrumenter.abandon(t);
                 AgentLog.error("memagent could not start and is disabled; the application runs without it: " + t);
                 return;
@@ -216,7 +216,7 @@ public final class AgentRuntime {
      */
     private void initialize(Instrumentation inst, Instrumenter instrumenter, boolean attached, AtomicBoolean exiting) {
         try {
-            if (!Recorder.allocationCountingSupported()) {
+            if (!HotPath.allocationCountingSupported()) {
                 AgentLog.warn("this JVM does not count allocated bytes per thread: calls are counted as unmeasured,"
                         + " never as 0 bytes");
             }
@@ -241,7 +241,7 @@ public final class AgentRuntime {
                 instrumenter.retransformLoaded(inst);
             }
         } catch (Throwable t) {
-            Recorder.setEnabled(false);
+            HotPath.setEnabled(false);
             AgentLog.error("memagent could not start and is disabled; the application runs without it: " + t);
         }
     }
@@ -267,7 +267,7 @@ public final class AgentRuntime {
             if (serving != null) {
                 serving.stopping(); // probes see the agent going before it stops answering
             }
-            Recorder.setEnabled(false);
+            HotPath.setEnabled(false);
             sampler.stop();
             histogram.stop();
             leaks.flush(System.currentTimeMillis());

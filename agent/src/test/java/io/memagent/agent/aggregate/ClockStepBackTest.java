@@ -6,12 +6,14 @@ import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.agent.RecorderReset;
+import io.memagent.bootstrap.HotPath;
+import io.memagent.bootstrap.RecordingThresholds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue 13 item 4: a wall clock stepping back past a closed bucket must not repeat a
@@ -20,20 +22,14 @@ import org.junit.jupiter.api.Test;
  * bucket starts only ever grow; this test holds that, with the clock stepped back 10 s, 1 h and
  * to before the first bucket.
  */
+@ExtendWith(RecorderReset.class)
 class ClockStepBackTest {
-    @AfterEach
-    void tearDown() {
-        Recorder.setEnabled(false);
-    }
-
     @Test
     void aClockSteppingBackNeverRepeatsABucketStart() throws Exception {
-        Recorder.warmUp();
-        Recorder.setEnabled(true);
+        RecordingThresholds.configure(1_000_000, 0);
+        HotPath.setEnabled(true);
         AtomicLong clock = new AtomicLong(1_000_000_000_000L);
         OperationRegistry registry = new OperationRegistry(20_000);
-        Aggregator leftovers = new Aggregator(1_000, 1_000_000, registry, new InMemorySink(1000), clock::get);
-        leftovers.drainOnce();
         InMemorySink rows = new InMemorySink(100_000);
         Aggregator aggregator = new Aggregator(1_000, 1_000_000, registry, rows, clock::get);
         int op = registry.register("stepped", "T#stepped()V", "method");
@@ -42,8 +38,8 @@ class ClockStepBackTest {
         for (long step : steps) {
             clock.addAndGet(step);
             for (int i = 0; i < 3; i++) {
-                int token = Recorder.enter();
-                Recorder.exit(op, token, false);
+                int token = HotPath.enter();
+                HotPath.exit(op, token, false);
                 calls++;
             }
             aggregator.collectNow(); // a drain moves the thread on, the next collects: both, at this clock

@@ -9,19 +9,22 @@ import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
-import io.memagent.bootstrap.Recorder;
-import io.memagent.bootstrap.ThreadState;
+import io.memagent.agent.RecorderReset;
+import io.memagent.bootstrap.HotPath;
+import io.memagent.bootstrap.RecordingThresholds;
+import io.memagent.bootstrap.ThreadStates;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The hot path and the drain thread together, in-process: what advice does (enter/exit around
  * the body), without bytecode weaving. The forked-JVM tests cover the weaving.
  */
+@ExtendWith(RecorderReset.class)
 class RecorderAndAggregatorTest {
     static volatile Object sink;
 
@@ -30,25 +33,13 @@ class RecorderAndAggregatorTest {
     InMemorySink rows;
     Aggregator aggregator;
 
-    @org.junit.jupiter.api.BeforeAll
-    static void linkTheHotPath() {
-        Recorder.warmUp(); // as AgentRuntime does before enabling
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        Recorder.setEnabled(true);
+        RecordingThresholds.configure(1_000_000, 0);
+        HotPath.setEnabled(true);
         registry = new OperationRegistry(20_000);
         rows = new InMemorySink(100_000);
         aggregator = new Aggregator(1_000, 1_000_000, registry, rows, clock::get);
-        aggregator.drainOnce(); // leftovers of other tests go to this aggregator's first bucket
-        rows = new InMemorySink(100_000);
-        aggregator = new Aggregator(1_000, 1_000_000, registry, rows, clock::get);
-    }
-
-    @AfterEach
-    void tearDown() {
-        Recorder.setEnabled(false);
     }
 
     OperationSummary summary(String name) {
@@ -108,12 +99,12 @@ class RecorderAndAggregatorTest {
 
     /** What woven advice does, written out (a capturing lambda would allocate inside the parent's window). */
     private static void recurse(int op, int depth) {
-        int token = Recorder.enter();
+        int token = HotPath.enter();
         sink = new long[16];
         if (depth > 1) {
             recurse(op, depth - 1);
         }
-        Recorder.exit(op, token, false);
+        HotPath.exit(op, token, false);
     }
 
     @Test
@@ -152,9 +143,9 @@ class RecorderAndAggregatorTest {
         Thread t = new Thread(() -> {
             for (int i = 0; i < calls; i++) {
                 int n = (i % 100 + 1) * 1000;
-                int token = Recorder.enter();
+                int token = HotPath.enter();
                 sink = new byte[n];
-                Recorder.exit(op, token, false);
+                HotPath.exit(op, token, false);
             }
         });
         for (int i = 0; i < calls; i++) {
@@ -193,7 +184,7 @@ class RecorderAndAggregatorTest {
             }
             java.util.concurrent.CompletableFuture.allOf(f).join();
         }
-        long pooled = ThreadState.all().stream().filter(s -> s.owner().getName().startsWith("ForkJoinPool.commonPool"))
+        long pooled = ThreadStates.all().stream().filter(s -> s.owner().getName().startsWith("ForkJoinPool.commonPool"))
                 .count();
         aggregator.stop();
         OperationSummary s = summary("pooled");
@@ -210,7 +201,7 @@ class RecorderAndAggregatorTest {
         t.start();
         t.join();
         aggregator.drainOnce();
-        assertEquals(0, ThreadState.all().stream().filter(s -> s.owner() == t).count());
+        assertEquals(0, ThreadStates.all().stream().filter(s -> s.owner() == t).count());
         assertEquals(1, summary("shortLived").calls());
     }
 
@@ -265,9 +256,9 @@ class RecorderAndAggregatorTest {
     @Test
     void disabledRecordingCostsNothingAndRecordsNothing() {
         int op = registry.register("off", "T#off()V", "method");
-        Recorder.setEnabled(false);
-        assertEquals(0, Recorder.enter());
-        Recorder.exit(op, 0, false);
+        HotPath.setEnabled(false);
+        assertEquals(0, HotPath.enter());
+        HotPath.exit(op, 0, false);
         aggregator.stop();
         assertNull(aggregator.summaries().stream().filter(s -> s.name().equals("off")).findFirst().orElse(null));
     }

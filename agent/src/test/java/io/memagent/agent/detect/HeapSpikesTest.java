@@ -2,6 +2,7 @@ package io.memagent.agent.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.memagent.agent.aggregate.OperationFigures;
 import io.memagent.agent.aggregate.OperationSummary;
 import io.memagent.agent.config.Config;
 import io.memagent.agent.jvm.JvmSample;
@@ -72,8 +73,8 @@ class HeapSpikesTest {
     }
 
     static OperationSummary summary(String name, long calls, long bytes) {
-        return new OperationSummary(name, "x." + name + "()V", "method", calls, 0, 0, bytes, bytes, null, null, null,
-                null, null, 0, 0);
+        return new OperationSummary(name, "x." + name + "()V", "method",
+                new OperationFigures(calls, 0, 0, bytes, bytes, null, null, null, null, null, 0, 0));
     }
 
     @Test

@@ -10,43 +10,35 @@ import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.agent.RecorderReset;
+import io.memagent.bootstrap.HotPath;
+import io.memagent.bootstrap.RecordingThresholds;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Spikes in-process, through the real hot path and drain: the stack captured at a spiking call's
  * exit costs the enclosing calls nothing (their bytes stay exact), severities follow the
  * thresholds (and an operation's own), and a run of spikes raises one alert.
  */
+@ExtendWith(RecorderReset.class)
 class SpikeDetectorTest {
     static volatile Object sink;
-
-    @BeforeAll
-    static void link() {
-        Recorder.warmUp();
-    }
-
-    @AfterEach
-    void off() {
-        Recorder.setEnabled(false);
-    }
 
     /**
      * As {@code HotPathCalls.profiled}, but here: the spike's stack text must start at the method that exited the
      * call, and this test names it.
      */
     static void profiled(int op, Runnable body) {
-        int token = Recorder.enter();
+        int token = HotPath.enter();
         boolean threw = true;
         try {
             body.run();
             threw = false;
         } finally {
-            Recorder.exit(op, token, threw);
+            HotPath.exit(op, token, threw);
         }
     }
 
@@ -56,9 +48,8 @@ class SpikeDetectorTest {
         OperationRegistry registry = new OperationRegistry(20_000);
         InMemorySink rows = new InMemorySink(10_000);
         AtomicLong clock = new AtomicLong(1_000_000_000_000L);
-        Aggregator first = new Aggregator(10_000, 1_048_576, registry, new InMemorySink(10_000), clock::get);
-        Recorder.setEnabled(true);
-        first.drainOnce(); // leftovers of other tests
+        RecordingThresholds.configure(1_048_576, thresholds.mediumBytes()); // as the runtime does
+        HotPath.setEnabled(true);
         Aggregator aggregator = new Aggregator(10_000, 1_048_576, registry, rows, clock::get);
         SpikeDetector spikes = new SpikeDetector(thresholds, false, rows, new HeapDumper("unused", 0, "t", clock::get));
         aggregator.addObserver(spikes);
@@ -107,7 +98,7 @@ class SpikeDetectorTest {
     @Test
     void stackTextSkipsTheAgentsFramesAndIsCapped() {
         StackTraceElement[] st = new StackTraceElement[100];
-        st[0] = new StackTraceElement("io.memagent.bootstrap.Recorder", "exit", "Recorder.java", 1);
+        st[0] = new StackTraceElement("io.memagent.bootstrap.HotPath", "exit", "HotPath.java", 1);
         for (int i = 1; i < st.length; i++) {
             st[i] = new StackTraceElement("a.B", "m" + i, "B.java", i);
         }

@@ -10,7 +10,9 @@ import io.memagent.agent.aggregate.Aggregator;
 import io.memagent.agent.aggregate.OperationSummary;
 import io.memagent.agent.instrument.woven.Shapes;
 import io.memagent.agent.store.InMemorySink;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.agent.RecorderReset;
+import io.memagent.bootstrap.HotPath;
+import io.memagent.bootstrap.RecordingThresholds;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -18,25 +20,15 @@ import java.lang.reflect.Modifier;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The ASM weaver on awkward method shapes: the woven class passes the JVM's verifier, behaves as
  * the original, and every call is recorded once, under the names {@link OperationNaming} gives.
  */
+@ExtendWith(RecorderReset.class)
 class AnnotatedClassWeaverTest {
-    @BeforeAll
-    static void link() {
-        Recorder.warmUp();
-    }
-
-    @AfterEach
-    void off() {
-        Recorder.setEnabled(false);
-    }
-
     /** Defines the woven copy of a class first, its own loader's way (everything else from the parent). */
     static final class WovenLoader extends ClassLoader {
         private final Map<String, byte[]> woven = new HashMap<>();
@@ -68,8 +60,8 @@ class AnnotatedClassWeaverTest {
     void awkwardShapesVerifyBehaveAsTheOriginalAndAreEachRecordedOnce() throws Exception {
         OperationRegistry registry = new OperationRegistry(20_000);
         AtomicLong clock = new AtomicLong(1_000_000_000_000L);
-        Recorder.setEnabled(true);
-        new Aggregator(10_000, 100_000_000, registry, new InMemorySink(1000), clock::get).drainOnce();
+        RecordingThresholds.configure(100_000_000, 0);
+        HotPath.setEnabled(true);
         Aggregator aggregator = new Aggregator(10_000, 100_000_000, registry, new InMemorySink(1000), clock::get);
 
         WovenLoader loader = new WovenLoader(getClass().getClassLoader());

@@ -10,10 +10,11 @@ import io.memagent.agent.aggregate.OperationSummary;
 import io.memagent.agent.config.Config;
 import io.memagent.agent.runtime.Settings;
 import io.memagent.agent.instrument.OperationRegistry;
-import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.store.PostgresWriter;
 import io.memagent.agent.store.RunInfo;
-import io.memagent.bootstrap.Recorder;
+import io.memagent.agent.RecorderReset;
+import io.memagent.bootstrap.HotPath;
+import io.memagent.bootstrap.RecordingThresholds;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -26,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Rollups end to end, against the real PostgreSQL: calls recorded through the agent's own hot
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * from the rollups' histograms, are within the histograms' precision of the exact percentiles
  * of the calls made, and equal to those merged from the raw buckets.
  */
+@ExtendWith(RecorderReset.class)
 class RollupReportTest {
     private static final long HOUR = 3_600_000L;
     static volatile Object sink;
@@ -44,7 +47,6 @@ class RollupReportTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        Recorder.setEnabled(false);
         if (db != null) {
             db.dropSchema(schema);
         }
@@ -72,15 +74,14 @@ class RollupReportTest {
         p.setProperty("memagent.flush.interval.ms", "20");
         p.setProperty("memagent.calls.min.bytes", "100000000");
         Config config = Config.load(null, p, Map.of());
-        Recorder.warmUp();
-        Recorder.setEnabled(true);
+        RecordingThresholds.configure(config.callsMinBytes(), 0);
+        HotPath.setEnabled(true);
         OperationRegistry registry = new OperationRegistry(20_000);
         AtomicLong clock = new AtomicLong();
         long now = System.currentTimeMillis();
         long start = Math.floorDiv(now, HOUR) * HOUR - 4 * HOUR + 25 * 60_000 + 3_000;
         long end = Math.floorDiv(now, HOUR) * HOUR - 10 * 60_000;
         clock.set(start);
-        new Aggregator(config.statsIntervalMs(), config.callsMinBytes(), registry, new InMemorySink(10), clock::get).collectNow(); // other tests' leftovers
 
         PostgresWriter writer = new PostgresWriter(Settings.database(config), new RunInfo(UUID.randomUUID(), "rollups", 42, "h", "j", "t",
                 "{}", start));
@@ -106,9 +107,9 @@ class RollupReportTest {
                 // mostly small calls, a tail of big ones: p50, p95 and p99 fall on different sizes
                 int i = r < 40 ? 0 : r < 70 ? 1 : r < 85 ? 2 : r < 94 ? 3 : r < 98 ? 4 : 5;
                 Runnable body = bodies[i];
-                int token = Recorder.enter();
+                int token = HotPath.enter();
                 body.run();
-                Recorder.exit(op, token, false);
+                HotPath.exit(op, token, false);
                 exact.add(truth[i]);
             }
             aggregator.collectNow();

@@ -2,6 +2,7 @@ package io.memagent.agent.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.memagent.agent.aggregate.OperationFigures;
 import io.memagent.agent.aggregate.OperationSummary;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -10,12 +11,12 @@ import org.junit.jupiter.api.Test;
 class TextReportTest {
     @Test
     void averageMinAndMaxAreExactBytesWithThousandsSeparators() {
-        OperationSummary big = new OperationSummary("Nested.outer", "x.Nested#outer()", "method", 100, 0, 0,
-                100 * 1_001_032L, 101_600, 1_001_032L, 1_001_032L, 1_001_032L, 1_001_032L, 1_001_032L, 5_000_000, 90_000);
-        OperationSummary small = new OperationSummary("Validator.validate", "x.Validator#validate()", "method", 3000, 307,
-                0, 251_801, 251_801, 0L, 819L, 24L, 800L, 819L, 1_000, 10);
-        OperationSummary virtual = new OperationSummary("OnVirtual.run", "x.OnVirtual#run()", "method", 4, 0, 4, 0, 0,
-                null, null, null, null, null, 4_096, 1_024);
+        OperationSummary big = new OperationSummary("Nested.outer", "x.Nested#outer()", "method", new OperationFigures(100,
+                0, 0, 100 * 1_001_032L, 101_600, 1_001_032L, 1_001_032L, 1_001_032L, 1_001_032L, 1_001_032L, 5_000_000, 90_000));
+        OperationSummary small = new OperationSummary("Validator.validate", "x.Validator#validate()", "method",
+                new OperationFigures(3000, 307, 0, 251_801, 251_801, 0L, 819L, 24L, 800L, 819L, 1_000, 10));
+        OperationSummary virtual = new OperationSummary("OnVirtual.run", "x.OnVirtual#run()", "method",
+                new OperationFigures(4, 0, 4, 0, 0, null, null, null, null, null, 4_096, 1_024));
         String text = TextReport.render("service s, pid 1, 1.0 s", List.of(big, small, virtual), null, 0);
         // The lines after these (the agent's own overhead) depend on what else ran in this JVM.
         String table = String.join("\n",

@@ -5,16 +5,16 @@ package io.memagent.bootstrap;
  * memagent-junit's failure messages (found by name through method handles). Reads the running
  * totals of the thread's own {@link OpSlot}s, so every call counts, however many there were.
  * Nothing here runs on a profiled call's path, only when a test asks; both methods allocate, so
- * call them outside any measured window. Defined in the boot loader like {@link Recorder}: JDK
+ * call them outside any measured window. Defined in the boot loader like {@link HotPath}: JDK
  * types only, no lambdas.
  */
-public final class ThreadCalls {
-    private ThreadCalls() {
+public final class WindowProbe {
+    private WindowProbe() {
     }
 
     /** A platform thread's own state (a virtual thread's carrier's holds other threads' calls too). */
     private static ThreadState ownState() {
-        return VirtualThreads.isVirtual(Thread.currentThread()) ? null : Recorder.STATE.get();
+        return VirtualThreads.isVirtual(Thread.currentThread()) ? null : HotPath.STATE.get();
     }
 
     /**
@@ -54,7 +54,7 @@ public final class ThreadCalls {
      * virtual thread: on its carrier, whose counter a mounted window is read from.
      */
     public static long agentBytesOnThisThread() {
-        ThreadState s = Recorder.ownState(); // a virtual thread's carrier's: its bytes land on that counter
+        ThreadState s = HotPath.ownState(); // a virtual thread's carrier's: its bytes land on that counter
         return s == null ? 0 : s.agentBytes();
     }
 
@@ -68,8 +68,8 @@ public final class ThreadCalls {
         if (!VirtualThreads.isVirtual(Thread.currentThread())) {
             return -1;
         }
-        ThreadState s = Recorder.ownState();
-        return s == null ? -1 : s.mounts;
+        ThreadState s = HotPath.ownState();
+        return s == null ? -1 : s.mounts();
     }
 
     /**

@@ -2,7 +2,7 @@ package io.memagent.bootstrap;
 
 /**
  * Calls on virtual threads, measured on their carriers ({@link Carriers}): exact, also across
- * unmounts ({@link SavedCalls}), and unmeasured (never a wrong number) when their frames could not
+ * unmounts ({@link ParkedFrames}), and unmeasured (never a wrong number) when their frames could not
  * be kept.
  *
  * <p>The open calls live in the state of the carrier the virtual thread is mounted on, like a
@@ -10,12 +10,12 @@ package io.memagent.bootstrap;
  * hooks in {@code VirtualThread.mount()/unmount()} move a thread's frames with it from carrier to
  * carrier, retagged with the new mount number. At exit the call looks for its frame on the current
  * carrier's state with the current mount number: found, it is exact; not found (its thread had too
- * many calls open, or no entry was free to keep them), it goes to {@link UnmeasuredCalls} with its
+ * many calls open, or no entry was free to keep them), it goes to {@link UnmeasuredCounters} with its
  * duration, which the token carries.
  *
- * <p>Token: {@link UnmeasuredCalls}'s (sign bit, start in microseconds), plus {@link #MOUNTED}.
+ * <p>Token: {@link UnmeasuredCounters}'s (sign bit, start in microseconds), plus {@link #MOUNTED}.
  */
-final class MountedCalls {
+final class CarrierFrames {
     /** Token bit: the call has a frame on its carrier's state. */
     static final int MOUNTED = 1 << 30;
 
@@ -33,7 +33,17 @@ final class MountedCalls {
      */
     static volatile boolean carrierStates;
 
-    private MountedCalls() {
+    private CarrierFrames() {
+    }
+
+    /** From {@link Carriers#enable}: whether virtual threads' calls are measured from now on. */
+    static void measure(boolean on) {
+        CarrierFrames.on = on;
+    }
+
+    /** From {@link ThreadStates#attachCarrier}: a carrier has a state, so the mount hooks have work. */
+    static void carrierStateMade() {
+        carrierStates = true;
     }
 
     /** The carrier's state for a virtual thread's call, made on its first; null when off. */
@@ -42,32 +52,16 @@ final class MountedCalls {
             return null;
         }
         ThreadState s = Carriers.STATE.get();
-        return s != null ? s : ThreadState.attachCarrier();
+        return s != null ? s : ThreadStates.attachCarrier();
     }
 
     static int enter(ThreadState s, long gcEpoch) {
         long now = System.nanoTime();
-        int token = UnmeasuredCalls.token(now);
+        int token = UnmeasuredCounters.token(now);
         if (s.owner() != Carriers.current()) {
             return token; // moved to another carrier since the state was looked up: unmeasured
         }
-        int d = s.depth;
-        long[] f = s.frames;
-        int at = d * ThreadState.FRAME;
-        if (at == f.length) {
-            if (!s.grow()) {
-                return token;
-            }
-            f = s.frames;
-        }
-        token |= MOUNTED;
-        s.depth = d + 1;
-        f[at + ThreadState.CHILD_BYTES] = 0;
-        f[at + ThreadState.START_GC] = gcEpoch;
-        f[at + ThreadState.TAG] = tag(s, token);
-        f[at + ThreadState.START_NANOS] = now;
-        f[at + ThreadState.START_BYTES] = Carriers.allocated(); // last: nothing of ours after it
-        return token;
+        return s.openMounted(gcEpoch, token | MOUNTED, now) ? token | MOUNTED : token;
     }
 
     /** {@code entered}: the state the call entered on; its thread may have moved to another carrier since. */
@@ -75,30 +69,12 @@ final class MountedCalls {
         long endBytes = Carriers.allocated(); // first: nothing of ours before it
         long endNanos = System.nanoTime();
         ThreadState s = entered != null && entered.owner() == Carriers.current() ? entered : Carriers.STATE.get();
-        int at = s == null ? -1 : frameOf(s, token);
+        int at = s == null ? -1 : s.frameOf(token);
         if (at < 0) {
-            UnmeasuredCalls.exit(operationId, token, threw);
+            UnmeasuredCounters.exit(operationId, token, threw);
             return;
         }
-        Recorder.finish(operationId, s, at, endBytes, endNanos, threw, endBytes >= 0);
+        HotPath.finish(operationId, s, at, endBytes, endNanos, threw, endBytes >= 0);
     }
 
-    /**
-     * Where the call's frame is on this carrier's state, or -1 if it is gone (the carrier has
-     * mounted since). Innermost first: almost always the top frame.
-     */
-    private static int frameOf(ThreadState s, int token) {
-        long tag = tag(s, token);
-        long[] f = s.frames;
-        for (int at = (s.depth - 1) * ThreadState.FRAME; at >= 0; at -= ThreadState.FRAME) {
-            if (f[at + ThreadState.TAG] == tag) {
-                return at;
-            }
-        }
-        return -1;
-    }
-
-    private static long tag(ThreadState s, int token) {
-        return ((long) s.mounts << 32) | (token & 0xFFFFFFFFL);
-    }
 }

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * hand-off between the two (the thread's state, the scheduler's queue) orders the frames' writes
  * before their reads.
  */
-final class SavedCalls {
+final class ParkedFrames {
     static final int CAPACITY = 1 << 12;
     static final int WINDOW = 8;
     static final int MAX_FRAMES = 8;
@@ -39,12 +39,12 @@ final class SavedCalls {
     private static final AtomicInteger SAVED = new AtomicInteger();
     private static final AtomicLong LOST = new AtomicLong();
 
-    private SavedCalls() {
+    private ParkedFrames() {
     }
 
     /** Called at the unmount of {@code vthread} whose calls are open on {@code s}; the counter is read first. */
     static void save(Thread vthread, ThreadState s, long counterNow) {
-        int depth = s.depth;
+        int depth = s.depth();
         if (counterNow < 0 || depth > MAX_FRAMES) {
             LOST.incrementAndGet();
             return;
@@ -56,15 +56,11 @@ final class SavedCalls {
         }
         long[] saved = FRAMES[i];
         if (saved == null) {
-            saved = new long[MAX_FRAMES * ThreadState.FRAME]; // between the thread's mounts: in no call
+            saved = new long[MAX_FRAMES * CallFrame.LONGS]; // between the thread's mounts: in no call
             FRAMES[i] = saved;
         }
-        System.arraycopy(s.frames, 0, saved, 0, depth * ThreadState.FRAME);
-        for (int at = 0; at < depth * ThreadState.FRAME; at += ThreadState.FRAME) {
-            saved[at + ThreadState.START_BYTES] -= counterNow; // minus the bytes so far
-        }
+        s.saveInto(saved, counterNow);
         DEPTHS[i] = depth;
-        s.depth = 0;
     }
 
     /** Whether any virtual thread is unmounted with saved calls. */
@@ -83,24 +79,17 @@ final class SavedCalls {
             return;
         }
         if (s == null) {
-            s = ThreadState.attachCarrier();
+            s = ThreadStates.attachCarrier();
         }
         int depth = DEPTHS[i];
-        if (s == null || s.frames.length < depth * ThreadState.FRAME) {
+        if (s == null || !s.fits(depth)) {
             release(i);
             LOST.incrementAndGet();
             return;
         }
-        long[] f = s.frames;
-        System.arraycopy(FRAMES[i], 0, f, 0, depth * ThreadState.FRAME);
+        s.copyIn(FRAMES[i], depth);
         release(i);
-        long tag = (long) s.mounts << 32;
-        long counterNow = Carriers.allocated(); // last: nothing of ours after it
-        for (int at = 0; at < depth * ThreadState.FRAME; at += ThreadState.FRAME) {
-            f[at + ThreadState.START_BYTES] += counterNow;
-            f[at + ThreadState.TAG] = tag | (f[at + ThreadState.TAG] & 0xFFFFFFFFL);
-        }
-        s.depth = depth;
+        s.reopenRestored(depth, Carriers.allocated()); // the counter read last: nothing of ours after it
     }
 
     /** Open calls left unmeasured because their thread found no entry, or had too many open. */

@@ -8,22 +8,22 @@ import java.lang.management.ManagementFactory;
  * it; it depends on nothing but the JDK.
  *
  * <p>Per call: one thread-local lookup, two reads each of the thread's allocation counter and of
- * the clock, and an update of the thread's own figures for the operation ({@link ThreadState#record}:
+ * the clock, and an update of the thread's own figures for the operation ({@link PeriodHandoff#record}:
  * counters, extremes, one histogram cell, between two stores that hand the figures to the agent's
  * drain thread without a lock). It allocates nothing once the thread has used the operation, and
- * never waits. Calls that need a row of their own (at least {@link #detailFrom} bytes) are also
+ * never waits. Calls that need a row of their own (from {@link RecordingThresholds}' sizes on) are also
  * published, one by one, through the thread's small ring.
  *
  * <p>Recording is on from {@code premain}: the agent's other threads (drain, writer, sampler,
  * HTTP) start later, and find every call made meanwhile in the threads' figures.
  */
-public final class Recorder {
+public final class HotPath {
     /** Deepest nesting of profiled calls tracked on one thread; deeper calls are not recorded. */
     public static final int MAX_DEPTH = 1 << 16;
 
     public static final int FLAG_THREW = 1;
     public static final int FLAG_UNMEASURED = 2;
-    /** The ring record has a stack captured at its exit, see {@link ThreadState#takeStack}. */
+    /** The ring record has a stack captured at its exit, see {@link DetailRing#drainDetails}. */
     public static final int FLAG_STACK = 4;
 
     static final com.sun.management.ThreadMXBean THREADS =
@@ -34,21 +34,10 @@ public final class Recorder {
     /** On from premain; off again at shutdown or if the agent disables itself. */
     static volatile boolean enabled;
 
-    /**
-     * A measured call whose inclusive bytes reach this gets its stack captured at its exit (the
-     * lowest spike threshold of any operation). Plain fields: written at start and when an
-     * annotation with a lower threshold is woven, before the woven code runs.
-     */
-    private static long stackMinBytes = Long.MAX_VALUE;
-    /** A measured call whose inclusive bytes reach this is also published through the detail ring. */
-    private static long detailMinBytes = Long.MAX_VALUE;
-    /** {@code memagent.calls.min.bytes}: a call this big makes a row, so losing its detail drops one. */
-    private static long rowMinBytes = Long.MAX_VALUE;
-
     /** Incremented by the agent on every GC notification, read at entry and exit. */
     private static volatile long gcEpoch;
 
-    private Recorder() {
+    private HotPath() {
     }
 
     public static void setEnabled(boolean on) {
@@ -59,35 +48,6 @@ public final class Recorder {
         return enabled;
     }
 
-    /** Lowers (never raises) the bytes at which a call's stack is captured, and its detail published. */
-    public static synchronized void captureStacksFrom(long bytes) {
-        if (bytes > 0 && bytes < stackMinBytes) {
-            stackMinBytes = bytes;
-        }
-        detailFrom(bytes);
-    }
-
-    /** Lowers (never raises) the bytes at which a call is published through the ring (0: every call). */
-    public static synchronized void detailFrom(long bytes) {
-        if (bytes >= 0 && bytes < detailMinBytes) {
-            detailMinBytes = bytes;
-        }
-    }
-
-    /** Sets {@code memagent.calls.min.bytes}, and publishes calls from there on. */
-    public static synchronized void rowsFrom(long bytes) {
-        rowMinBytes = bytes;
-        detailFrom(bytes);
-    }
-
-    public static long rowMinBytes() {
-        return rowMinBytes;
-    }
-
-    public static long stackMinBytes() {
-        return stackMinBytes;
-    }
-
     public static void gcHappened() {
         gcEpoch++; // single writer: the agent's GC listener thread
     }
@@ -95,11 +55,15 @@ public final class Recorder {
     /**
      * Runs the recording paths once on throw-away state, so the JVM links their {@code VarHandle}
      * call sites now: linking allocates, and done lazily it would land inside the measured window
-     * of some nested call. Initializes {@link NamedCalls} too. Call before {@link #setEnabled}.
+     * of some nested call; loads the classes of named calls too. Call before {@link #setEnabled}.
      */
     public static void warmUp() {
-        NamedCalls.warmUp();
+        PreparedStatements.warmUp();
+        RuntimeNames.init();
+        NamedWindows.init();
+        OpenScopes.init();
         ThreadState.warmUp();
+        ThreadStates.all(); // the registry's class and map, made here rather than on an app thread's first call
     }
 
     /** Whether the JVM counts per-thread allocation at all (enabled and supported). */
@@ -120,7 +84,7 @@ public final class Recorder {
     /**
      * This thread's state for {@link #enter(ThreadState)} and {@link #exit(int, ThreadState, int, boolean)},
      * which advice keeps in a local variable between the two, so a call looks its thread up once.
-     * Null when not recording. On a virtual thread, its carrier's state ({@link MountedCalls}), or
+     * Null when not recording. On a virtual thread, its carrier's state ({@link CarrierFrames}), or
      * null where carriers cannot be read (a get() of {@link #STATE} would give each virtual thread a
      * map of its own; on JDK 17 the check is a constant false).
      */
@@ -129,10 +93,10 @@ public final class Recorder {
             return null;
         }
         if (VirtualThreads.isVirtual(Thread.currentThread())) {
-            return MountedCalls.state();
+            return CarrierFrames.state();
         }
         ThreadState s = STATE.get();
-        return s != null ? s : ThreadState.attach();
+        return s != null ? s : ThreadStates.attach();
     }
 
     /**
@@ -142,7 +106,7 @@ public final class Recorder {
      */
     static long ownCounter() {
         if (VirtualThreads.isVirtual(Thread.currentThread())) {
-            return MountedCalls.on ? Carriers.allocated() : -1;
+            return CarrierFrames.on ? Carriers.allocated() : -1;
         }
         return THREADS.getCurrentThreadAllocatedBytes();
     }
@@ -153,7 +117,7 @@ public final class Recorder {
      */
     static ThreadState ownState() {
         if (VirtualThreads.isVirtual(Thread.currentThread())) {
-            return MountedCalls.on ? Carriers.STATE.get() : null;
+            return CarrierFrames.on ? Carriers.STATE.get() : null;
         }
         return STATE.get();
     }
@@ -161,7 +125,7 @@ public final class Recorder {
     /**
      * Called by advice at method entry. Returns a token for {@link #exit}: 0 means "not
      * recorded", a positive token is the nesting depth + 1 of this call on a platform thread, a
-     * negative one a call on a virtual thread ({@link MountedCalls}, {@link UnmeasuredCalls}).
+     * negative one a call on a virtual thread ({@link CarrierFrames}, {@link UnmeasuredCounters}).
      */
     public static int enter() {
         return enter(currentState());
@@ -170,26 +134,12 @@ public final class Recorder {
     /** {@link #enter()} with the thread's state already looked up ({@link #currentState()}). */
     public static int enter(ThreadState s) {
         if (s == null) {
-            return enabled ? UnmeasuredCalls.enter() : 0;
+            return enabled ? UnmeasuredCounters.enter() : 0;
         }
-        if (s.onCarrier) {
-            return MountedCalls.enter(s, gcEpoch);
+        if (s.onCarrier()) {
+            return CarrierFrames.enter(s, gcEpoch);
         }
-        int d = s.depth;
-        long[] f = s.frames;
-        int at = d * ThreadState.FRAME;
-        if (at == f.length) {
-            if (!s.grow()) {
-                return 0;
-            }
-            f = s.frames;
-        }
-        s.depth = d + 1;
-        f[at + ThreadState.CHILD_BYTES] = 0;
-        f[at + ThreadState.START_GC] = gcEpoch;
-        f[at + ThreadState.START_NANOS] = System.nanoTime();
-        f[at + ThreadState.START_BYTES] = THREADS.getCurrentThreadAllocatedBytes(); // last: nothing of ours after it
-        return d + 1;
+        return s.open(gcEpoch); // the counter read last: nothing of ours after it
     }
 
     /**
@@ -197,31 +147,32 @@ public final class Recorder {
      * instrumentation assigned to the method and {@link #enter}'s token.
      */
     public static void exit(int operationId, int token, boolean threw) {
-        exit(operationId, token > 0 ? STATE.get() : (token & MountedCalls.MOUNTED) != 0 ? ownState() : null, token,
+        exit(operationId, token > 0 ? STATE.get() : (token & CarrierFrames.MOUNTED) != 0 ? ownState() : null, token,
                 threw);
     }
 
     /** {@link #exit(int, int, boolean)} with the state {@link #currentState()} gave the call's entry. */
     public static void exit(int operationId, ThreadState s, int token, boolean threw) {
         if (token <= 0) {
-            if ((token & MountedCalls.MOUNTED) != 0) {
-                MountedCalls.exit(operationId, s, token, threw);
+            if ((token & CarrierFrames.MOUNTED) != 0) {
+                CarrierFrames.exit(operationId, s, token, threw);
             } else if (token < 0) {
-                UnmeasuredCalls.exit(operationId, token, threw);
+                UnmeasuredCounters.exit(operationId, token, threw);
             }
             return;
         }
         long endBytes = THREADS.getCurrentThreadAllocatedBytes(); // first: nothing of ours before it
         long endNanos = System.nanoTime();
         if (s == null) {
-            s = ThreadState.attach(); // a pool wiped the thread-locals inside the call
+            s = ThreadStates.attach(); // a pool wiped the thread-locals inside the call
         }
-        int at = (token - 1) * ThreadState.FRAME;
-        if (at >= s.frames.length) {
+        int at = (token - 1) * CallFrame.LONGS;
+        long[] f = s.frames();
+        if (at >= f.length) {
             return;
         }
         finish(operationId, s, at, endBytes, endNanos, threw,
-                endBytes >= 0 && s.frames[at + ThreadState.START_BYTES] >= 0); // -1: an unsupported JVM
+                endBytes >= 0 && CallFrame.startBytes(f, at) >= 0); // -1: an unsupported JVM
     }
 
     /**
@@ -232,8 +183,7 @@ public final class Recorder {
      */
     static void finish(int operationId, ThreadState s, int at, long endBytes, long endNanos, boolean threw,
                        boolean measured) {
-        long[] f = s.frames;
-        int d = at / ThreadState.FRAME;
+        long[] f = s.frames();
         long inclusive;
         long self;
         int flags = threw ? FLAG_THREW : 0;
@@ -242,23 +192,20 @@ public final class Recorder {
             inclusive = 0;
             self = 0;
         } else {
-            inclusive = endBytes - f[at + ThreadState.START_BYTES];
-            self = inclusive - f[at + ThreadState.CHILD_BYTES];
+            inclusive = endBytes - CallFrame.startBytes(f, at);
+            self = inclusive - CallFrame.childBytes(f, at);
         }
-        s.depth = d; // an exit without its entry (an exception escaped an inner advice): trust the token
-        if (d > 0) {
-            f[at - ThreadState.FRAME + ThreadState.CHILD_BYTES] += inclusive;
-        }
-        long nanos = endNanos - f[at + ThreadState.START_NANOS];
-        if (inclusive < detailMinBytes || (flags & FLAG_UNMEASURED) != 0) {
+        s.close(at, inclusive); // an exit without its entry (an exception escaped an inner advice): trust the token
+        long nanos = endNanos - CallFrame.startNanos(f, at);
+        if (inclusive < RecordingThresholds.detailMinBytes || (flags & FLAG_UNMEASURED) != 0) {
             s.record(operationId, flags, inclusive, self, nanos); // almost every call ends here
             return;
         }
-        if (inclusive >= stackMinBytes) {
+        if (inclusive >= RecordingThresholds.stackMinBytes) {
             flags |= captureStack(s); // a spike: rare, and after this call's counter was read
         }
         long callNumber = s.record(operationId, flags, inclusive, self, nanos);
-        if (!s.publish(operationId, flags, gcEpoch - f[at + ThreadState.START_GC], inclusive, self, nanos,
+        if (!s.publish(operationId, flags, gcEpoch - CallFrame.startGc(f, at), inclusive, self, nanos,
                 callNumber)) {
             s.detailLost(inclusive);
         }

@@ -5,16 +5,16 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Calls on virtual threads that cannot be measured exactly (the virtual thread unmounted during
- * the call, see {@link MountedCalls}, or carriers cannot be read on this JVM): counted as
+ * the call, see {@link CarrierFrames}, or carriers cannot be read on this JVM): counted as
  * unmeasured (never as 0 bytes, never an estimate) without any per-thread state, in striped
  * counters shared by all virtual threads. There may be millions of virtual threads; what this holds grows with the operations
  * they use (one 24 KB chunk per 256 operation ids touched), never with the threads.
  *
  * <p>The token carries the call's start in units of 1,024 ns (30 bits, so durations up to ~18
  * minutes), with the sign bit set so it never looks like a platform thread's nesting depth; bit 30
- * is {@link MountedCalls#MOUNTED}'s.
+ * is {@link CarrierFrames#MOUNTED}'s.
  */
-public final class UnmeasuredCalls {
+public final class UnmeasuredCounters {
     public static final int CHUNK_OPS = 256;
     public static final int STRIPES = 4;
     /** Per operation and stripe: calls, errors, duration in ns. */
@@ -25,7 +25,7 @@ public final class UnmeasuredCalls {
 
     private static final AtomicReferenceArray<AtomicLongArray> CHUNKS = new AtomicReferenceArray<>(MAX_CHUNKS);
 
-    private UnmeasuredCalls() {
+    private UnmeasuredCounters() {
     }
 
     static int enter() {
