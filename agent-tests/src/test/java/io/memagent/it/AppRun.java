@@ -71,6 +71,12 @@ public final class AppRun {
         return r;
     }
 
+    /** Runs this jar ({@code java -jar}) instead of the one the run was made with. */
+    public AppRun useJar(String jarPath) {
+        jar = jarPath;
+        return this;
+    }
+
     /** The JDK the forked JVMs use. */
     public static String javaHome() {
         String home = System.getProperty("memagenttest.javaHome");

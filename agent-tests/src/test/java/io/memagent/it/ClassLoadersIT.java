@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memagent.testapps.AnnotatedTypeApp;
-import io.memagent.testapps.AttachTargetApp;
 import io.memagent.testapps.OwnLibrariesApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,31 +94,6 @@ class ClassLoadersIT {
             }
         }
         assertIsolatedWorkProfiled("platform", fat.resolve("BOOT-INF/classes").toString(), lib.toString());
-    }
-
-    /** agentmain: the agent attached to a running JVM instruments classes loaded before it came. */
-    @Test
-    void attachingToARunningJvmProfilesItsAlreadyLoadedClasses(@TempDir Path tmp) throws Exception {
-        Path go = tmp.resolve("go");
-        try (LiveApp app = new LiveApp(AppRun.main(AttachTargetApp.class).withoutAgent()
-                .jvmArg("-XX:+IgnoreUnrecognizedVMOptions").jvmArg("-XX:+EnableDynamicAgentLoading")
-                .args(go.toString()))) {
-            app.awaitLine("before=");
-            com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(String.valueOf(app.process.pid()));
-            try {
-                vm.loadAgent(AppRun.AGENT_JAR, "service.name=attached");
-            } finally {
-                vm.detach();
-            }
-            app.awaitStderr("instrumented 1 already-loaded classes", 60);
-            Files.createFile(go);
-            app.awaitLine("after=");
-            assertEquals(0, app.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) ? app.process.exitValue() : -1);
-            String err = app.stderr();
-            Matcher m = Pattern.compile("(?m)^AttachTargetApp\\.work\\s+(\\d+)\\s").matcher(err);
-            assertTrue(m.find(), err);
-            assertEquals(40, Long.parseLong(m.group(1)), "only the calls after the attach: " + err);
-        }
     }
 
     @Test

@@ -25,9 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * two {@code memagent-http-N} daemon threads with a queue of 16; beyond that the server's own
  * (daemon) dispatcher thread answers, which slows callers instead of growing memory. Every answer
  * is built from memory, never from the database. GETs have no side effects. Every request
- * that carries no valid token must name this server in its Host, and a POST may not come from another
- * origin ({@link RequestGuard}); a valid token proves the caller whatever name it reached the server by
- * (a Kubernetes Service, an Ingress). POSTs always need the token (generated when none is set), and
+ * that carries no valid token must name this server in its Host ({@link RequestGuard}); a valid token proves
+ * the caller whatever name it reached the server by (a Kubernetes Service, an Ingress). A POST may never
+ * come from another origin, token or not. POSTs always need the token (generated when none is set), and
  * off loopback every endpoint does, except {@code GET /health}, which only says up or down.
  */
 public final class HttpApi {
@@ -136,15 +136,15 @@ public final class HttpApi {
                 return;
             }
             String authorization = ex.getRequestHeaders().getFirst("Authorization");
-            if (!auth.valid(authorization)) { // the token proves the caller, whatever name it used for this server
-                String foreign = guard.checkHost(ex.getRequestHeaders().getFirst("Host"));
-                if (foreign == null && post) {
-                    foreign = guard.checkOrigin(ex.getRequestHeaders().getFirst("Origin"));
-                }
-                if (foreign != null) {
-                    error(ex, 403, foreign);
-                    return;
-                }
+            // The token proves the caller, whatever name it reached this server by; a POST from a foreign page is
+            // refused all the same (a page that somehow holds the token still cannot post across origins).
+            String foreign = auth.valid(authorization) ? null : guard.checkHost(ex.getRequestHeaders().getFirst("Host"));
+            if (foreign == null && post) {
+                foreign = guard.checkOrigin(ex.getRequestHeaders().getFirst("Origin"));
+            }
+            if (foreign != null) {
+                error(ex, 403, foreign);
+                return;
             }
             int denied = auth.check(post, authorization);
             if (denied != Auth.OK) {
