@@ -10,6 +10,7 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -488,7 +489,10 @@ class SpringBootIT {
                 Thread watchdog = new Thread(() -> {
                     try {
                         Thread.sleep(180_000);
-                        app.process.destroyForcibly(); // never ready: awaitLine ends at EOF and fails
+                        // Never ready: the JVM's threads go into the test's output, then awaitLine ends at EOF and fails.
+                        System.out.println("SpringBootIT: the app was not ready in 180 s; its threads:\n"
+                                + threadDump(app.process.pid()));
+                        app.process.destroyForcibly();
                     } catch (InterruptedException done) {
                         // ready in time
                     }
@@ -514,6 +518,17 @@ class SpringBootIT {
                     + ": ready " + s.startMillis + " ms after launch, exit " + s.exitCode + " "
                     + s.shutdownMillis + " ms after SIGTERM, sent " + s.sentCounts());
             return s;
+        }
+
+        /** {@code jcmd PID Thread.print} with the app's own JDK, or why it could not be had. */
+        static String threadDump(long pid) {
+            try {
+                ExternalTool.Output dump = ExternalTool.run(List.of(Path.of(AppRun.javaHome(), "bin", "jcmd").toString(),
+                        String.valueOf(pid), "Thread.print"), 60);
+                return dump.stdout() + dump.stderr();
+            } catch (Throwable t) {
+                return "(no thread dump: " + t + ")";
+            }
         }
 
         HttpClientForTests.Reply send(String method, String path, String operation) throws Exception {
