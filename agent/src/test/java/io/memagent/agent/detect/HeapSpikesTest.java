@@ -74,7 +74,7 @@ class HeapSpikesTest {
 
     static OperationSummary summary(String name, long calls, long bytes) {
         return new OperationSummary(name, "x." + name + "()V", "method",
-                new OperationFigures(calls, 0, 0, bytes, bytes, null, null, null, null, null, 0, 0));
+                new OperationFigures(calls, 0, 0, 0, bytes, bytes, null, null, null, null, null, 0, 0));
     }
 
     @Test
