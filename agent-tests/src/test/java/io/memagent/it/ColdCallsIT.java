@@ -53,25 +53,38 @@ class ColdCallsIT extends SchemaPerTest {
             long query = HttpApiIT.value(app.awaitLine("truth.query="));
             long handler = HttpApiIT.value(app.awaitLine("truth.handler="));
             long request = HttpApiIT.value(app.awaitLine("truth.request="));
+            long truth30 = HttpApiIT.value(app.awaitLine("truth30="));
+            long cold = HttpApiIT.value(app.awaitLine("cold="));
             app.awaitLine("ready");
             HttpClientForTests http = HttpClientForTests.of(app);
-            HttpApiIT.awaitCalls(http, 3L * calls);
+            HttpApiIT.awaitCalls(http, 3L * calls + 2);
             JsonNode status = http.json("/api/memory/status");
             JsonNode ops = http.json("/api/memory/top-consumers?limit=100").get("operations");
             long selfSum = 0;
             long totalSum = 0;
+            long coldSum = 0;
             for (JsonNode o : ops) {
                 selfSum += o.get("self_bytes").asLong();
                 totalSum += o.get("total_bytes").asLong();
+                coldSum += o.get("cold_calls").asLong();
             }
-            assertEquals(3, ops.size(), ops.toString());
+            assertEquals(4, ops.size(), ops.toString());
             assertEquals(selfSum, status.at("/profiled/self_bytes").asLong(), status.toString());
-            assertEquals(calls * (request + handler + query), status.at("/profiled/self_bytes").asLong(),
+            assertEquals(calls * (request + handler + query) + cold + truth30, status.at("/profiled/self_bytes").asLong(),
                     "each byte once, against the app's own truth");
-            assertEquals(calls * (request + 2 * handler + 3 * query), totalSum, "inclusive figures count nested bytes"
-                    + " at every level, which is why the headline does not sum them");
-            assertEquals(3L * calls, status.at("/profiled/calls").asLong());
+            assertEquals(calls * (request + 2 * handler + 3 * query) + cold + truth30, totalSum, "inclusive figures"
+                    + " count nested bytes at every level, which is why the headline does not sum them");
+            assertEquals(3L * calls + 2, status.at("/profiled/calls").asLong());
+            assertEquals(coldSum, status.at("/profiled/cold_calls").asLong(), status.toString());
+            assertEquals(1, HttpApiIT.op(ops, "ColdStartApp.handle").get("cold_calls").asLong(), ops.toString());
             assertTrue(status.at("/profiled/allocated_bytes").isMissingNode(), status.toString());
+
+            // The warm call's spike, its method as people write it; the JVM's form beside it, as in the table.
+            JsonNode spikes = http.json("/api/memory/spikes").get("spikes");
+            assertEquals(1, spikes.size(), spikes.toString());
+            assertEquals(truth30, spikes.get(0).get("allocated_bytes").asLong());
+            assertEquals("ColdStartApp.handle(int)", spikes.get(0).get("method").asText());
+            assertEquals("io.memagent.testapps.ColdStartApp#handle(I)V", spikes.get(0).get("jvm_method").asText());
         }
     }
 }

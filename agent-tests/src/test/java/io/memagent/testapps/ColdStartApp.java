@@ -5,7 +5,8 @@ import io.memagent.api.ProfileMemory;
 /**
  * A first call that loads a class allocating more than the medium spike threshold (a framework's lazy set-up, in
  * small), then warm calls of the same operation: 30 MiB (over the threshold) and 1 MiB. With {@code nested}: calls
- * nested three deep (a request, its handler, its query), then {@code ready}, then up until killed.
+ * nested three deep (a request, its handler, its query), a cold and a warm call over the threshold, then
+ * {@code ready}, then up until killed.
  * Prints each call's truth, measured by the app's own counter less the agent's own bytes.
  */
 public class ColdStartApp {
@@ -66,9 +67,18 @@ public class ColdStartApp {
         for (int i = 1; i < calls; i++) {
             request();
         }
+        long truth30 = Truth.bytesOf(() -> new byte[30 << 20]);
+        Truth.sink = null;
+        long before = Truth.appBytesNow();
+        handle(1); // cold: no spike
+        long cold = Truth.appBytesNow() - before;
+        handle(30); // warm: a spike, seen through the HTTP API
+        sink = null;
         Truth.print("truth.query", truthQuery);
         Truth.print("truth.handler", truthHandler);
         Truth.print("truth.request", truthRequest);
+        Truth.print("truth30", truth30);
+        Truth.print("cold", cold);
         System.out.println("ready");
         Thread.sleep(Long.MAX_VALUE);
     }
