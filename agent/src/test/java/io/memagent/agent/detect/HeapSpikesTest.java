@@ -19,6 +19,11 @@ import org.junit.jupiter.api.Test;
 class HeapSpikesTest {
     static final long MB = 1L << 20;
 
+    // Each test gets its own (JUnit makes an instance per test): the default thresholds, rows kept in memory.
+    final SpikeThresholds thresholds = new SpikeThresholds(25 * MB, 50 * MB, 100 * MB, 3);
+    final InMemorySink rows = new InMemorySink(100);
+    final SpikeDetector spikes = new SpikeDetector(thresholds, false, rows, new HeapDumper("unused", 0, "t", () -> 0L));
+
     static JvmSample sample(long atMs, long usedBytes) {
         return JvmSampleBuilder.sampleAt(atMs).heapCommittedBytes(1024 * MB).heapUsedBytes(usedBytes)
                 .heapMaxBytes(1024 * MB).nonHeapUsedBytes(1).metaspaceUsedBytes(1L).oldGenUsedAfterGcBytes(1L).gcTimeMs(0)
@@ -28,9 +33,6 @@ class HeapSpikesTest {
 
     @Test
     void aJumpDuringTheWarmUpOnlyMovesTheBaseline() throws Exception {
-        SpikeThresholds thresholds = new SpikeThresholds(25 * MB, 50 * MB, 100 * MB, 3); // the defaults
-        InMemorySink rows = new InMemorySink(100);
-        SpikeDetector spikes = new SpikeDetector(thresholds, false, rows, new HeapDumper("unused", 0, "t", () -> 0L));
         HeapSpikes heap = new HeapSpikes(thresholds, spikes, new OperationDeltas(List::of), () -> { }, 10_000);
         heap.onSample(sample(1_000, 10 * MB));
         heap.onSample(sample(2_000, 130 * MB)); // +120 MiB while starting: no spike
@@ -49,9 +51,6 @@ class HeapSpikesTest {
      */
     @Test
     void aCallStillRunningAtTheSampleIsWaitedForAndNamed() throws Exception {
-        SpikeThresholds thresholds = new SpikeThresholds(25 * MB, 50 * MB, 100 * MB, 3);
-        InMemorySink rows = new InMemorySink(100);
-        SpikeDetector spikes = new SpikeDetector(thresholds, false, rows, new HeapDumper("unused", 0, "t", () -> 0L));
         java.util.concurrent.atomic.AtomicInteger collections = new java.util.concurrent.atomic.AtomicInteger();
         long burst = (40L << 20) + 16;
         OperationDeltas deltas = new OperationDeltas(() -> collections.get() < 4
@@ -84,9 +83,6 @@ class HeapSpikesTest {
     /** A jump made mostly by an operation's cold call (its first use loaded classes) is no spike; a warm one is. */
     @Test
     void aJumpMadeByAColdCallIsNoSpike() throws Exception {
-        SpikeThresholds thresholds = new SpikeThresholds(25 * MB, 50 * MB, 100 * MB, 3);
-        InMemorySink rows = new InMemorySink(100);
-        SpikeDetector spikes = new SpikeDetector(thresholds, false, rows, new HeapDumper("unused", 0, "t", () -> 0L));
         java.util.concurrent.atomic.AtomicInteger step = new java.util.concurrent.atomic.AtomicInteger();
         long burst = 40L << 20;
         OperationDeltas deltas = new OperationDeltas(() -> switch (step.get()) {
