@@ -32,7 +32,8 @@ public final class AgentOverhead {
      * The agent's class-file transformer ran on this thread (a class loaded by app code): what it
      * allocated and the time it took since {@code counterBefore}/{@code nanosBefore} are the agent's,
      * never the enclosing calls', and so are {@code handOffBytes}, what the JVM allocated on this
-     * thread just before, to hand the class to a Java agent at all (see the transformer).
+     * thread just before, to hand the class to a Java agent at all (see the transformer). Every
+     * call open on this thread becomes cold ({@link HotPath#FLAG_COLD}).
      */
     public static void classLoadWork(long counterBefore, long nanosBefore, long handOffBytes) {
         long nanos = System.nanoTime() - nanosBefore;
@@ -41,6 +42,7 @@ public final class AgentOverhead {
         ThreadState s = HotPath.ownState();
         if (s != null) {
             s.compensate(bytes, nanos);
+            s.markOpenCallsCold(); // a call that loads classes pays a one-off cost: see OpenCalls#markOpenCallsCold
         } else {
             add(bytes, nanos); // no state: no call is open on this thread
         }

@@ -25,6 +25,11 @@ public final class HotPath {
     public static final int FLAG_UNMEASURED = 2;
     /** The ring record has a stack captured at its exit, see {@link DetailRing#drainDetails}. */
     public static final int FLAG_STACK = 4;
+    /**
+     * A cold call: its thread loaded or defined a class while it was open ({@link OpenCalls#markOpenCallsCold}).
+     * Counted in every total, never a spike, and left out of the percentiles.
+     */
+    public static final int FLAG_COLD = 8;
 
     static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -195,7 +200,7 @@ public final class HotPath {
             inclusive = endBytes - CallFrame.startBytes(f, at);
             self = inclusive - CallFrame.childBytes(f, at);
         }
-        s.close(at, inclusive); // an exit without its entry (an exception escaped an inner advice): trust the token
+        flags |= s.close(at, inclusive); // an exit without its entry (an exception escaped an inner advice): trust the token
         long nanos = endNanos - CallFrame.startNanos(f, at);
         if (inclusive < RecordingThresholds.detailMinBytes || (flags & FLAG_UNMEASURED) != 0) {
             s.record(operationId, flags, inclusive, self, nanos); // almost every call ends here

@@ -12,6 +12,13 @@ abstract class OpenCalls {
     private int depth;
     /** A carrier's: moved on by every virtual thread mounted on it ({@link Carriers#mounted}). */
     private int mounts;
+    /**
+     * The open calls at {@code [0, coldDepth)} are cold: their thread loaded a class while they were
+     * open ({@link #markOpenCallsCold}). A class load makes every open call cold, so the cold calls
+     * are always the outermost ones and one number holds them all: the frames need no extra slot, and
+     * an exit pays one read and compare ({@link #close}).
+     */
+    private int coldDepth;
     private long[] frames = new long[8 * CallFrame.LONGS];
 
     /** The agent allocated on this thread since the counter read {@code counterBefore}: not the open calls'. */
@@ -72,12 +79,34 @@ abstract class OpenCalls {
      * any frames above it whose exits were missed (an exception escaped an inner advice: the token
      * is trusted), and adds its bytes to the enclosing call's nested bytes.
      */
-    final void close(int at, long inclusive) {
+    final int close(int at, long inclusive) {
         int d = at / CallFrame.LONGS;
         depth = d;
         if (d > 0) {
             CallFrame.addChildBytes(frames, at - CallFrame.LONGS, inclusive);
         }
+        if (d < coldDepth) {
+            coldDepth = d; // a call opened at this depth later starts warm
+            return HotPath.FLAG_COLD;
+        }
+        return 0;
+    }
+
+    /**
+     * This thread is loading (or defining) a class: every call open on it is cold. Called from the
+     * agent's class-file transformer, which the JVM runs on the loading thread for every class load,
+     * so the mark costs class loads only and the hot path pays one compare at exit. Why cold calls
+     * are set apart: loading classes (and the first-use set-up that comes with it) allocates, often
+     * far more than the call's steady work, so a first call would otherwise read as a spike on every
+     * start.
+     */
+    final void markOpenCallsCold() {
+        coldDepth = depth;
+    }
+
+    /** How many of the outermost open calls are cold. */
+    final int coldDepth() {
+        return coldDepth;
     }
 
     /** Where a mounted call's frame is, or -1 if it is gone (the carrier has mounted since). Innermost first. */
@@ -96,6 +125,7 @@ abstract class OpenCalls {
     final void carrierMounted() {
         mounts++;
         depth = 0;
+        coldDepth = 0;
     }
 
     /** No open call is charged for {@code bytes} and {@code nanos} the agent spent. */
@@ -118,6 +148,7 @@ abstract class OpenCalls {
             CallFrame.shiftStartBytes(saved, at, -counterNow); // minus the bytes so far
         }
         depth = 0;
+        coldDepth = 0;
     }
 
     /** Whether {@code n} saved calls fit without growing (a mount must not allocate). */
@@ -130,8 +161,12 @@ abstract class OpenCalls {
         System.arraycopy(saved, 0, frames, 0, n * CallFrame.LONGS);
     }
 
-    /** Second half: rebased on this carrier's counter, read last by the caller, and retagged with its mount number. */
-    final void reopenRestored(int n, long counterNow) {
+    /**
+     * Second half: rebased on this carrier's counter, read last by the caller, and retagged with its
+     * mount number; the outermost {@code cold} of them were cold when saved.
+     */
+    final void reopenRestored(int n, int cold, long counterNow) {
+        coldDepth = cold;
         long[] f = frames;
         for (int at = 0; at < n * CallFrame.LONGS; at += CallFrame.LONGS) {
             CallFrame.shiftStartBytes(f, at, counterNow);

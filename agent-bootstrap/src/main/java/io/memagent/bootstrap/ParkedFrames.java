@@ -35,6 +35,8 @@ final class ParkedFrames {
     private static final AtomicReferenceArray<Thread> OWNERS = new AtomicReferenceArray<>(CAPACITY);
     private static final long[][] FRAMES = new long[CAPACITY][];
     private static final int[] DEPTHS = new int[CAPACITY];
+    /** How many of an entry's outermost calls were cold when saved ({@link OpenCalls#coldDepth}). */
+    private static final int[] COLD_DEPTHS = new int[CAPACITY];
     /** Entries in use: a mount looks the table up only while some are. */
     private static final AtomicInteger SAVED = new AtomicInteger();
     private static final AtomicLong LOST = new AtomicLong();
@@ -59,6 +61,7 @@ final class ParkedFrames {
             saved = new long[MAX_FRAMES * CallFrame.LONGS]; // between the thread's mounts: in no call
             FRAMES[i] = saved;
         }
+        COLD_DEPTHS[i] = s.coldDepth();
         s.saveInto(saved, counterNow);
         DEPTHS[i] = depth;
     }
@@ -88,8 +91,9 @@ final class ParkedFrames {
             return;
         }
         s.copyIn(FRAMES[i], depth);
+        int cold = COLD_DEPTHS[i];
         release(i);
-        s.reopenRestored(depth, Carriers.allocated()); // the counter read last: nothing of ours after it
+        s.reopenRestored(depth, cold, Carriers.allocated()); // the counter read last: nothing of ours after it
     }
 
     /** Open calls left unmeasured because their thread found no entry, or had too many open. */

@@ -11,6 +11,7 @@ public final class Period {
     long calls;
     long errors;
     long unmeasuredCalls;
+    long coldCalls;
     long totalBytes;
     long selfBytes;
     long totalDurationNs;
@@ -33,7 +34,7 @@ public final class Period {
      * Owner thread only, inside the record section.
      */
     boolean hasRow(int flags, int r) {
-        if ((flags & HotPath.FLAG_UNMEASURED) != 0) {
+        if ((flags & (HotPath.FLAG_UNMEASURED | HotPath.FLAG_COLD)) != 0) { // neither is in the histogram
             return true;
         }
         int[][] rs = rows;
@@ -61,6 +62,9 @@ public final class Period {
         if (nanos > maxDurationNs) {
             maxDurationNs = nanos;
         }
+        if ((flags & HotPath.FLAG_COLD) != 0) {
+            coldCalls++;
+        }
         if ((flags & HotPath.FLAG_UNMEASURED) != 0) {
             unmeasuredCalls++;
             return;
@@ -73,7 +77,9 @@ public final class Period {
         if (inclusive > maxBytes) {
             maxBytes = inclusive;
         }
-        rows[r][LogHistogram.column(inclusive, r)]++;
+        if ((flags & HotPath.FLAG_COLD) == 0) { // percentiles are over warm calls
+            rows[r][LogHistogram.column(inclusive, r)]++;
+        }
     }
 
     // ---- the reader's: read only while the hand-off has handed the period over ----
@@ -88,6 +94,11 @@ public final class Period {
 
     public long unmeasuredCalls() {
         return unmeasuredCalls;
+    }
+
+    /** Calls during which their thread loaded a class ({@link HotPath#FLAG_COLD}); in every other count too. */
+    public long coldCalls() {
+        return coldCalls;
     }
 
     public long totalBytes() {
@@ -134,6 +145,7 @@ public final class Period {
         calls = 0;
         errors = 0;
         unmeasuredCalls = 0;
+        coldCalls = 0;
         totalBytes = 0;
         selfBytes = 0;
         totalDurationNs = 0;

@@ -131,8 +131,8 @@ class DashboardIT {
         JsonNode rates = http.json("/api/memory/allocation-rates?since=1h&top=2");
         assertEquals(2, rates.get("operations").size(), rates.toString());
         assertEquals("Orders.load", rates.at("/operations/0/operation").asText());
-        long ordersLoad = http.json("/api/memory/top-consumers?limit=1").at("/operations/0/total_bytes").asLong();
-        assertEquals(ordersLoad, rates.at("/operations/0/total_bytes").asLong(), "every call in one of the buckets kept");
+        long ordersLoad = http.json("/api/memory/top-consumers?limit=1").at("/operations/0/self_bytes").asLong();
+        assertEquals(ordersLoad, rates.at("/operations/0/self_bytes").asLong(), "every call in one of the buckets kept");
         Path profile = Files.createTempDirectory("memagent-chromium");
         try {
             // Sort and filter are read from the address, as a click and typing leave them there.

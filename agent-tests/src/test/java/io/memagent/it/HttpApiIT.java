@@ -147,7 +147,7 @@ class HttpApiIT {
         assertEquals("memory", s.get("mode").asText());
         assertEquals(3, s.at("/profiled/operations").asInt());
         assertEquals(55, s.at("/profiled/calls").asLong());
-        assertEquals(20 * load + 30 * query + 5 * render, s.at("/profiled/allocated_bytes").asLong());
+        assertEquals(20 * load + 30 * query + 5 * render, s.at("/profiled/self_bytes").asLong());
         assertEquals("Orders.load", s.at("/profiled/top_operation").asText());
         assertEquals("normal", s.at("/heap/state").asText());
         assertTrue(s.at("/heap/used_bytes").asLong() <= s.at("/heap/committed_bytes").asLong(), s.toString());
@@ -213,8 +213,8 @@ class HttpApiIT {
         assertTrue(csv.raw().headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
         String[] lines = csv.body().split("\r\n");
         assertEquals(4, lines.length, csv.body());
-        assertTrue(lines[0].startsWith("operation,method,kind,calls,errors,unmeasured_calls,total_bytes,"), lines[0]);
-        assertEquals("Orders.load,io.memagent.testapps.HttpApp#load()[B,method,20,0,0," + 20 * load + "," + 20 * load
+        assertTrue(lines[0].startsWith("operation,method,kind,calls,errors,unmeasured_calls,cold_calls,total_bytes,"), lines[0]);
+        assertEquals("Orders.load,io.memagent.testapps.HttpApp#load()[B,method,20,0,0,0," + 20 * load + "," + 20 * load
                 + "," + load + "," + load + "," + load + "," + load + "," + load + "," + load, lines[1].substring(0,
                 lines[1].lastIndexOf(',', lines[1].lastIndexOf(',') - 1)));
     }

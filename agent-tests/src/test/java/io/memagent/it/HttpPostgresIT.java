@@ -95,7 +95,7 @@ class HttpPostgresIT extends SchemaPerTest {
         AppRun.Result csv = report("--format", "csv").assertOk();
         String[] lines = csv.stdout().split("\r\n");
         assertEquals(4, lines.length, csv.stdout());
-        assertTrue(lines[1].startsWith("Orders.load,io.memagent.testapps.HttpApp#load()[B,method,20,0,0," + 20 * load + ","),
+        assertTrue(lines[1].startsWith("Orders.load,io.memagent.testapps.HttpApp#load()[B,method,20,0,0,0," + 20 * load + ","),
                 lines[1]);
 
         AppRun.Result bad = report("--since", "yesterday");

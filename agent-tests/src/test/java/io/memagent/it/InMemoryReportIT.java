@@ -28,12 +28,12 @@ class InMemoryReportIT {
         assertEquals("ExactBytesApp.oneMillionBytes", order.get(0));
         assertEquals("ExactBytesApp.twoMillionBytesOfInts", order.get(1));
         assertEquals("Nested.outer", order.get(2));
-        // name, calls, total, average, min, max, p99, self, errors, unmeasured: every call allocates the
+        // name, calls, total, average, min, max, p99, self, errors, unmeasured, cold: every call allocates the
         // app's own measurement of new byte[1_000_000] plus new byte[1000], shown to the byte.
         String each = String.format(Locale.ROOT, "%,d", r.value("truth.oneMillionBytes") + r.value("truth.oneThousandBytes"));
         assertEquals("1,001,032", each, "the default heap layout: 1,000,016 + 1,016 bytes");
         assertTrue(r.stderr().matches("(?s).*\\nNested\\.outer\\s+100\\s+95\\.5 MiB\\s+" + each + "\\s+" + each + "\\s+"
-                + each + "\\s+977\\.6 KiB\\s+99\\.2 KiB\\s+0\\s+0\\n.*"),
+                + each + "\\s+977\\.6 KiB\\s+99\\.2 KiB\\s+0\\s+0\\s+0\\n.*"),
                 r.stderr());
     }
 

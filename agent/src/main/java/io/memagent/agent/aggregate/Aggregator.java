@@ -99,11 +99,12 @@ public final class Aggregator {
         /**
          * @param callSeq        the operation's call number on {@code thread}: consecutive calls of one
          *                       operation on one thread have consecutive numbers
+         * @param cold           its thread loaded a class during the call ({@link HotPath#FLAG_COLD}): never a spike
          * @param stackAtExit    the app thread's stack at the call's exit, when its bytes reached
          *                       the capture threshold ({@link RecordingThresholds#stackMinBytes}); else null
          */
         void onCall(Operation operation, Thread thread, long inclusiveBytes, long selfBytes, long durationNs,
-                    boolean threw, long nowMs, long callSeq, StackTraceElement[] stackAtExit);
+                    boolean threw, boolean cold, long nowMs, long callSeq, StackTraceElement[] stackAtExit);
     }
 
     /**
@@ -253,7 +254,7 @@ public final class Aggregator {
                 if (o == null) {
                     o = operation(op);
                 }
-                obs.onCall(o, detailOwner, inclusive, self, nanos, threw, now, CallRecord.callNumber(ring, at), stack);
+                obs.onCall(o, detailOwner, inclusive, self, nanos, threw, (flags & HotPath.FLAG_COLD) != 0, now, CallRecord.callNumber(ring, at), stack);
             }
         }
     }
@@ -301,7 +302,7 @@ public final class Aggregator {
                 continue;
             }
             offerStats(Table.METHOD_ALLOCATION_STATS, op, f, bucketStartMs, bucketEndMs);
-            history.add(operation(op).name(), f.totalBytes);
+            history.add(operation(op).name(), f.selfBytes); // self: a byte counts once in the sums
             if (rollups != null) {
                 rollups.add(op, f);
             }

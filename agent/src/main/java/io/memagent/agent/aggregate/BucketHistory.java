@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The most recent closed statistics buckets, each with the bytes its largest operations
- * allocated: what the dashboard's "bytes/s per operation" chart is drawn from, in either mode
+ * The most recent closed statistics buckets, each with the self bytes (nested profiled calls'
+ * left out, so each byte counts once in a sum) its largest operations allocated: what the dashboard's "bytes/s per operation" chart is drawn from, in either mode
  * (in PostgreSQL mode the buckets' rows are not otherwise kept in memory). Bounded: at most
  * {@link #MAX_BUCKETS} buckets (an hour at the default 10 s interval) of at most
  * {@link #PER_BUCKET} operations each, the rest of a bucket summed into its total. Filled by the
@@ -18,10 +18,10 @@ public final class BucketHistory {
     public static final int PER_BUCKET = 20;
 
     /**
-     * One closed bucket: its {@code operations} (largest first) with the bytes they allocated in
-     * it, and {@code totalBytes} of every operation, the ones not listed included.
+     * One closed bucket: its {@code operations} (largest first) with the self bytes they allocated
+     * in it, and {@code selfBytes} of every operation, the ones not listed included.
      */
-    public record Bucket(long startMs, long endMs, List<String> operations, long[] bytes, long totalBytes) {
+    public record Bucket(long startMs, long endMs, List<String> operations, long[] bytes, long selfBytes) {
     }
 
     private final ArrayDeque<Bucket> buckets = new ArrayDeque<>();
@@ -29,12 +29,12 @@ public final class BucketHistory {
     private final List<String> names = new ArrayList<>();
     private long[] sizes = new long[64];
 
-    /** One operation's bytes in the bucket being closed. */
-    void add(String operation, long totalBytes) {
+    /** One operation's self bytes in the bucket being closed. */
+    void add(String operation, long selfBytes) {
         if (names.size() == sizes.length) {
             sizes = Arrays.copyOf(sizes, sizes.length * 2);
         }
-        sizes[names.size()] = totalBytes;
+        sizes[names.size()] = selfBytes;
         names.add(operation);
     }
 

@@ -16,6 +16,7 @@ final class Figures {
     long calls;
     long errors;
     long unmeasuredCalls;
+    long coldCalls;
     long totalBytes;
     long selfBytes;
     long minBytes = Long.MAX_VALUE;
@@ -33,6 +34,7 @@ final class Figures {
         calls += p.calls();
         errors += p.errors();
         unmeasuredCalls += p.unmeasuredCalls();
+        coldCalls += p.coldCalls();
         totalBytes += p.totalBytes();
         selfBytes += p.selfBytes();
         totalDurationNs += p.totalDurationNs();
@@ -73,6 +75,7 @@ final class Figures {
         calls += other.calls;
         errors += other.errors;
         unmeasuredCalls += other.unmeasuredCalls;
+        coldCalls += other.coldCalls;
         totalBytes += other.totalBytes;
         selfBytes += other.selfBytes;
         minBytes = Math.min(minBytes, other.minBytes);
@@ -91,6 +94,7 @@ final class Figures {
         calls = 0;
         errors = 0;
         unmeasuredCalls = 0;
+        coldCalls = 0;
         totalBytes = 0;
         selfBytes = 0;
         minBytes = Long.MAX_VALUE;
@@ -112,8 +116,8 @@ final class Figures {
 
     /** The figures as they stand, percentiles computed now. */
     OperationFigures figures() {
-        return new OperationFigures(calls, errors, unmeasuredCalls, totalBytes, selfBytes, min(), max(), percentile(50),
-                percentile(95), percentile(99), totalDurationNs, maxDurationNs);
+        return new OperationFigures(calls, errors, unmeasuredCalls, coldCalls, totalBytes, selfBytes, min(), max(),
+                percentile(50), percentile(95), percentile(99), totalDurationNs, maxDurationNs);
     }
 
     Long percentile(double p) {

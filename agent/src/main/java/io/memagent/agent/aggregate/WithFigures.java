@@ -16,6 +16,10 @@ public interface WithFigures {
         return figures().unmeasuredCalls();
     }
 
+    default long coldCalls() {
+        return figures().coldCalls();
+    }
+
     default long measuredCalls() {
         return figures().measuredCalls();
     }

@@ -10,7 +10,8 @@ import java.util.Locale;
  * operation {@code (heap)}, names in its stack text the profiled operations that allocated most
  * in that interval. Not during the first {@code memagent.spike.heap.warmup.ms} of the JVM's life:
  * a framework's start-up (Spring's context, class loading) raises the heap by tens of MiB between
- * samples as a matter of course. Sampler thread only.
+ * samples as a matter of course. Nor when operations that made cold calls in the interval (calls during
+ * which their thread loaded classes) account for half the jump or more. Sampler thread only.
  */
 public final class HeapSpikes {
     public static final String OPERATION = "(heap)";
@@ -69,6 +70,11 @@ public final class HeapSpikes {
             collectNow.run();
             interval = deltas.recount();
         }
+        if (coldBytes(interval) * 2 >= jump) {
+            // Most of the jump is operations that made cold calls (their thread loaded classes: a first use's
+            // one-off set-up): no spike, as for the calls themselves; the baseline has moved.
+            return;
+        }
         int level = jump >= t[2] ? 2 : jump >= t[1] ? 1 : 0;
         StringBuilder top = new StringBuilder(String.format(Locale.ROOT,
                 "heap used rose by %d bytes since the previous sample (to %d); operations that allocated most in the interval:%n",
@@ -82,6 +88,17 @@ public final class HeapSpikes {
         }
         spikes.recordHeapSpike(level == 2 ? "critical" : level == 1 ? "high" : "medium", jump, t[level], top.toString(),
                 s.recordedAtMs());
+    }
+
+    /** Bytes of the interval's operations that made a cold call in it. */
+    private static long coldBytes(List<OperationDeltas.Delta> interval) {
+        long sum = 0;
+        for (OperationDeltas.Delta d : interval) {
+            if (d.coldCalls() > 0) {
+                sum += d.bytes();
+            }
+        }
+        return sum;
     }
 
     private static long bytes(List<OperationDeltas.Delta> interval) {

@@ -11,8 +11,8 @@ import java.util.function.Supplier;
  * totals. Shared by the heap-level spikes and the anomaly detector; sampler thread only.
  */
 public final class OperationDeltas {
-    /** One operation's calls and measured bytes in one interval. */
-    record Delta(String name, long calls, long measuredCalls, long bytes) {
+    /** One operation's calls (cold ones among them) and measured bytes in one interval. */
+    record Delta(String name, long calls, long measuredCalls, long bytes, long coldCalls) {
         double bytesPerCall() {
             return measuredCalls == 0 ? 0 : (double) bytes / measuredCalls;
         }
@@ -50,11 +50,11 @@ public final class OperationDeltas {
         List<Delta> out = new java.util.ArrayList<>();
         for (OperationSummary s : operations.get()) {
             String key = s.name() + '\u0000' + s.method() + '\u0000' + s.kind();
-            long[] v = {s.calls(), s.measuredCalls(), s.totalBytes()};
+            long[] v = {s.calls(), s.measuredCalls(), s.totalBytes(), s.coldCalls()};
             now.put(key, v);
-            long[] before = base.getOrDefault(key, new long[3]);
+            long[] before = base.getOrDefault(key, new long[4]);
             if (v[0] > before[0]) {
-                out.add(new Delta(s.name(), v[0] - before[0], v[1] - before[1], v[2] - before[2]));
+                out.add(new Delta(s.name(), v[0] - before[0], v[1] - before[1], v[2] - before[2], v[3] - before[3]));
             }
         }
         last = now;

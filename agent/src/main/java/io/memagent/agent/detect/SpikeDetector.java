@@ -22,7 +22,8 @@ import java.util.function.Consumer;
 
 /**
  * Per-call spikes: a drained call whose inclusive bytes reach its operation's medium / high /
- * critical threshold (25 / 50 / 100 MiB, or {@code @ProfileMemory(spikeMb)}: 1x / 2x / 4x) becomes
+ * critical threshold (25 / 50 / 100 MiB, or {@code @ProfileMemory(spikeMb)}: 1x / 2x / 4x) and is not
+ * cold (its thread loaded no class during it, {@link io.memagent.bootstrap.HotPath#FLAG_COLD}) becomes
  * a {@code memory_spikes} row with the stack captured at the call's exit. When
  * {@code memagent.spike.consecutive.limit} calls of one operation in a row are spikes, one
  * {@code system_alerts} row ({@code spike_consecutive}) is raised; a non-spike call of the
@@ -82,9 +83,11 @@ public final class SpikeDetector implements Aggregator.CallObserver {
 
     @Override
     public void onCall(Operation op, Thread thread, long inclusive, long self, long durationNs, boolean threw,
-                       long nowMs, long callSeq, StackTraceElement[] stack) {
+                       boolean cold, long nowMs, long callSeq, StackTraceElement[] stack) {
         long[] t = thresholds(op);
-        if (inclusive < t[0]) {
+        // A cold call (its thread loaded classes during it: a first request, a first use of a rare path) pays
+        // one-off costs; an alert on every deploy gets ignored. It neither raises a spike nor ends a run.
+        if (inclusive < t[0] || cold) {
             return;
         }
         int level = inclusive >= t[2] ? 2 : inclusive >= t[1] ? 1 : 0;

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /api/memory/allocation-rates}: bytes per second of the operations that allocated
- * most, per closed statistics bucket, for the dashboard's "what is allocating right now" chart.
+ * {@code GET /api/memory/allocation-rates}: self bytes per second (without nested profiled calls, so
+ * each byte counts once however deep the calls nest) of the operations that allocated most, per
+ * closed statistics bucket, for the dashboard's "what is allocating right now" chart.
  * Read from the buckets the aggregator keeps in memory ({@link BucketHistory}); each bucket
  * lists its 20 largest operations, so an operation outside a bucket's 20 reads 0 there.
  */
@@ -42,8 +43,8 @@ final class AllocationRates {
             }
             Map<String, Object> op = new LinkedHashMap<>();
             op.put("operation", e.getKey());
-            op.put("total_bytes", e.getValue());
-            op.put("bytes_per_second", rates);
+            op.put("self_bytes", e.getValue());
+            op.put("self_bytes_per_second", rates);
             ops.add(op);
         }
         List<Map<String, Object>> bs = new ArrayList<>();
@@ -51,7 +52,7 @@ final class AllocationRates {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("bucket_start", Instant.ofEpochMilli(b.startMs()).toString());
             m.put("bucket_end", Instant.ofEpochMilli(b.endMs()).toString());
-            m.put("bytes_per_second", perSecond(b.totalBytes(), b));
+            m.put("self_bytes_per_second", perSecond(b.selfBytes(), b));
             bs.add(m);
         }
         Map<String, Object> m = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.memagent.agent.http;
 
+import io.memagent.agent.util.ReadableMethod;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.memagent.agent.aggregate.OperationSummary;
 import io.memagent.agent.jvm.GcEvent;
@@ -112,6 +113,16 @@ final class Endpoints {
 
     Map<String, Object> spikes(int limit) {
         List<Object> rows = rowJson.rows(src.rows().recent(Table.MEMORY_SPIKES), null);
+        for (Object o : rows) {
+            // The table keeps the JVM's form (pkg.Class#name(descriptor)); people read Class.name(ArgType, ...).
+            @SuppressWarnings("unchecked")
+            Map<String, Object> spike = (Map<String, Object>) o;
+            Object raw = spike.get("method");
+            if (raw instanceof String jvm) {
+                spike.put("method", ReadableMethod.of(jvm));
+                spike.put("jvm_method", jvm);
+            }
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("detected_total", src.rows().made(Table.MEMORY_SPIKES));
         m.put("spikes", rows.subList(0, Math.min(limit, rows.size())));

@@ -1,6 +1,7 @@
 package io.memagent.agent.http;
 
 import io.memagent.agent.aggregate.OperationSummary;
+import io.memagent.agent.aggregate.ProfiledTotals;
 import io.memagent.agent.jvm.JvmHistory;
 import io.memagent.agent.jvm.JvmSample;
 import io.memagent.agent.store.RecentRows;
@@ -59,16 +60,12 @@ final class MemoryStatus {
         m.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
         m.put("loaded_classes", ManagementFactory.getClassLoadingMXBean().getLoadedClassCount());
         List<OperationSummary> ops = src.operations().get();
-        long calls = 0;
-        long bytes = 0;
-        for (OperationSummary o : ops) {
-            calls += o.calls();
-            bytes += o.totalBytes();
-        }
+        ProfiledTotals t = ProfiledTotals.of(ops); // self bytes: each byte once however deep calls nest
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("operations", ops.size());
-        p.put("calls", calls);
-        p.put("allocated_bytes", bytes);
+        p.put("operations", t.operations());
+        p.put("calls", t.calls());
+        p.put("cold_calls", t.coldCalls());
+        p.put("self_bytes", t.selfBytes());
         p.put("top_operation", ops.isEmpty() ? null : ops.get(0).name());
         m.put("profiled", p);
         m.put("agent_overhead", agentOverhead());

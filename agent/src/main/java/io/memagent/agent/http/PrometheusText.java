@@ -132,8 +132,14 @@ final class PrometheusText {
         for (OperationSummary o : ops) {
             sample("memagent_operation_unmeasured_calls_total", label("operation", o.name()), o.unmeasuredCalls());
         }
+        header("memagent_operation_cold_calls_total", "counter",
+                "Calls during which their thread loaded classes (never spikes, outside the quantiles), per operation.");
+        for (OperationSummary o : ops) {
+            sample("memagent_operation_cold_calls_total", label("operation", o.name()), o.coldCalls());
+        }
         header("memagent_operation_allocated_bytes", "summary",
-                "Bytes allocated per measured call (inclusive), per operation: quantiles, sum and count.");
+                "Bytes allocated per measured call (inclusive), per operation: quantiles over warm calls, sum and count"
+                        + " over all.");
         for (OperationSummary o : ops) {
             String l = label("operation", o.name());
             if (o.p50Bytes() != null) {

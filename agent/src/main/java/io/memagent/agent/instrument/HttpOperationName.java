@@ -4,7 +4,10 @@ package io.memagent.agent.instrument;
  * {@code HTTP GET /orders/{id}}: the request's method and its route. A framework's route template
  * is used when the request has one ({@link #ofRoute}); otherwise the path, without its query, with
  * segments that are identifiers rather than routes (digits, UUIDs, long hex, letters mixed with
- * digits) as {@code {id}}, so {@code /orders/42} and {@code /orders/abc1} are one operation.
+ * digits) as {@code {id}}, so {@code /orders/42} and {@code /orders/abc1} are one operation, and
+ * segments that carry a value (a dot, as in {@code jvm.memory.used} or a file name, or a token longer
+ * than {@link #LONG_TOKEN}) as {@code {value}}: a request no route matched (a 404, a 406) never
+ * puts what a client sent into an operation name.
  */
 final class HttpOperationName {
     private HttpOperationName() {
@@ -22,7 +25,7 @@ final class HttpOperationName {
             int slash = p.indexOf('/', start);
             int end = slash < 0 ? p.length() : slash;
             String segment = p.substring(start, end);
-            sb.append(isIdentifier(segment) ? "{id}" : segment);
+            sb.append(isIdentifier(segment) ? "{id}" : isValue(segment) ? "{value}" : segment);
             if (slash < 0) {
                 break;
             }
@@ -30,6 +33,14 @@ final class HttpOperationName {
             start = slash + 1;
         }
         return sb.toString();
+    }
+
+    /** A segment this long is a token (a key, a slug, an encoded value), not a route's word. */
+    static final int LONG_TOKEN = 24;
+
+    /** A segment that carries a value rather than a route's word: with a dot, or a long token. */
+    static boolean isValue(String s) {
+        return s.indexOf('.') >= 0 || s.length() > LONG_TOKEN;
     }
 
     /** A framework's route template ({@code /orders/{id}}), used as it is, without its query. */

@@ -6,7 +6,8 @@ import java.util.Locale;
  * {@code DB.<VERB>.<first table>} from a SQL text, e.g. {@code DB.SELECT.users}, by a cheap scan
  * (no parser): the first keyword is the verb; the table is the identifier after {@code FROM}
  * (SELECT, DELETE), {@code INTO} (INSERT, MERGE) or the verb itself (UPDATE); DDL (CREATE, DROP,
- * ALTER, TRUNCATE) is named by its object, {@code DB.CREATE.orders}. Leading comments
+ * ALTER, TRUNCATE) is named by what it makes, kind and name, {@code DB.CREATE INDEX vets_last_name},
+ * {@code DB.ALTER TABLE orders}, so an index is never read as a table. Leading comments
  * and blanks are skipped; quotes around identifiers are dropped. What it cannot name becomes
  * {@code DB.<VERB>}, or {@code DB.EXECUTE} for no text at all.
  */
@@ -38,8 +39,8 @@ final class SqlOperationName {
             case "DROP":
             case "ALTER":
             case "TRUNCATE":
-                table = ddlObject(sql, end);
-                break;
+                String object = ddlObject(verb, sql, end);
+                return object == null ? "DB." + verb : "DB." + verb + " " + object;
             default:
                 table = null;
         }
@@ -49,16 +50,33 @@ final class SqlOperationName {
     /** Words between a DDL verb and the object it names: {@code CREATE UNIQUE INDEX IF NOT EXISTS}. */
     private static final java.util.Set<String> DDL_WORDS = java.util.Set.of("OR", "REPLACE", "TEMP", "TEMPORARY",
             "UNLOGGED", "GLOBAL", "LOCAL", "UNIQUE", "MATERIALIZED", "CONCURRENTLY", "IF", "NOT", "EXISTS", "ONLY",
-            "TABLE", "INDEX", "VIEW", "SEQUENCE", "SCHEMA", "FUNCTION", "PROCEDURE", "TRIGGER", "TYPE", "EXTENSION",
-            "DATABASE", "USER", "ROLE", "ON");
+            "ON");
+    /** The kinds of object a DDL statement makes, changes or drops: the name says which. */
+    private static final java.util.Set<String> DDL_KINDS = java.util.Set.of("TABLE", "INDEX", "VIEW", "SEQUENCE",
+            "SCHEMA", "FUNCTION", "PROCEDURE", "TRIGGER", "TYPE", "EXTENSION", "DATABASE", "USER", "ROLE");
 
-    /** The object a DDL statement names: {@code orders} in {@code CREATE TABLE IF NOT EXISTS orders (...)}. */
-    private static String ddlObject(String sql, int from) {
+    /**
+     * What a DDL statement makes, changes or drops, kind and name: {@code INDEX vets_last_name} in
+     * {@code CREATE INDEX vets_last_name ON vets (last_name)}, {@code TABLE orders} in {@code TRUNCATE orders},
+     * {@code INDEX ON orders} for an index without a name. Null when no object follows.
+     */
+    private static String ddlObject(String verb, String sql, int from) {
+        String kind = verb.equals("TRUNCATE") ? "TABLE" : null;
+        boolean on = false;
         int i = skipBlanksAndComments(sql, from, false);
         while (i < sql.length()) {
             int end = wordEnd(sql, i);
-            if (end == i || !DDL_WORDS.contains(sql.substring(i, end).toUpperCase(Locale.ROOT))) {
-                return identifierAt(sql, i);
+            String word = sql.substring(i, end).toUpperCase(Locale.ROOT);
+            if (end > i && DDL_KINDS.contains(word) && !on) {
+                kind = word;
+            } else if (end == i || !DDL_WORDS.contains(word)) {
+                String object = identifierAt(sql, i);
+                if (object == null) {
+                    return null;
+                }
+                return (kind == null ? "" : kind + " ") + (on ? "ON " : "") + object;
+            } else if (word.equals("ON")) {
+                on = true;
             }
             i = skipBlanksAndComments(sql, end, false);
         }

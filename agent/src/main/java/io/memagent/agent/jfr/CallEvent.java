@@ -48,4 +48,8 @@ final class CallEvent extends jdk.jfr.Event {
 
     @Label("Threw")
     boolean threw;
+
+    @Label("Cold")
+    @Description("The thread loaded a class during the call: never a spike, outside the percentiles")
+    boolean cold;
 }

@@ -26,7 +26,7 @@ public final class JfrEvents implements Aggregator.CallObserver {
 
     @Override
     public void onCall(Operation operation, Thread thread, long inclusiveBytes, long selfBytes, long durationNs,
-                       boolean threw, long nowMs, long callSeq, StackTraceElement[] stackAtExit) {
+                       boolean threw, boolean cold, long nowMs, long callSeq, StackTraceElement[] stackAtExit) {
         if (!FlightRecorder.isInitialized()) {
             return;
         }
@@ -42,6 +42,7 @@ public final class JfrEvents implements Aggregator.CallObserver {
         e.callDuration = durationNs;
         e.callThread = thread;
         e.threw = threw;
+        e.cold = cold;
         e.commit();
     }
 

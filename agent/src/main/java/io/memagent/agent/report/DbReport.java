@@ -271,8 +271,10 @@ public final class DbReport {
                 : "Percentiles are merged from every bucket's and rollup's histogram (within 1/128).\n");
         List<Map<String, Object>> spikes = spikes();
         sb.append("Spikes: ").append(spikes.isEmpty() ? "none\n" : spikes.size() + " (newest first)\n");
+        int width = DetectionReport.nameWidth(spikes.stream().map(s -> String.valueOf(s.get("operation_type"))).toList(), 40);
         for (Map<String, Object> s : spikes) {
-            sb.append(String.format(Locale.ROOT, "  %-8s %-40s %11s  %s  %s%n", s.get("severity"), s.get("operation_type"),
+            sb.append(String.format(Locale.ROOT, "  %-8s %-" + width + "s %11s  %s  %s%n", s.get("severity"),
+                    DetectionReport.fit(String.valueOf(s.get("operation_type"))),
                     Bytes.format(((Number) s.get("allocated_bytes")).longValue()), s.get("thread_name"), s.get("detected_at")));
         }
         List<Map<String, Object>> leaks = leaks();

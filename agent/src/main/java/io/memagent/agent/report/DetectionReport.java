@@ -11,7 +11,24 @@ import java.util.Locale;
 
 /** The exit report's detection section: spikes, leaks, the class histogram's growth, the risk score. */
 public final class DetectionReport {
+    /** Longer operation names end in "..." at this width. */
+    static final int NAME_MAX = 60;
+
     private DetectionReport() {
+    }
+
+    /** A name column as wide as the longest name (NAME_MAX at most), so the columns after it line up. */
+    static int nameWidth(List<String> names, int min) {
+        int width = min;
+        for (String n : names) {
+            width = Math.max(width, Math.min(NAME_MAX, n.length()));
+        }
+        return width;
+    }
+
+    /** The name as the column shows it: cut to NAME_MAX with "..." at the end. */
+    static String fit(String name) {
+        return name.length() > NAME_MAX ? name.substring(0, NAME_MAX - 3) + "..." : name;
     }
 
     public static String render(long[] spikesBySeverity, List<SpikeRow> recentSpikes, List<LeakRow> leaks,
@@ -19,10 +36,11 @@ public final class DetectionReport {
         StringBuilder sb = new StringBuilder("Detection:\n");
         sb.append(String.format(Locale.ROOT, "  spikes: %d medium, %d high, %d critical%n", spikesBySeverity[0],
                 spikesBySeverity[1], spikesBySeverity[2]));
-        int from = Math.max(0, recentSpikes.size() - 5);
-        for (SpikeRow s : recentSpikes.subList(from, recentSpikes.size())) {
-            sb.append(String.format(Locale.ROOT, "    %-8s %-30s %10s on %s at %s%s%n", s.severity(), s.operationType(),
-                    Bytes.format(s.allocatedBytes()), s.threadName(), Instant.ofEpochMilli(s.detectedAtMs()),
+        List<SpikeRow> shown = recentSpikes.subList(Math.max(0, recentSpikes.size() - 5), recentSpikes.size());
+        int width = nameWidth(shown.stream().map(SpikeRow::operationType).toList(), 30);
+        for (SpikeRow s : shown) {
+            sb.append(String.format(Locale.ROOT, "    %-8s %-" + width + "s %10s on %s at %s%s%n", s.severity(),
+                    fit(s.operationType()), Bytes.format(s.allocatedBytes()), s.threadName(), Instant.ofEpochMilli(s.detectedAtMs()),
                     s.heapDumpPath() != null ? ", heap dump " + s.heapDumpPath() : ""));
         }
         if (leaks.isEmpty()) {

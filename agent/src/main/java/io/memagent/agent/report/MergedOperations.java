@@ -36,6 +36,7 @@ final class MergedOperations {
         long calls;
         long errors;
         long unmeasuredCalls;
+        long coldCalls;
         long totalBytes;
         long selfBytes;
         long min = Long.MAX_VALUE;
@@ -63,11 +64,12 @@ final class MergedOperations {
         String sql = "SELECT operation_type, min(method), min(kind), sum(calls), sum(errors), sum(unmeasured_calls),"
                 + " sum(total_bytes), sum(self_bytes), min(min_bytes), max(max_bytes), max(p50_bytes)" + noHistogram + ","
                 + " max(p95_bytes)" + noHistogram + ", max(p99_bytes)" + noHistogram + ", sum(total_duration_ns),"
-                + " max(max_duration_ns), " + histograms + where(part) + " GROUP BY operation_type";
+                + " max(max_duration_ns), " + histograms + ", sum(cold_calls)" + where(part) + " GROUP BY operation_type";
         try (PreparedStatement ps = prepare(sql, part, sinceMs); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String operation = rs.getString(1);
                 Acc a = add(operation, rs);
+                a.coldCalls += rs.getLong(17);
                 byte[] all = rs.getBytes(16);
                 if (all != null) {
                     if (a.merged == null) {
@@ -155,7 +157,7 @@ final class MergedOperations {
                 p[i] = unmerged == Long.MIN_VALUE ? merged : Long.valueOf(merged == null ? unmerged : Math.max(merged, unmerged));
             }
             out.add(new OperationSummary(name, a.method, a.kind, new OperationFigures(a.calls, a.errors, a.unmeasuredCalls,
-                    a.totalBytes, a.selfBytes, measured ? a.min : null, measured ? a.max : null, p[0], p[1], p[2],
+                    a.coldCalls, a.totalBytes, a.selfBytes, measured ? a.min : null, measured ? a.max : null, p[0], p[1], p[2],
                     a.totalDurationNs, a.maxDurationNs)));
         });
         out.sort((x, y) -> x.totalBytes() != y.totalBytes() ? Long.compare(y.totalBytes(), x.totalBytes())

@@ -8,7 +8,7 @@ import java.util.Map;
 /** One operation's figures as named fields: the JSON of the HTTP API and report command, and their CSV. */
 public final class OperationTable {
     public static final List<String> COLUMNS = List.of("operation", "method", "kind", "calls", "errors",
-            "unmeasured_calls", "total_bytes", "self_bytes", "average_bytes", "min_bytes", "max_bytes", "p50_bytes",
+            "unmeasured_calls", "cold_calls", "total_bytes", "self_bytes", "average_bytes", "min_bytes", "max_bytes", "p50_bytes",
             "p95_bytes", "p99_bytes", "total_duration_ns", "max_duration_ns");
 
     private OperationTable() {
@@ -22,6 +22,7 @@ public final class OperationTable {
         m.put("calls", o.calls());
         m.put("errors", o.errors());
         m.put("unmeasured_calls", o.unmeasuredCalls());
+        m.put("cold_calls", o.coldCalls());
         m.put("total_bytes", o.totalBytes());
         m.put("self_bytes", o.selfBytes());
         m.put("average_bytes", o.averageBytes());

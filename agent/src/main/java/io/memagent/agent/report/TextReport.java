@@ -2,6 +2,7 @@ package io.memagent.agent.report;
 
 import io.memagent.agent.util.Bytes;
 import io.memagent.agent.aggregate.OperationSummary;
+import io.memagent.agent.aggregate.ProfiledTotals;
 import io.memagent.agent.store.WriterStats;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,7 @@ public final class TextReport {
             sb.append("No profiled calls were recorded. Annotate methods with @io.memagent.api.ProfileMemory"
                     + " or set memagent.include.\n");
         } else {
+            sb.append(profiledLine(operations));
             sb.append(operationTable(operations, TOP));
         }
         long overheadBytes = io.memagent.bootstrap.AgentOverhead.bytes();
@@ -56,6 +58,17 @@ public final class TextReport {
     }
 
     /**
+     * The headline: every operation's self bytes summed, so a byte allocated in nested profiled calls
+     * (a request, its controller method, its SQL) counts once, not once per level.
+     */
+    static String profiledLine(List<OperationSummary> operations) {
+        ProfiledTotals t = ProfiledTotals.of(operations);
+        return String.format(Locale.ROOT, "Profiled: %,d operations, %,d calls (%,d cold), %s self bytes (%,d bytes:"
+                + " each byte once, nested profiled calls not counted again)%n", t.operations(), t.calls(), t.coldCalls(),
+                Bytes.format(t.selfBytes()), t.selfBytes());
+    }
+
+    /**
      * The top {@code top} operations by bytes: a header line, one line each, a count of the rest,
      * and what the columns mean. Also what PostgreSQL mode prints at exit ({@code memagent.exit.summary}).
      */
@@ -71,23 +84,24 @@ public final class TextReport {
         }
         // Sums read best in binary units; what one call allocated is shown to the byte, as it was measured.
         String exact = "%" + exactWidth + "s ";
-        String fmt = "%-" + nameWidth + "s %10s %11s " + exact + exact + exact + "%11s %11s %8s %11s%n";
+        String fmt = "%-" + nameWidth + "s %10s %11s " + exact + exact + exact + "%11s %11s %8s %11s %8s%n";
         sb.append("Top operations by bytes allocated (inclusive); average, min and max in exact bytes per call:\n");
         sb.append(String.format(Locale.ROOT, fmt, "operation", "calls", "total", "average", "min", "max", "p99",
-                "self", "errors", "unmeasured"));
+                "self", "errors", "unmeasured", "cold"));
         for (int i = 0; i < shown; i++) {
             OperationSummary o = operations.get(i);
             String name = o.name().length() > 60 ? o.name().substring(0, 57) + "..." : o.name();
             sb.append(String.format(Locale.ROOT, fmt, name, o.calls(), Bytes.format(o.totalBytes()),
                     o.measuredCalls() == 0 ? "-" : Bytes.exact(o.averageBytes()), Bytes.exact(o.minBytes()),
                     Bytes.exact(o.maxBytes()), Bytes.format(o.p99Bytes()), Bytes.format(o.selfBytes()),
-                    o.errors(), o.unmeasuredCalls()));
+                    o.errors(), o.unmeasuredCalls(), o.coldCalls()));
         }
         if (operations.size() > shown) {
             sb.append("... and ").append(operations.size() - shown).append(" more operations\n");
         }
         sb.append("total and self (inclusive minus nested profiled calls on the same thread) in KiB/MiB of 1,024;"
-                + " average (rounded down), min, max and p99 (within 2.4%) per measured call.\n");
+                + " average (rounded down), min and max over every measured call, p99 (within 2.4%) over warm calls only;"
+                + " cold: calls during which their thread loaded classes (counted in every figure, never a spike).\n");
         return sb.toString();
     }
 }

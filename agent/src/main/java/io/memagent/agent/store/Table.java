@@ -38,7 +38,7 @@ public enum Table {
 
     private static final class Stats {
         static final String[] COLUMNS = {"operation_type", "method", "kind", "bucket_start", "bucket_end", "calls",
-            "errors", "unmeasured_calls", "total_bytes", "self_bytes", "min_bytes", "max_bytes", "p50_bytes", "p95_bytes",
+            "errors", "unmeasured_calls", "cold_calls", "total_bytes", "self_bytes", "min_bytes", "max_bytes", "p50_bytes", "p95_bytes",
             "p99_bytes", "total_duration_ns", "max_duration_ns", "histogram"};
     }
 

@@ -21,7 +21,7 @@ class BucketHistoryTest {
         assertEquals("op24", b.operations().get(0));
         assertEquals("op5", b.operations().get(19));
         assertEquals(24_000, b.bytes()[0]);
-        assertEquals(300_000, b.totalBytes(), "0 + 1,000 + ... + 24,000: the five left out count in the total");
+        assertEquals(300_000, b.selfBytes(), "0 + 1,000 + ... + 24,000: the five left out count in the total");
     }
 
     @Test

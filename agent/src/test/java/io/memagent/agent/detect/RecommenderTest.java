@@ -91,9 +91,9 @@ class RecommenderTest {
     @Test
     void theTopAllocatingOperationIsNamed() {
         ops = List.of(new OperationSummary("Big.op", "a.Big#op()V", "method",
-                        new OperationFigures(10, 0, 0, 7_000, 7_000, 700L, 700L, 700L, 700L, 700L, 1, 1)),
+                        new OperationFigures(10, 0, 0, 0, 7_000, 7_000, 700L, 700L, 700L, 700L, 700L, 1, 1)),
                 new OperationSummary("Small.op", "a.Small#op()V", "method",
-                        new OperationFigures(10, 0, 0, 3_000, 3_000, 300L, 300L, 300L, 300L, 300L, 1, 1)));
+                        new OperationFigures(10, 0, 0, 0, 3_000, 3_000, 300L, 300L, 300L, 300L, 300L, 1, 1)));
         feed(DAY_START, 61, 50, 0);
         List<RecommendationRow> r = recommendations();
         assertEquals(1, r.size());

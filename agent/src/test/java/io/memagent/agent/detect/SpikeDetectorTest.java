@@ -44,15 +44,10 @@ class SpikeDetectorTest {
 
     @Test
     void severitiesStacksConsecutiveAlertAndExactEnclosingBytes() throws Exception {
-        SpikeThresholds thresholds = new SpikeThresholds(2L << 20, 4L << 20, 8L << 20, 2);
-        OperationRegistry registry = new OperationRegistry(20_000);
-        InMemorySink rows = new InMemorySink(10_000);
-        AtomicLong clock = new AtomicLong(1_000_000_000_000L);
-        RecordingThresholds.configure(1_048_576, thresholds.mediumBytes()); // as the runtime does
-        HotPath.setEnabled(true);
-        Aggregator aggregator = new Aggregator(10_000, 1_048_576, registry, rows, clock::get);
-        SpikeDetector spikes = new SpikeDetector(thresholds, false, rows, new HeapDumper("unused", 0, "t", clock::get));
-        aggregator.addObserver(spikes);
+        SpikeBench bench = new SpikeBench(new SpikeThresholds(2L << 20, 4L << 20, 8L << 20, 2));
+        OperationRegistry registry = bench.registry;
+        InMemorySink rows = bench.rows;
+        Aggregator aggregator = bench.aggregator;
         int outer = registry.register("outer", "T#outer()V", "method");
         int inner = registry.register("inner", "T#inner(I)V", "method");
         int own = registry.register("own", "T#own()V", "method", 1L << 20);
@@ -72,8 +67,7 @@ class SpikeDetectorTest {
         profiled(inner, small); // ends the run
         profiled(inner, three); // a new run of one
         profiled(own, three); // own threshold 1 MiB: 3 MiB >= 2 MiB (high), < 4 MiB
-        aggregator.stop();
-        spikes.stop(5_000);
+        bench.stop();
         OperationSummary o = aggregator.summaries().stream().filter(s -> s.name().equals("outer")).findFirst().orElseThrow();
         assertEquals(smallTruth + threeTruth + 2 * fiveTruth, o.totalBytes(), "the captures cost outer nothing");
         assertEquals(smallTruth, o.selfBytes());

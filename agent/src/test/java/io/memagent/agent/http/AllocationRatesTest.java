@@ -16,13 +16,13 @@ class AllocationRatesTest {
                 new Bucket(20_000, 25_000, List.of("c", "a"), new long[] {100_000, 5_000}, 105_000));
         Map<String, Object> m = AllocationRates.answer(buckets, 2);
         assertEquals(List.of(
-                Map.of("bucket_start", "1970-01-01T00:00:00Z", "bucket_end", "1970-01-01T00:00:10Z", "bytes_per_second", 9_500L),
-                Map.of("bucket_start", "1970-01-01T00:00:10Z", "bucket_end", "1970-01-01T00:00:20Z", "bytes_per_second", 0L),
-                Map.of("bucket_start", "1970-01-01T00:00:20Z", "bucket_end", "1970-01-01T00:00:25Z", "bytes_per_second", 21_000L)),
+                Map.of("bucket_start", "1970-01-01T00:00:00Z", "bucket_end", "1970-01-01T00:00:10Z", "self_bytes_per_second", 9_500L),
+                Map.of("bucket_start", "1970-01-01T00:00:10Z", "bucket_end", "1970-01-01T00:00:20Z", "self_bytes_per_second", 0L),
+                Map.of("bucket_start", "1970-01-01T00:00:20Z", "bucket_end", "1970-01-01T00:00:25Z", "self_bytes_per_second", 21_000L)),
                 m.get("buckets"));
         assertEquals(List.of(
-                Map.of("operation", "c", "total_bytes", 110_000L, "bytes_per_second", List.of(1_000L, 0L, 20_000L)),
-                Map.of("operation", "a", "total_bytes", 55_000L, "bytes_per_second", List.of(5_000L, 0L, 1_000L))),
+                Map.of("operation", "c", "self_bytes", 110_000L, "self_bytes_per_second", List.of(1_000L, 0L, 20_000L)),
+                Map.of("operation", "a", "self_bytes", 55_000L, "self_bytes_per_second", List.of(5_000L, 0L, 1_000L))),
                 m.get("operations"));
     }
 }

@@ -78,7 +78,12 @@ class EndpointsTest {
         assertEquals(26_214_400L, newest.get("threshold_bytes").asLong());
         assertTrue(newest.get("heap_dump_path").isNull());
         assertEquals("2023-11-14T22:13:22Z", newest.get("detected_at").asText());
-        assertEquals(Table.MEMORY_SPIKES.columns(), List.copyOf(iterable(newest)));
+        // The table's columns, the method as people write it, and the JVM's form of it beside them.
+        List<String> fields = new java.util.ArrayList<>(Table.MEMORY_SPIKES.columns());
+        fields.add("jvm_method");
+        assertEquals(fields, List.copyOf(iterable(newest)));
+        assertEquals("B.c()", newest.get("method").asText());
+        assertEquals("a.B#c()V", newest.get("jvm_method").asText());
         assertEquals(1, JSON.valueToTree(endpoints(rows).spikes(1)).get("spikes").size());
     }
 

@@ -16,16 +16,18 @@ class OperationNameTest {
         assertEquals("DB.INSERT.users", SqlOperationName.of("INSERT INTO users (id) VALUES (?)"));
         assertEquals("DB.UPDATE.users", SqlOperationName.of("update users set name = ? where id = ?"));
         assertEquals("DB.DELETE.users", SqlOperationName.of("DELETE FROM users WHERE id = ?"));
-        assertEquals("DB.CREATE.t", SqlOperationName.of("CREATE TABLE t (id int)"));
-        assertEquals("DB.CREATE.orders", SqlOperationName.of("create table if not exists orders (id int)"));
-        assertEquals("DB.CREATE.shop.orders_by_day", SqlOperationName.of("CREATE OR REPLACE VIEW shop.orders_by_day AS SELECT 1"));
-        assertEquals("DB.CREATE.orders_idx", SqlOperationName.of("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS orders_idx ON orders (id)"));
-        assertEquals("DB.CREATE.orders", SqlOperationName.of("CREATE INDEX ON orders (id)"));
-        assertEquals("DB.DROP.orders", SqlOperationName.of("DROP TABLE IF EXISTS \"orders\" CASCADE"));
-        assertEquals("DB.ALTER.orders", SqlOperationName.of("ALTER TABLE orders ADD COLUMN x int"));
-        assertEquals("DB.TRUNCATE.orders", SqlOperationName.of("TRUNCATE orders"));
-        assertEquals("DB.TRUNCATE.orders", SqlOperationName.of("TRUNCATE TABLE ONLY orders"));
+        assertEquals("DB.CREATE TABLE t", SqlOperationName.of("CREATE TABLE t (id int)"));
+        assertEquals("DB.CREATE TABLE orders", SqlOperationName.of("create table if not exists orders (id int)"));
+        assertEquals("DB.CREATE VIEW shop.orders_by_day", SqlOperationName.of("CREATE OR REPLACE VIEW shop.orders_by_day AS SELECT 1"));
+        assertEquals("DB.CREATE INDEX orders_idx", SqlOperationName.of("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS orders_idx ON orders (id)"));
+        assertEquals("DB.CREATE INDEX ON orders", SqlOperationName.of("CREATE INDEX ON orders (id)"));
+        assertEquals("DB.DROP TABLE orders", SqlOperationName.of("DROP TABLE IF EXISTS \"orders\" CASCADE"));
+        assertEquals("DB.ALTER TABLE orders", SqlOperationName.of("ALTER TABLE orders ADD COLUMN x int"));
+        assertEquals("DB.TRUNCATE TABLE orders", SqlOperationName.of("TRUNCATE orders"));
+        assertEquals("DB.TRUNCATE TABLE orders", SqlOperationName.of("TRUNCATE TABLE ONLY orders"));
         assertEquals("DB.DROP", SqlOperationName.of("DROP TABLE"));
+        assertEquals("DB.CREATE INDEX vets_last_name", SqlOperationName.of("CREATE INDEX vets_last_name ON vets (last_name)"));
+        assertEquals("DB.CREATE SEQUENCE hibernate_sequence", SqlOperationName.of("create sequence hibernate_sequence start 1"));
         assertEquals("DB.WITH", SqlOperationName.of("WITH x AS (SELECT 1) SELECT * FROM x"));
         assertEquals("DB.SELECT.users", SqlOperationName.of("(SELECT * FROM users)"));
         assertEquals("DB.EXECUTE", SqlOperationName.of(""));
@@ -46,6 +48,11 @@ class OperationNameTest {
         assertEquals("HTTP GET /orders/{id}", HttpOperationName.of("GET", "/orders/ord-2024-17"));
         assertEquals("HTTP GET /api/v1/orders/{id}", HttpOperationName.of("GET", "/api/v1/orders/x9"));
         assertEquals("HTTP GET /orders/abc", HttpOperationName.of("GET", "/orders/abc"));
+        // No route matched (a 406): the path's values are not echoed.
+        assertEquals("HTTP GET /actuator/metrics/{value}", HttpOperationName.of("GET", "/actuator/metrics/jvm.memory.used"));
+        assertEquals("HTTP GET /files/{value}", HttpOperationName.of("GET", "/files/report.pdf"));
+        assertEquals("HTTP GET /reset/{value}", HttpOperationName.of("GET", "/reset/abcdefghijklmnopqrstuvwxyzABCD"));
+        assertEquals("HTTP GET /reset/abcdefghijklmnopqrstuvwx", HttpOperationName.of("GET", "/reset/abcdefghijklmnopqrstuvwx"));
     }
 
     @Test
