@@ -4,12 +4,13 @@ import io.memagent.api.ProfileMemory;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Thousands of fresh virtual threads (JDK 21+), each making one profiled call of {@link #alloc1000}
+ * Thousands of fresh virtual threads (JDK 21+), each making one profiled call of {@link Allocating#alloc1000}
  * and then staying alive, parked, until all have called. Around each call the app reads, itself,
  * the counter the agent reads: its carrier's, by the same native read ({@code
  * sun.management.ThreadImpl.getThreadAllocatedMemory0(0)}, the current JVM thread's counter; run
@@ -24,7 +25,8 @@ import java.util.concurrent.CountDownLatch;
  * <p>Prints: {@code compared}, {@code notCompared}, {@code agentAbove} and {@code ownAbove} (calls
  * whose two figures differ, by which is bigger), {@code agentOther} (calls the agent read at other
  * than 1,016 bytes) and {@code agentOtherMatched} (those the app's own reading matched), {@code agent.<bytes>} (how many compared calls the agent measured at each figure) and
- * {@code own.<bytes>} (the same for the app's own figure), and a line per mismatch.
+ * {@code own.<bytes>} (the same for the app's own figure), and a line per call whose figures differ or
+ * are not 1,016 (with its duration and the JVM's uptime, to set beside {@code -Xlog:gc,safepoint}).
  */
 public class CarrierCounterApp {
     static volatile Object sink;
@@ -63,9 +65,17 @@ public class CarrierCounterApp {
         }
     }
 
-    @ProfileMemory
-    static byte[] alloc1000() {
-        return new byte[1000];
+    /**
+     * The profiled method, in a class with no string constant: HotSpot resolves a class's unresolved
+     * string constants on the thread that requests a C2 compile of one of its methods, and that
+     * request comes at the method's entry, inside this app's window (seen: 760 bytes, the 11 strings
+     * of this app's own class, when {@code alloc1000} was declared here).
+     */
+    static final class Allocating {
+        @ProfileMemory
+        static byte[] alloc1000() {
+            return new byte[1000];
+        }
     }
 
     /** One call, measured by the agent and by the app around it, from a virtual thread. */
@@ -74,9 +84,11 @@ public class CarrierCounterApp {
         long self0 = (long) SELF_BYTES.invokeExact();
         long agentOwn0 = (long) AGENT_BYTES.invokeExact();
         Thread carrier0 = (Thread) CARRIER.invokeExact();
+        long nanos0 = System.nanoTime();
         long counter0 = (long) COUNTER.invokeExact(0L);
-        sink = alloc1000();
+        sink = Allocating.alloc1000();
         long counter1 = (long) COUNTER.invokeExact(0L);
+        long nanos1 = System.nanoTime();
         Thread carrier1 = (Thread) CARRIER.invokeExact();
         long agentOwn1 = (long) AGENT_BYTES.invokeExact();
         long self1 = (long) SELF_BYTES.invokeExact();
@@ -102,8 +114,11 @@ public class CarrierCounterApp {
                 } else {
                     ownAbove++;
                 }
-                System.out.println("mismatch: agent " + agent + ", own " + own + " (carrier counter "
-                        + (counter1 - counter0) + ", agent's own " + (agentOwn1 - agentOwn0) + ")");
+            }
+            if (agent != own || agent != 1016) {
+                System.out.println("call: agent " + agent + ", own " + own + " (carrier counter " + (counter1 - counter0)
+                        + ", agent's own " + (agentOwn1 - agentOwn0) + "), " + (nanos1 - nanos0) / 1000 + " us, at "
+                        + ManagementFactory.getRuntimeMXBean().getUptime() + " ms of uptime");
             }
         }
     }
