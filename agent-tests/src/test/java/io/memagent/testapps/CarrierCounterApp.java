@@ -24,7 +24,8 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Prints: {@code compared}, {@code notCompared}, {@code agentAbove} and {@code ownAbove} (calls
  * whose two figures differ, by which is bigger), {@code agentOther} (calls the agent read at other
- * than 1,016 bytes) and {@code agentOtherMatched} (those the app's own reading matched), {@code agent.<bytes>} (how many compared calls the agent measured at each figure) and
+ * than 1,016 bytes) and {@code agentOtherMatched} (those the app's own reading matched),
+ * {@code agent.<bytes>} (how many compared calls the agent measured at each figure) and
  * {@code own.<bytes>} (the same for the app's own figure), and a line per call whose figures differ or
  * are not 1,016 (with its duration and the JVM's uptime, to set beside {@code -Xlog:gc,safepoint}).
  */
@@ -46,7 +47,7 @@ public class CarrierCounterApp {
     private static int agentAbove;
     /** Compared calls the app's own reading saw more bytes for than the agent. */
     private static int ownAbove;
-    /** Compared calls the agent read at other than 1,016 bytes, and of those, the ones the app's own reading matched. */
+    /** Compared calls the agent read at other than 1,016 bytes; of those, the ones the app's own reading matched. */
     private static int agentOther;
     private static int agentOtherMatched;
 
@@ -116,7 +117,8 @@ public class CarrierCounterApp {
                 }
             }
             if (agent != own || agent != 1016) {
-                System.out.println("call: agent " + agent + ", own " + own + " (carrier counter " + (counter1 - counter0)
+                System.out.println("call: agent " + agent + ", own " + own + " (carrier counter "
+                        + (counter1 - counter0)
                         + ", agent's own " + (agentOwn1 - agentOwn0) + "), " + (nanos1 - nanos0) / 1000 + " us, at "
                         + ManagementFactory.getRuntimeMXBean().getUptime() + " ms of uptime");
             }
