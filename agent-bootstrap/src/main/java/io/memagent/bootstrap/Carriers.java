@@ -33,6 +33,16 @@ public final class Carriers {
     /** Each carrier's {@link ThreadState} for the virtual threads it runs (a CarrierThreadLocal). */
     static final ThreadLocal<ThreadState> STATE;
     private static final String PROBLEM;
+    /**
+     * Assigned in the static initializer, not a compile-time constant, so its {@code ldc} runs there:
+     * this class then has no unresolved string constant left. When a JIT compile of a method is
+     * requested at C2's level, HotSpot first resolves every unresolved string constant of the
+     * method's class on the requesting thread ({@code CompileBroker::compile_method},
+     * {@code resolve_string_constants}). For {@link #allocated}, that request comes at its entry,
+     * inside a call's window: this one 50-character message, a String and its byte[], 96 bytes,
+     * was counted in the call (1,112 bytes for a {@code new byte[1000]}, once per JVM).
+     */
+    private static final String NOT_COUNTED;
 
     static {
         MethodHandle carrier = null;
@@ -60,6 +70,7 @@ public final class Carriers {
         ALLOCATED = allocated;
         STATE = state;
         PROBLEM = problem;
+        NOT_COUNTED = "this JVM does not count allocated bytes per thread";
     }
 
     private Carriers() {
@@ -78,7 +89,7 @@ public final class Carriers {
             sum += allocated();
             sum += current() == null ? 1 : 0;
         }
-        return sum < 0 ? "this JVM does not count allocated bytes per thread" : null;
+        return sum < 0 ? NOT_COUNTED : null;
     }
 
     /** From now on virtual threads' calls are measured on their carriers (the mount hook is woven). */

@@ -10,6 +10,16 @@ package io.memagent.bootstrap;
 public final class RuntimeNames {
     /** Resolves run-time operation names; set by the agent before it enables. */
     private static volatile OperationNames names;
+    /**
+     * Assigned in the static initializer (not a compile-time constant), so the string is resolved
+     * when {@link #init} loads this class: a C2 compile request for any method here resolves the
+     * class's unresolved string constants on the requesting thread, inside whatever call is open.
+     */
+    private static final String UNNAMED;
+
+    static {
+        UNNAMED = "operation #";
+    }
 
     private RuntimeNames() {
     }
@@ -71,7 +81,7 @@ public final class RuntimeNames {
     public static String operationName(int id) {
         OperationNames n = names;
         String name = n == null ? null : n.nameOf(id);
-        return name != null ? name : "operation #" + id;
+        return name != null ? name : UNNAMED.concat(Integer.toString(id));
     }
 
     /** The operation id of a SQL text (allocation-free once cached); -1 when not recording. */

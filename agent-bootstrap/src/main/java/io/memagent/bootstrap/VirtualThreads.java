@@ -8,7 +8,11 @@ package io.memagent.bootstrap;
  * class is absent and no thread is virtual.
  */
 final class VirtualThreads {
-    private static final Class<?> BASE = find();
+    private static final Class<?> BASE;
+
+    static {
+        BASE = find("java.lang.BaseVirtualThread"); // the constant used here, in the initializer: resolved once, now
+    }
 
     private VirtualThreads() {
     }
@@ -17,9 +21,9 @@ final class VirtualThreads {
         return BASE != null && BASE.isInstance(t);
     }
 
-    private static Class<?> find() {
+    private static Class<?> find(String name) {
         try {
-            return Class.forName("java.lang.BaseVirtualThread", false, null);
+            return Class.forName(name, false, null);
         } catch (ClassNotFoundException | LinkageError e) {
             return null;
         }

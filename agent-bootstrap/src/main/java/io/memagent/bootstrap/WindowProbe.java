@@ -73,6 +73,29 @@ public final class WindowProbe {
     }
 
     /**
+     * Self bytes of every profiled call recorded so far on the carrier this code runs on, for the
+     * virtual threads mounted on it (-1 on a platform thread, or before the carrier has a state).
+     * Over a window in which {@link #carrierMounts} did not change, the difference is what the agent
+     * measured for this virtual thread's calls that finished in the window. Allocation-free.
+     */
+    public static long carrierSelfBytes() {
+        if (!VirtualThreads.isVirtual(Thread.currentThread())) {
+            return -1;
+        }
+        ThreadState s = HotPath.ownState();
+        if (s == null) {
+            return -1;
+        }
+        long sum = 0;
+        for (OpSlot slot : s.ownerSlots()) {
+            if (slot != null) {
+                sum += slot.totalSelfBytes;
+            }
+        }
+        return sum;
+    }
+
+    /**
      * The operations this thread finished since {@code mark}, by self bytes, biggest first: up to
      * {@code limit} triples (operation id, calls, self bytes).
      */

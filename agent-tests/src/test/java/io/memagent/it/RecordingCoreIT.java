@@ -81,10 +81,13 @@ class RecordingCoreIT extends SchemaPerTest {
         // there however many threads) is made before the app's baseline, not during the measured part.
         // One bucket for the run: a bucket close would build the run totals' histograms of the 5,000
         // operations (3.5 MB, seen once) in the middle of the measured part.
-        // Without C2's scalar replacement: with it, 3 runs in 14 had one of the 10,000 cold calls read 216 bytes
-        // (+96, and 9-130 us instead of ~1): C2 deoptimized the block's code inside its window and re-created the
-        // objects it had eliminated, on that thread, which the JVM's counter rightly counts (0 runs in 16 with
-        // -XX:-EliminateAllocations). This test is about the state per virtual thread, not about the JIT.
+        // Without C2's scalar replacement, so no deoptimization inside a window can re-create eliminated objects
+        // there. Once, 3 runs in 14 with it had one of the 10,000 cold calls read 216 bytes (+96, and 9-130 us
+        // instead of ~1). Those 96 bytes were most likely the agent's: a C2 compile request for
+        // Carriers.allocated() resolved that class's one unused string constant (a String and its byte[]) on the
+        // app's thread, inside the call.
+        // It is resolved at class init now; since then 0 runs in 16 with scalar replacement read more than 120.
+        // This test is about the state per virtual thread, not about the JIT.
         AppRun.Result with = AppRun.main(VirtualStateApp.class).database(db, schema, "virtual-state")
                 .jvmArg("-XX:-EliminateAllocations")
                 .prop("memagent.sample.interval.ms", 100).prop("memagent.stats.interval.ms", ONE_DAY_MS)

@@ -4,6 +4,7 @@ import static io.memagent.it.TestDatabase.n;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.memagent.testapps.CarrierCounterApp;
 import io.memagent.testapps.VirtualBytesApp;
 import io.memagent.testapps.VirtualThreadApp;
 import java.util.List;
@@ -96,6 +97,40 @@ class VirtualThreadsIT {
         } finally {
             db.dropSchema(schema);
         }
+    }
+
+    /**
+     * 5,000 fresh virtual threads on 2 carriers each make one call of {@code new byte[1000]} (1,016
+     * bytes) and stay alive. Around each call the app reads, itself, the counter the agent reads: its
+     * carrier's, by the same native read, minus what the agent says it allocated itself on that
+     * carrier meanwhile. Each carrier's first call makes the carrier's recording state and is not
+     * compared; every other call stays mounted, and reads 1,016 bytes by the agent and by the app.
+     *
+     * <p>What this guards: when a method's compile at C2's tier is requested, HotSpot first resolves
+     * the unresolved string constants of the method's class on the requesting thread (a String and
+     * its byte[] each), and the request comes at the method's entry, in whatever call is open. The
+     * agent's {@code Carriers} had one, a 50-character message (96 bytes), and the request for
+     * {@code Carriers.allocated()} came at the exit of some call, between the agent's two reads: about
+     * 1 call in 20,000 (once per JVM) read 1,112 bytes, by the agent and by the app alike. The app's
+     * profiled method is in a class without string constants for the same reason: declared in the
+     * app's main class, its compile request resolved that class's 11 strings (760 bytes) in the app's
+     * window.
+     */
+    @Test
+    void everyCallEqualsTheAppsOwnReadingOfItsCarriersCounter() throws Exception {
+        int threads = 5_000;
+        AppRun.Result r = AppRun.main(CarrierCounterApp.class)
+                .jvmArg("-Djdk.virtualThreadScheduler.parallelism=2")
+                .jvmArg("--add-opens=java.base/java.lang=ALL-UNNAMED")
+                .jvmArg("--add-opens=java.management/sun.management=ALL-UNNAMED")
+                .args(String.valueOf(threads)).run().assertOk();
+        long compared = r.value("compared");
+        assertEquals(threads, compared + r.value("notCompared"), r.stdout());
+        assertTrue(r.value("notCompared") <= 2, "only each carrier's first call: " + r.stdout());
+        assertEquals(0, r.value("agentAbove"), r.stdout());
+        assertEquals(0, r.value("ownAbove"), r.stdout());
+        assertEquals(compared, r.value("agent.1016"), "new byte[1000] is 1,016 bytes, every call\n" + r.stdout());
+        assertEquals(compared, r.value("own.1016"), r.stdout());
     }
 
     /** The figure most of an operation's per-call rows read (a virtual thread's first sleep costs more). */
