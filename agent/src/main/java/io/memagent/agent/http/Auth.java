@@ -33,8 +33,7 @@ final class Auth {
 
     /** True when the header carries the right Bearer token. */
     boolean valid(String authorization) {
-        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                && MessageDigest.isEqual(sha256(authorization.substring(7).trim()), tokenDigest);
+        return isBearer(authorization) && MessageDigest.isEqual(sha256(authorization.substring(7).trim()), tokenDigest);
     }
 
     /** 401 when a needed token is missing or not a Bearer token, 403 when it is wrong. */
@@ -42,10 +41,13 @@ final class Auth {
         if (!post && !everyEndpoint) {
             return OK;
         }
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (!isBearer(authorization)) {
             return 401;
         }
-        byte[] given = sha256(authorization.substring(7).trim());
-        return MessageDigest.isEqual(given, tokenDigest) ? OK : 403;
+        return valid(authorization) ? OK : 403;
+    }
+
+    private static boolean isBearer(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
     }
 }
