@@ -18,6 +18,23 @@ class Hops {
                 .map(k -> Segments.json(k, loop, Segments.worker(k)));
     }
 
+    /**
+     * What the server's threads (Reactor Netty's event loops, Reactor's schedulers) have allocated in
+     * all, by the JVM's per-thread counters: over a run of requests, the most any per-request figure can
+     * add up to, the agent's own work and the server's work outside the handler included.
+     */
+    @GetMapping("/threads")
+    String threads() {
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            String name = t.getName();
+            if (name.startsWith("reactor-http-") || name.startsWith("boundedElastic-") || name.startsWith("parallel-")) {
+                sum += AppCounter.bytesOf(t);
+            }
+        }
+        return "{\"serverThreadBytes\":" + sum + "}";
+    }
+
     /** A server error: the handler throws, the response is a 500. */
     @GetMapping("/fail/{n}")
     Mono<String> fail(@PathVariable int n) {

@@ -1,0 +1,191 @@
+package io.memagent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Spring Boot 4 WebFlux app on Reactor Netty (spring-app-webflux) with HTTP attribution: every
+ * request one call of an operation named by its route template, for an annotated controller and a
+ * {@code RouterFunction} route alike; 5xx as errors; durations that include a wait on another
+ * scheduler; and each steady request's bytes summed over its segments on the event loop and on
+ * {@code boundedElastic}: at least what the app measured itself around its two arrays (one on each
+ * thread), and at most {@link #FRAMEWORK_BOUND} more (Spring's routing, the handler's invocation,
+ * encoding the answer, all inside the request's segments). The steps between requests' arrays
+ * (48 KiB) are wider than the bound, so each row matches one request only.
+ */
+class WebFluxIT {
+    static final String FLUX = "HTTP GET /flux/{n}";
+    static final String ROUTE = "HTTP GET /route/{n}";
+    static final String WARM_FLUX = "HTTP GET /warm/flux/{n}";
+    static final String WARM_ROUTE = "HTTP GET /warm/route/{n}";
+    static final String FAIL = "HTTP GET /fail/{n}";
+    static final String SLOW = "HTTP GET /slow/{ms}";
+    static final String THREADS = "HTTP GET /threads";
+    /** No route matched: Spring Boot's static-resource handler's pattern names the 404s, never their paths. */
+    static final String UNMATCHED = "HTTP GET /**";
+    static final int WARM_UP = 15;
+    static final int PARALLEL = 24;
+    /** Requests compared byte by byte, per route: n = 2 .. MEASURED + 1. */
+    static final int MEASURED = 20;
+    /**
+     * What a steady request of these handlers allocates in its segments beyond the app's two arrays
+     * (measured: 20.9 KB through the controller, 13.7 KB through the route, on JDK 17 and 25).
+     */
+    static final long FRAMEWORK_BOUND = 32 * 1024;
+    static final int SLOW_MS = 100;
+
+    static TestDatabase db;
+    static String schema;
+    static WebAppSession session;
+    static final List<JsonNode> flux = Collections.synchronizedList(new ArrayList<>());
+    static final List<JsonNode> route = Collections.synchronizedList(new ArrayList<>());
+    static long serverThreadBytes;
+
+    @BeforeAll
+    static void runTheApp() throws Exception {
+        db = TestDatabase.get();
+        schema = db.newSchema();
+        session = WebAppSession.run(WebAppSession.jar("memagenttest.springWebFluxJar"), "webflux-app-ready port=", db,
+                schema, "webflux", WebFluxIT::traffic);
+        System.out.println("WebFluxIT on JDK " + AppRun.javaFeatureVersion() + ": sent " + session.sentCounts()
+                + ", stored " + WebAppSession.httpCalls(db, schema));
+    }
+
+    private static void traffic(WebAppSession s) throws Exception {
+        for (int i = 0; i < WARM_UP; i++) {
+            s.json("GET", "/warm/flux/1", WARM_FLUX);
+            s.json("GET", "/warm/route/1", WARM_ROUTE);
+        }
+        long before = s.json("GET", "/threads", THREADS).get("serverThreadBytes").asLong();
+        for (int n = 2; n <= MEASURED + 1; n++) {
+            flux.add(s.json("GET", "/flux/" + n, FLUX));
+        }
+        serverThreadBytes = s.json("GET", "/threads", THREADS).get("serverThreadBytes").asLong() - before;
+        for (int n = 2; n <= MEASURED + 1; n++) {
+            route.add(s.json("GET", "/route/" + n, ROUTE));
+        }
+        for (int n = 1; n <= 3; n++) {
+            s.send("GET", "/fail/" + n, FAIL, 500);
+        }
+        s.send("GET", "/missing/42", UNMATCHED, 404);
+        s.send("GET", "/missing/abc1/x", UNMATCHED, 404);
+        for (int i = 0; i < 2; i++) {
+            s.send("GET", "/slow/" + SLOW_MS, SLOW, 200);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < PARALLEL; i++) {
+                boolean viaRoute = i % 2 == 0;
+                done.add(pool.submit(() -> s.json("GET", viaRoute ? "/warm/route/1" : "/warm/flux/1",
+                        viaRoute ? WARM_ROUTE : WARM_FLUX)));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @AfterAll
+    static void dropSchema() {
+        if (schema != null) {
+            db.dropSchema(schema);
+        }
+    }
+
+    @Test
+    void everyRequestIsOneCallOfItsRouteTemplateAndNoNameCarriesAValue() {
+        assertEquals(session.sentCounts(), WebAppSession.httpCalls(db, schema),
+                "calls per request operation, and no other request operation\n" + session.stderr);
+    }
+
+    @Test
+    void serverErrorsAreErrorsAndEveryRequestIsMeasured() {
+        for (String op : session.sentCounts().keySet()) {
+            Map<String, Object> f = db.operationFigures(schema, op, session);
+            assertEquals(op.equals(FAIL) ? 3 : 0, TestDatabase.n(f, "errors"), op + ": " + f);
+            assertEquals(0, TestDatabase.n(f, "unmeasured"), op + ": " + f);
+        }
+    }
+
+    @Test
+    void aRequestLastsUntilItsResponseIncludingAWaitOnAnotherScheduler() {
+        List<Long> nanos = column("duration_ns", SLOW);
+        assertEquals(2, nanos.size(), nanos.toString());
+        for (long d : nanos) {
+            assertTrue(d >= TimeUnit.MILLISECONDS.toNanos(SLOW_MS) && d < TimeUnit.SECONDS.toNanos(10),
+                    "a /slow/" + SLOW_MS + " request took " + d + " ns by the agent");
+        }
+    }
+
+    @Test
+    void eachSteadyRequestIsItsTwoSegmentsAndTheFrameworksWorkInThem() {
+        List<String> report = new ArrayList<>();
+        for (Map.Entry<String, List<JsonNode>> e : Map.of(FLUX, flux, ROUTE, route).entrySet()) {
+            List<Long> rows = column("allocated_bytes", e.getKey());
+            assertEquals(MEASURED, rows.size(), e.getKey() + ": one row per request");
+            List<Long> left = new ArrayList<>(rows);
+            List<String> mismatches = new ArrayList<>();
+            long sumOver = 0;
+            for (JsonNode m : e.getValue()) {
+                assertTrue(m.get("agent").asBoolean(), "the app found the agent: " + m);
+                assertTrue(m.get("loopThread").asText().startsWith("reactor-http-"), "on the event loop: " + m);
+                assertTrue(m.get("workerThread").asText().startsWith("boundedElastic-"), "after the hop: " + m);
+                int n = m.get("n").asInt();
+                long arrays = (16 + n * 32_768L) + (16 + n * 16_384L + 1_000);
+                long app = m.get("loopBytes").asLong() + m.get("workerBytes").asLong();
+                assertTrue(app >= arrays, "the app's own readings hold its arrays: " + m);
+                Long match = left.stream().filter(b -> b >= app && b <= app + FRAMEWORK_BOUND).findFirst().orElse(null);
+                if (match == null) {
+                    mismatches.add("n=" + n + ": app " + app + " (" + m + ")");
+                } else {
+                    left.remove(match);
+                    sumOver += match - app;
+                }
+            }
+            assertEquals(List.of(), mismatches, e.getKey() + ": requests with no row within [app, app + "
+                    + FRAMEWORK_BOUND + "]; agent rows " + new TreeMap<>(Map.of("rows", rows)));
+            report.add(e.getKey() + ": the framework's part " + sumOver / MEASURED + " B per request on average");
+        }
+        // The threads' own counters over the /flux run: what the agent counts cannot exceed them.
+        long agentFlux = column("allocated_bytes", FLUX).stream().mapToLong(Long::longValue).sum();
+        assertTrue(agentFlux <= serverThreadBytes, "agent " + agentFlux + " B, server threads " + serverThreadBytes);
+        report.add("server threads over " + MEASURED + " /flux requests: " + serverThreadBytes + " B, the agent's "
+                + agentFlux + " B; not in any request (server work outside the handler, the agent's own): "
+                + (serverThreadBytes - agentFlux) / MEASURED + " B per request");
+        System.out.println("WebFluxIT on JDK " + AppRun.javaFeatureVersion() + ": " + report);
+    }
+
+    @Test
+    void theAgentsOwnBytesAreReportedApartAndItSaysNothingWrong() {
+        assertEquals(List.of(), session.agentProblems(), session.stderr);
+        long overhead = db.queryLong("SELECT agent_overhead_bytes FROM " + schema + ".agent_runs");
+        assertTrue(overhead > 0, "agent_overhead_bytes " + overhead);
+        assertEquals(143, session.exitCode, "128 + SIGTERM\n" + session);
+    }
+
+    private static List<Long> column(String column, String op) {
+        List<Long> out = new ArrayList<>();
+        for (Map<String, Object> row : db.query("SELECT " + column + " FROM " + schema
+                + ".memory_allocations WHERE operation_type = ?", op)) {
+            out.add(TestDatabase.n(row, column));
+        }
+        return out;
+    }
+}
