@@ -24,8 +24,7 @@ import org.junit.jupiter.api.Test;
  * scheduler; and each steady request's bytes summed over its segments on the event loop and on
  * {@code boundedElastic}: at least what the app measured itself around its two arrays (one on each
  * thread), and at most {@link #FRAMEWORK_BOUND} more (Spring's routing, the handler's invocation,
- * encoding the answer, all inside the request's segments). The steps between requests' arrays
- * (48 KiB) are wider than the bound, so each row matches one request only.
+ * encoding the answer, all inside the request's segments), the same to the byte on most requests.
  */
 class WebFluxIT {
     static final String FLUX = "HTTP GET /flux/{n}";
@@ -37,16 +36,24 @@ class WebFluxIT {
     static final String THREADS = "HTTP GET /threads";
     /** No route matched: Spring Boot's static-resource handler's pattern names the 404s, never their paths. */
     static final String UNMATCHED = "HTTP GET /**";
-    static final int WARM_UP = 15;
+    static final int WARM_UP = 30;
     static final int PARALLEL = 24;
-    /** Requests compared byte by byte, per route: n = 2 .. MEASURED + 1. */
+    /** Requests compared byte by byte, per route: n = FIRST_N .. FIRST_N + MEASURED - 1, all of two digits. */
     static final int MEASURED = 20;
+    /** Paths of one length, so the framework's strings for them are too. */
+    static final int FIRST_N = 10;
     /**
      * What a steady request of these handlers allocates in its segments beyond the app's two arrays
-     * (measured: 20.9 KB through the controller, 13.7 KB through the route, on JDK 17 and 25).
+     * (measured: 21,048 B through the controller on most requests, 13.7 KB through the route), with room
+     * for the occasional request on which the server or the framework allocates once for many (about 1
+     * request in 100 carries some 32 KB more, with or without the JIT, with pooled or unpooled buffers).
      */
-    static final long FRAMEWORK_BOUND = 32 * 1024;
+    static final long FRAMEWORK_BOUND = 128 * 1024;
     static final int SLOW_MS = 100;
+    /** How far a steady request's framework part may be from the median: the strings it makes differ in length. */
+    static final long STEADY_SPREAD = 256;
+    /** Requests of the {@link #MEASURED} that may carry a one-off allocation (seen: up to 2). */
+    static final int ONE_OFFS = 3;
 
     static TestDatabase db;
     static String schema;
@@ -67,15 +74,15 @@ class WebFluxIT {
 
     private static void traffic(WebAppSession s) throws Exception {
         for (int i = 0; i < WARM_UP; i++) {
-            s.json("GET", "/warm/flux/1", WARM_FLUX);
-            s.json("GET", "/warm/route/1", WARM_ROUTE);
+            s.json("GET", "/warm/flux/" + FIRST_N, WARM_FLUX);
+            s.json("GET", "/warm/route/" + FIRST_N, WARM_ROUTE);
         }
         long before = s.json("GET", "/threads", THREADS).get("serverThreadBytes").asLong();
-        for (int n = 2; n <= MEASURED + 1; n++) {
+        for (int n = FIRST_N; n < FIRST_N + MEASURED; n++) {
             flux.add(s.json("GET", "/flux/" + n, FLUX));
         }
         serverThreadBytes = s.json("GET", "/threads", THREADS).get("serverThreadBytes").asLong() - before;
-        for (int n = 2; n <= MEASURED + 1; n++) {
+        for (int n = FIRST_N; n < FIRST_N + MEASURED; n++) {
             route.add(s.json("GET", "/route/" + n, ROUTE));
         }
         for (int n = 1; n <= 3; n++) {
@@ -137,31 +144,44 @@ class WebFluxIT {
     @Test
     void eachSteadyRequestIsItsTwoSegmentsAndTheFrameworksWorkInThem() {
         List<String> report = new ArrayList<>();
-        for (Map.Entry<String, List<JsonNode>> e : Map.of(FLUX, flux, ROUTE, route).entrySet()) {
-            List<Long> rows = column("allocated_bytes", e.getKey());
+        for (Map.Entry<String, List<JsonNode>> e : new TreeMap<>(Map.of(FLUX, flux, ROUTE, route)).entrySet()) {
+            List<Long> rows = new ArrayList<>(column("allocated_bytes", e.getKey()));
             assertEquals(MEASURED, rows.size(), e.getKey() + ": one row per request");
-            List<Long> left = new ArrayList<>(rows);
-            List<String> mismatches = new ArrayList<>();
-            long sumOver = 0;
+            List<Long> app = new ArrayList<>();
             for (JsonNode m : e.getValue()) {
                 assertTrue(m.get("agent").asBoolean(), "the app found the agent: " + m);
                 assertTrue(m.get("loopThread").asText().startsWith("reactor-http-"), "on the event loop: " + m);
                 assertTrue(m.get("workerThread").asText().startsWith("boundedElastic-"), "after the hop: " + m);
                 int n = m.get("n").asInt();
-                long arrays = (16 + n * 32_768L) + (16 + n * 16_384L + 1_000);
-                long app = m.get("loopBytes").asLong() + m.get("workerBytes").asLong();
-                assertTrue(app >= arrays, "the app's own readings hold its arrays: " + m);
-                Long match = left.stream().filter(b -> b >= app && b <= app + FRAMEWORK_BOUND).findFirst().orElse(null);
-                if (match == null) {
-                    mismatches.add("n=" + n + ": app " + app + " (" + m + ")");
-                } else {
-                    left.remove(match);
-                    sumOver += match - app;
+                long arrays = (16 + n * 65_536L) + (16 + n * 32_768L + 1_000);
+                long bytes = m.get("loopBytes").asLong() + m.get("workerBytes").asLong();
+                assertTrue(bytes >= arrays, "the app's own readings hold its arrays: " + m);
+                app.add(bytes);
+            }
+            // n grows by 96 KiB per request, more than the framework's part varies: sorted, the i-th row is
+            // the i-th request's.
+            Collections.sort(rows);
+            Collections.sort(app);
+            Map<Long, Integer> overs = new TreeMap<>();
+            List<String> outside = new ArrayList<>();
+            for (int i = 0; i < MEASURED; i++) {
+                long over = rows.get(i) - app.get(i);
+                overs.merge(over, 1, Integer::sum);
+                if (over < 0 || over > FRAMEWORK_BOUND) {
+                    outside.add("app " + app.get(i) + ", agent " + rows.get(i));
                 }
             }
-            assertEquals(List.of(), mismatches, e.getKey() + ": requests with no row within [app, app + "
-                    + FRAMEWORK_BOUND + "]; agent rows " + new TreeMap<>(Map.of("rows", rows)));
-            report.add(e.getKey() + ": the framework's part " + sumOver / MEASURED + " B per request on average");
+            assertEquals(List.of(), outside, e.getKey() + ": requests whose bytes are not within [app, app + "
+                    + FRAMEWORK_BOUND + "]; beyond the app's readings: " + overs);
+            // Steady requests carry the same framework part, give or take the lengths of the strings it makes
+            // (the numbers in the answer); a few carry a one-off allocation of the server's or the framework's.
+            List<Long> sorted = new ArrayList<>();
+            overs.forEach((over, count) -> sorted.addAll(Collections.nCopies(count, over)));
+            long median = sorted.get(MEASURED / 2);
+            long steady = sorted.stream().filter(o -> Math.abs(o - median) <= STEADY_SPREAD).count();
+            assertTrue(steady >= MEASURED - ONE_OFFS, e.getKey() + ": bytes beyond the app's readings (bytes=requests) "
+                    + overs + ", within " + STEADY_SPREAD + " B of the median " + median + ": " + steady);
+            report.add(e.getKey() + ": beyond the app's readings (bytes=requests) " + overs);
         }
         // The threads' own counters over the /flux run: what the agent counts cannot exceed them.
         long agentFlux = column("allocated_bytes", FLUX).stream().mapToLong(Long::longValue).sum();
