@@ -45,8 +45,9 @@ class WebFluxIT {
     /**
      * What a steady request of these handlers allocates in its segments beyond the app's two arrays
      * (measured: 21,048 B through the controller on most requests, 13.7 KB through the route), with room
-     * for the occasional request on which the server or the framework allocates once for many (about 1
-     * request in 100 carries some 32 KB more, with or without the JIT, with pooled or unpooled buffers).
+     * for the occasional request that carries more (about 1 request in 100 carries some 32 KB more, allocated
+     * on its own threads inside its segments, with the JIT on or off, with pooled or unpooled buffers; its source
+     * is not pinned down).
      */
     static final long FRAMEWORK_BOUND = 128 * 1024;
     static final int SLOW_MS = 100;
@@ -174,7 +175,7 @@ class WebFluxIT {
             assertEquals(List.of(), outside, e.getKey() + ": requests whose bytes are not within [app, app + "
                     + FRAMEWORK_BOUND + "]; beyond the app's readings: " + overs);
             // Steady requests carry the same framework part, give or take the lengths of the strings it makes
-            // (the numbers in the answer); a few carry a one-off allocation of the server's or the framework's.
+            // (the numbers in the answer); a few carry a one-off allocation (see FRAMEWORK_BOUND).
             List<Long> sorted = new ArrayList<>();
             overs.forEach((over, count) -> sorted.addAll(Collections.nCopies(count, over)));
             long median = sorted.get(MEASURED / 2);

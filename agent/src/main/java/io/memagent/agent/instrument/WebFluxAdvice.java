@@ -75,8 +75,9 @@ final class WebFluxAdvice {
             long agentWork = ReactiveRequests.agentWorkStarts();
             org.springframework.web.server.ServerWebExchange e = (org.springframework.web.server.ServerWebExchange) exchange;
             org.springframework.http.server.reactive.ServerHttpRequest request = e.getRequest();
+            // The URI is the request's own field (getPath() would parse it, work the app may never ask for).
             ReactiveRequests.exchange(agentWork, e.getAttributes(), e.getResponse(), request.getMethod().name(),
-                    request.getPath().value());
+                    request.getURI().getRawPath());
         }
     }
 
