@@ -31,7 +31,9 @@ final class WebFluxAdvice {
         static Object enter() {
             Object request = ReactiveRequests.start();
             if (request != null && ReactiveRequests.scheduleHookWanted(reactor.core.scheduler.Schedulers.class)) {
-                // Once per Reactor: tasks scheduled inside a request's segment become segments of it.
+                // Once per Reactor (per class loader that has one), on its first request: tasks scheduled inside a
+                // request's segment become segments of it. Reactor's registration takes its hooks' monitor, once;
+                // every later request pays one ClassValue lookup.
                 long agentWork = ReactiveRequests.agentWorkStarts();
                 @SuppressWarnings("unchecked")
                 java.util.function.Function<Runnable, Runnable> hook =
