@@ -44,7 +44,7 @@ class WebFluxIT {
     static final int FIRST_N = 10;
     /**
      * What a steady request of these handlers allocates in its segments beyond the app's two arrays
-     * (measured: 21,048 B through the controller on most requests, 13.7 KB through the route), with room
+     * (measured: about 21 KB through the controller, 14 KB through the route, on JDK 17 and 25), with room
      * for the occasional request that carries more (about 1 request in 100 carries some 32 KB more, allocated
      * on its own threads inside its segments, with the JIT on or off, with pooled or unpooled buffers; its source
      * is not pinned down).
