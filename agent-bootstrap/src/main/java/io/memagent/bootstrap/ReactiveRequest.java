@@ -98,10 +98,14 @@ public final class ReactiveRequest implements java.util.function.Consumer<Object
      */
     @Override
     public void accept(Object signal) {
+        finish(signal instanceof Enum && ON_ERROR.equals(((Enum<?>) signal).name()));
+    }
+
+    /** The request is over ({@code error}: it failed); named and recorded as {@link #accept} says. Never throws. */
+    void finish(boolean error) {
         try {
             long endNanos = System.nanoTime();
             long before = HotPath.ownCounter();
-            boolean error = signal instanceof Enum && ON_ERROR.equals(((Enum<?>) signal).name());
             int status = ResponseStatus.of(response);
             java.util.Map<?, ?> attrs = attributes;
             Object route = attrs == null ? null : attrs.get(BEST_MATCHING_PATTERN);

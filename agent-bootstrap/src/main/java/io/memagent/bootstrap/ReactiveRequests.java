@@ -155,14 +155,15 @@ public final class ReactiveRequests {
 
     /**
      * {@code handle} returned ({@code failed}: it threw, or returned no publisher: the request ends
-     * now, as an error); its own segment, if it opened one, closes.
+     * now, as an error, named by its route or path if the exchange was made); its own segment, if it
+     * opened one, closes.
      */
     public static void handled(Object request, boolean failed) {
         try {
             STARTING.set(null);
             ReactiveRequest r = (ReactiveRequest) request;
             if (failed) {
-                r.end(-1, true, System.nanoTime() - r.startNanos);
+                r.finish(true); // an error, named by what the exchange said so far
             }
             if (r.ownToken != 0) {
                 int token = r.ownToken;

@@ -100,6 +100,19 @@ class ReactiveRequestsTest {
         ReactiveRequests.serverScopeExit(scope);
     }
 
+    @Test
+    void aHandlerThatThrowsIsOneFailedCallOfItsRoute() {
+        int scope = ReactiveRequests.serverScopeEnter();
+        Object r = ReactiveRequests.start();
+        ReactiveRequests.exchange(ReactiveRequests.agentWorkStarts(), Map.of(BEST, "/orders/{id}"), null, "GET",
+                "/orders/1");
+        ReactiveRequests.handled(r, true); // handle threw: no publisher to wait for
+        ReactiveRequests.serverScopeExit(scope);
+        long[] f = figures(HotPath.STATE.get(), ROUTE);
+        assertEquals(1, f[0], "calls");
+        assertEquals(1, f[1], "errors");
+    }
+
     /**
      * One request as Reactor Netty, Spring and Reactor drive it: the server's scope on this thread, the
      * request started inside it, one array here, one scheduled task on the worker, then the end.
