@@ -6,8 +6,8 @@ package io.memagent.webfluxapp;
  * the thread's counter over the allocation less what the agent allocated on the thread meanwhile.
  */
 final class Segments {
-    static final int LOOP_STEP = 65_536;
-    static final int WORKER_STEP = 32_768;
+    static final int LOOP_STEP = 131_072;
+    static final int WORKER_STEP = 65_536;
     static final int WORKER_BASE = 1_000;
 
     private Segments() {
