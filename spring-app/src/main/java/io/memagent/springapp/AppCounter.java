@@ -22,26 +22,14 @@ final class AppCounter {
 
     static {
         // Link the call sites and pass the JDK's method-handle customization threshold (~127
-        // invocations, which allocates) before any measurement. Then ask C2 for the reads: C2's
-        // first compile request for a class's method makes the Strings of all that class's
-        // unresolved literals on the asking thread, at the method's entry. The reads are entered
-        // inside the app's window (the JDK's ThreadImpl has a dozen such literals, a few hundred
-        // bytes), so that request is made here, not during a measured call.
+        // invocations, which allocates) before any measurement.
         for (int i = 0; i < 300; i++) {
             rawBytes();
             agentBytes();
             carrier();
             carrierMounts();
         }
-        long sum = 0;
-        for (int i = 0; i < 100_000; i++) {
-            sum += rawBytes() + agentBytes();
-        }
-        WARMED = sum;
     }
-
-    /** Keeps the warm-up's reads from being optimised away. */
-    static volatile long WARMED;
 
     private AppCounter() {
     }
