@@ -70,21 +70,26 @@ class DashboardOperationsIT {
             })()""";
 
     LiveApp app;
+    LiveApp big;
     HttpClientForTests http;
     long calls;
+    /** One browser for every test; each sets its window's size and opens the page afresh. */
+    HeadlessChromium browser;
 
     @BeforeAll
     void start() throws Exception {
         app = new LiveApp(clinic(0));
+        big = new LiveApp(clinic(1000 - OPERATIONS)); // starts beside the first: one wait for both
+        browser = HeadlessChromium.start(1280, 900);
         calls = Long.parseLong(app.awaitLine("ready calls=").substring("ready calls=".length()));
         http = HttpClientForTests.of(app);
         HttpApiIT.awaitCalls(http, calls);
     }
 
     @AfterAll
-    void stop() {
-        if (app != null) {
-            app.close();
+    void stop() throws Exception {
+        try (LiveApp a = app; LiveApp b = big; HeadlessChromium c = browser) {
+            assertEquals(List.of(), c == null ? List.of() : c.console(), "the page wrote to the console");
         }
     }
 
@@ -163,73 +168,72 @@ class DashboardOperationsIT {
         expected.put("OwnerRepository.findById", 47L);
         expected.put("CrashController.triggerException", 2L);
 
-        try (HeadlessChromium browser = HeadlessChromium.start(1280, 900)) {
-            browser.open(http.base + "/#sort=self_bytes", LOADED);
-            JsonNode rows = browser.evaluate(ROWS);
-            assertEquals(OPERATIONS, rows.size(), rows.toString());
-            assertEquals("60 operations", browser.evaluate("document.getElementById('ops-count').textContent").asText());
-            // Largest self bytes first, as the API sorts them; equal figures by name.
-            assertEquals(ordered(ops, "self_bytes", true), names(rows));
-            List<Long> apiSelf = new ArrayList<>();
-            ops.forEach(o -> apiSelf.add(o.get("self_bytes").asLong()));
-            Map<String, JsonNode> byName = new LinkedHashMap<>();
-            ops.forEach(o -> byName.put(o.get("operation").asText(), o));
-            List<Long> pageSelf = new ArrayList<>();
-            long pageCalls = 0;
-            for (JsonNode row : rows) {
-                String name = row.at("/0/1").asText();
-                JsonNode o = byName.get(name);
-                assertEquals(name, row.at("/0/0").asText(), "the whole name is the cell's text");
-                List<String> shown = new ArrayList<>();
-                row.forEach(c -> shown.add(c.get(0).asText()));
-                List<String> want = new ArrayList<>(List.of(name, o.get("calls").asText()));
-                List<String> titles = new ArrayList<>();
-                for (String k : List.of("self_bytes", "total_bytes", "average_bytes", "p50_bytes", "p99_bytes", "max_bytes")) {
-                    want.add(bytes(o.get(k)));
-                    titles.add(exact(o.get(k)));
-                }
-                want.add(o.get("errors").asText());
-                want.add(o.get("cold_calls").asText());
-                assertEquals(want, shown, name);
-                List<String> shownTitles = new ArrayList<>();
-                for (int c = 2; c <= 7; c++) {
-                    shownTitles.add(row.at("/" + c + "/1").asText());
-                }
-                assertEquals(titles, shownTitles, name + ": each byte figure's exact count on hover");
-                pageSelf.add(o.get("self_bytes").asLong());
-                pageCalls += Long.parseLong(row.at("/1/0").asText());
+        browser.viewport(1280, 900);
+        browser.open(http.base + "/#sort=self_bytes", LOADED);
+        JsonNode rows = browser.evaluate(ROWS);
+        assertEquals(OPERATIONS, rows.size(), rows.toString());
+        assertEquals("60 operations", browser.evaluate("document.getElementById('ops-count').textContent").asText());
+        // Largest self bytes first, as the API sorts them; equal figures by name.
+        assertEquals(ordered(ops, "self_bytes", true), names(rows));
+        List<Long> apiSelf = new ArrayList<>();
+        ops.forEach(o -> apiSelf.add(o.get("self_bytes").asLong()));
+        Map<String, JsonNode> byName = new LinkedHashMap<>();
+        ops.forEach(o -> byName.put(o.get("operation").asText(), o));
+        List<Long> pageSelf = new ArrayList<>();
+        long pageCalls = 0;
+        for (JsonNode row : rows) {
+            String name = row.at("/0/1").asText();
+            JsonNode o = byName.get(name);
+            assertEquals(name, row.at("/0/0").asText(), "the whole name is the cell's text");
+            List<String> shown = new ArrayList<>();
+            row.forEach(c -> shown.add(c.get(0).asText()));
+            List<String> want = new ArrayList<>(List.of(name, o.get("calls").asText()));
+            List<String> titles = new ArrayList<>();
+            for (String k : List.of("self_bytes", "total_bytes", "average_bytes", "p50_bytes", "p99_bytes", "max_bytes")) {
+                want.add(bytes(o.get(k)));
+                titles.add(exact(o.get(k)));
             }
-            assertEquals(apiSelf, pageSelf, "the page's order is the API's order by self bytes");
-            for (JsonNode w : browser.evaluate(WORDS)) {
-                assertEquals(0, w.get(2).asInt(), w.get(0).asText() + " is broken inside a word: " + w);
+            want.add(o.get("errors").asText());
+            want.add(o.get("cold_calls").asText());
+            assertEquals(want, shown, name);
+            List<String> shownTitles = new ArrayList<>();
+            for (int c = 2; c <= 7; c++) {
+                shownTitles.add(row.at("/" + c + "/1").asText());
             }
-            assertEquals(calls, pageCalls, "every profiled call the app made, in the rows");
-            for (Map.Entry<String, Long> e : expected.entrySet()) {
-                assertEquals(e.getValue(), byName.get(e.getKey()).get("calls").asLong(), e.getKey());
-            }
-            assertEquals(2, byName.get("CrashController.triggerException").get("errors").asLong());
-
-            // The heap chart's legend names the lines drawn and nothing else: no limit, no line, no entry.
-            JsonNode status = http.json("/api/memory/status");
-            List<String> legend = texts(browser.evaluate(
-                    "[...document.getElementById('heap-legend').childNodes].filter(n => n.nodeType === 3).map(n => n.data)"));
-            List<String> drawn = texts(browser.evaluate("[...document.querySelectorAll('#heap-chart path')].map(p => p.getAttribute('class'))"));
-            if (status.at("/container/limit_bytes").isNull()) {
-                assertEquals(List.of(), drawn.stream().filter(c -> c.equals("limit")).toList());
-                List<String> want = new ArrayList<>(List.of("heap used", "committed"));
-                if (!status.at("/process/resident_bytes").isNull()) {
-                    want.add("resident (RSS)");
-                }
-                assertEquals(want, legend, "the max (4 GiB) is far above the lines: noted, not drawn, not in the legend");
-            } else {
-                assertEquals(drawn.contains("limit"), legend.contains("container limit"), legend + " " + drawn);
-            }
-            assertEquals(List.of(), browser.console());
-            Path png = Path.of("target", "dashboard-operations.png").toAbsolutePath();
-            browser.evaluate("document.getElementById('ops-box').closest('section').scrollIntoView(), 1");
-            browser.screenshot(png);
-            assertTrue(Files.size(png) > 10_000, "a screenshot");
+            assertEquals(titles, shownTitles, name + ": each byte figure's exact count on hover");
+            pageSelf.add(o.get("self_bytes").asLong());
+            pageCalls += Long.parseLong(row.at("/1/0").asText());
         }
+        assertEquals(apiSelf, pageSelf, "the page's order is the API's order by self bytes");
+        for (JsonNode w : browser.evaluate(WORDS)) {
+            assertEquals(0, w.get(2).asInt(), w.get(0).asText() + " is broken inside a word: " + w);
+        }
+        assertEquals(calls, pageCalls, "every profiled call the app made, in the rows");
+        for (Map.Entry<String, Long> e : expected.entrySet()) {
+            assertEquals(e.getValue(), byName.get(e.getKey()).get("calls").asLong(), e.getKey());
+        }
+        assertEquals(2, byName.get("CrashController.triggerException").get("errors").asLong());
+
+        // The heap chart's legend names the lines drawn and nothing else: no limit, no line, no entry.
+        JsonNode status = http.json("/api/memory/status");
+        List<String> legend = texts(browser.evaluate(
+                "[...document.getElementById('heap-legend').childNodes].filter(n => n.nodeType === 3).map(n => n.data)"));
+        List<String> drawn = texts(browser.evaluate("[...document.querySelectorAll('#heap-chart path')].map(p => p.getAttribute('class'))"));
+        if (status.at("/container/limit_bytes").isNull()) {
+            assertEquals(List.of(), drawn.stream().filter(c -> c.equals("limit")).toList());
+            List<String> want = new ArrayList<>(List.of("heap used", "committed"));
+            if (!status.at("/process/resident_bytes").isNull()) {
+                want.add("resident (RSS)");
+            }
+            assertEquals(want, legend, "the max (4 GiB) is far above the lines: noted, not drawn, not in the legend");
+        } else {
+            assertEquals(drawn.contains("limit"), legend.contains("container limit"), legend + " " + drawn);
+        }
+        assertEquals(List.of(), browser.console());
+        Path png = Path.of("target", "dashboard-operations.png").toAbsolutePath();
+        browser.evaluate("document.getElementById('ops-box').closest('section').scrollIntoView(), 1");
+        browser.screenshot(png);
+        assertTrue(Files.size(png) > 10_000, "a screenshot");
     }
 
     @Test
@@ -237,99 +241,93 @@ class DashboardOperationsIT {
         JsonNode ops = http.json("/api/memory/top-consumers?limit=10000").get("operations");
         Set<String> apiNames = new HashSet<>();
         ops.forEach(o -> apiNames.add(o.get("operation").asText()));
-        try (HeadlessChromium browser = HeadlessChromium.start(1000, 900)) {
-            browser.open(http.base + "/", LOADED);
-            JsonNode words = browser.evaluate(WORDS);
-            assertEquals(OPERATIONS, words.size(), words.toString());
-            int wrapped = 0;
-            Set<String> shown = new HashSet<>();
-            for (JsonNode w : words) {
-                shown.add(w.get(0).asText());
-                assertEquals(0, w.get(2).asInt(), w.get(0).asText() + " is broken inside a word: " + w);
-                wrapped += w.get(1).asInt() > 1 ? 1 : 0;
-            }
-            assertEquals(apiNames, shown);
-            // At this width long names do wrap, so the check above saw line breaks (at "/", "." or a space).
-            assertTrue(wrapped > 0, "no name wrapped at 1000 px: " + words);
-            JsonNode box = browser.evaluate(BOX);
-            assertEquals(0, box.get("overflowX").asInt(), "the table fits the window's width: " + box);
-            assertEquals(List.of(), browser.console());
+        browser.viewport(1000, 900);
+        browser.open(http.base + "/", LOADED);
+        JsonNode words = browser.evaluate(WORDS);
+        assertEquals(OPERATIONS, words.size(), words.toString());
+        int wrapped = 0;
+        Set<String> shown = new HashSet<>();
+        for (JsonNode w : words) {
+            shown.add(w.get(0).asText());
+            assertEquals(0, w.get(2).asInt(), w.get(0).asText() + " is broken inside a word: " + w);
+            wrapped += w.get(1).asInt() > 1 ? 1 : 0;
         }
+        assertEquals(apiNames, shown);
+        // At this width long names do wrap, so the check above saw line breaks (at "/", "." or a space).
+        assertTrue(wrapped > 0, "no name wrapped at 1000 px: " + words);
+        JsonNode box = browser.evaluate(BOX);
+        assertEquals(0, box.get("overflowX").asInt(), "the table fits the window's width: " + box);
+        assertEquals(List.of(), browser.console());
     }
 
     @Test
     void theListIsAsTallAsTheWindowAndFullWidth() throws Exception {
-        try (HeadlessChromium browser = HeadlessChromium.start(1280, 900)) {
-            browser.open(http.base + "/", LOADED);
-            JsonNode box = browser.evaluate(BOX);
-            assertEquals(900 - BOX_OFFSET, box.get("height").asDouble(), 0.5, box.toString());
-            assertTrue(box.get("scrolls").asBoolean(), "60 rows scroll within the box: " + box);
-            assertTrue(box.get("sectionBottom").asDouble() <= 900, "the whole list, heading and filter on screen: " + box);
-            assertEquals(box.get("mainWidth").asDouble(), box.get("sectionWidth").asDouble(), 0.5, "full width: " + box);
-            assertTrue(box.get("visible").asInt() >= 20, "at least 20 rows in view: " + box);
-            // A taller window, a taller list.
-            browser.viewport(1280, 1400);
-            box = browser.evaluate(BOX);
-            assertEquals(1400 - BOX_OFFSET, box.get("height").asDouble(), 0.5, box.toString());
-            assertTrue(box.get("visible").asInt() >= 40, "at least 40 rows in view: " + box);
-            // A short one: never under the minimum, still 20 rows.
-            browser.viewport(1280, 560);
-            box = browser.evaluate(BOX);
-            assertEquals(BOX_MIN, box.get("height").asDouble(), 0.5, box.toString());
-            assertTrue(box.get("visible").asInt() >= 20, "at least 20 rows in view: " + box);
-            assertEquals(List.of(), browser.console());
-        }
+        browser.viewport(1280, 900);
+        browser.open(http.base + "/", LOADED);
+        JsonNode box = browser.evaluate(BOX);
+        assertEquals(900 - BOX_OFFSET, box.get("height").asDouble(), 0.5, box.toString());
+        assertTrue(box.get("scrolls").asBoolean(), "60 rows scroll within the box: " + box);
+        assertTrue(box.get("sectionBottom").asDouble() <= 900, "the whole list, heading and filter on screen: " + box);
+        assertEquals(box.get("mainWidth").asDouble(), box.get("sectionWidth").asDouble(), 0.5, "full width: " + box);
+        assertTrue(box.get("visible").asInt() >= 20, "at least 20 rows in view: " + box);
+        // A taller window, a taller list.
+        browser.viewport(1280, 1400);
+        box = browser.evaluate(BOX);
+        assertEquals(1400 - BOX_OFFSET, box.get("height").asDouble(), 0.5, box.toString());
+        assertTrue(box.get("visible").asInt() >= 40, "at least 40 rows in view: " + box);
+        // A short one: never under the minimum, still 20 rows.
+        browser.viewport(1280, 560);
+        box = browser.evaluate(BOX);
+        assertEquals(BOX_MIN, box.get("height").asDouble(), 0.5, box.toString());
+        assertTrue(box.get("visible").asInt() >= 20, "at least 20 rows in view: " + box);
+        assertEquals(List.of(), browser.console());
     }
 
     @Test
     void headingsSortAndTheFilterBoxFilters() throws Exception {
         JsonNode ops = http.json("/api/memory/top-consumers?limit=10000").get("operations");
-        try (HeadlessChromium browser = HeadlessChromium.start(1280, 900)) {
-            browser.open(http.base + "/", LOADED);
-            // Total bytes, largest first, until a heading is clicked.
-            assertEquals(ordered(ops, "total_bytes", true), names(browser.evaluate(ROWS)));
-            browser.evaluate("document.querySelector('#ops th[data-k=p99_bytes]').click(), 1");
-            assertEquals(ordered(ops, "p99_bytes", true), names(browser.evaluate(ROWS)));
-            browser.evaluate("document.querySelector('#ops th[data-k=calls]').click(), 1");
-            assertEquals(ordered(ops, "calls", true), names(browser.evaluate(ROWS)));
-            browser.evaluate("document.querySelector('#ops th[data-k=calls]').click(), 1");
-            assertEquals(ordered(ops, "calls", false), names(browser.evaluate(ROWS)));
-            assertEquals("#sort=calls&order=asc&q=", browser.evaluate("location.hash").asText());
-            browser.evaluate("document.getElementById('filter').focus(), 1");
-            browser.type("db.");
-            List<String> db = ordered(ops, "calls", false).stream().filter(n -> n.startsWith("DB.")).toList();
-            assertEquals(11, db.size());
-            assertEquals(db, names(browser.evaluate(ROWS)));
-            assertEquals("11 of 60 operations", browser.evaluate("document.getElementById('ops-count').textContent").asText());
-            assertEquals(List.of(), browser.console());
-        }
+        browser.viewport(1280, 900);
+        browser.open(http.base + "/", LOADED);
+        // Total bytes, largest first, until a heading is clicked.
+        assertEquals(ordered(ops, "total_bytes", true), names(browser.evaluate(ROWS)));
+        browser.evaluate("document.querySelector('#ops th[data-k=p99_bytes]').click(), 1");
+        assertEquals(ordered(ops, "p99_bytes", true), names(browser.evaluate(ROWS)));
+        browser.evaluate("document.querySelector('#ops th[data-k=calls]').click(), 1");
+        assertEquals(ordered(ops, "calls", true), names(browser.evaluate(ROWS)));
+        browser.evaluate("document.querySelector('#ops th[data-k=calls]').click(), 1");
+        assertEquals(ordered(ops, "calls", false), names(browser.evaluate(ROWS)));
+        assertEquals("#sort=calls&order=asc&q=", browser.evaluate("location.hash").asText());
+        browser.evaluate("document.getElementById('filter').focus(), 1");
+        browser.type("db.");
+        List<String> db = ordered(ops, "calls", false).stream().filter(n -> n.startsWith("DB.")).toList();
+        assertEquals(11, db.size());
+        assertEquals(db, names(browser.evaluate(ROWS)));
+        assertEquals("11 of 60 operations", browser.evaluate("document.getElementById('ops-count').textContent").asText());
+        assertEquals(List.of(), browser.console());
     }
 
     @Test
     void aThousandOperationsAreAllRowsAndFilterInThePage() throws Exception {
-        try (LiveApp big = new LiveApp(clinic(1000 - OPERATIONS))) {
-            long bigCalls = Long.parseLong(big.awaitLine("ready calls=").substring("ready calls=".length()));
-            HttpClientForTests api = HttpClientForTests.of(big);
-            HttpApiIT.awaitCalls(api, bigCalls);
-            JsonNode ops = api.json("/api/memory/top-consumers?limit=10000").get("operations");
-            assertEquals(1000, ops.size());
-            try (HeadlessChromium browser = HeadlessChromium.start(1280, 900)) {
-                browser.open(api.base + "/", LOADED);
-                JsonNode rows = browser.evaluate(ROWS);
-                assertEquals(1000, rows.size());
-                assertEquals(ordered(ops, "total_bytes", true), names(rows));
-                assertEquals("1,000 operations", browser.evaluate("document.getElementById('ops-count').textContent").asText());
-                JsonNode box = browser.evaluate(BOX);
-                assertEquals(900 - BOX_OFFSET, box.get("height").asDouble(), 0.5, "1,000 rows scroll inside the box: " + box);
-                // Batch.job7, job70-79, job700-799: 111 names.
-                browser.evaluate("document.getElementById('filter').focus(), 1");
-                browser.type("job7");
-                List<String> matching = names(browser.evaluate(ROWS));
-                assertEquals(111, matching.size());
-                assertEquals(ordered(ops, "total_bytes", true).stream().filter(n -> n.contains("job7")).toList(), matching);
-                assertEquals("111 of 1,000 operations", browser.evaluate("document.getElementById('ops-count').textContent").asText());
-                assertEquals(List.of(), browser.console());
-            }
-        }
+        long bigCalls = Long.parseLong(big.awaitLine("ready calls=").substring("ready calls=".length()));
+        HttpClientForTests api = HttpClientForTests.of(big);
+        HttpApiIT.awaitCalls(api, bigCalls);
+        JsonNode ops = api.json("/api/memory/top-consumers?limit=10000").get("operations");
+        assertEquals(1000, ops.size());
+        browser.viewport(1280, 900);
+        browser.open(api.base + "/", LOADED);
+        JsonNode rows = browser.evaluate(ROWS);
+        assertEquals(1000, rows.size());
+        assertEquals(ordered(ops, "total_bytes", true), names(rows));
+        assertEquals("1,000 operations", browser.evaluate("document.getElementById('ops-count').textContent").asText());
+        JsonNode box = browser.evaluate(BOX);
+        assertEquals(900 - BOX_OFFSET, box.get("height").asDouble(), 0.5, "1,000 rows scroll inside the box: " + box);
+        // Batch.job7, job70-79, job700-799: 111 names.
+        browser.evaluate("document.getElementById('filter').focus(), 1");
+        browser.type("job7");
+        List<String> matching = names(browser.evaluate(ROWS));
+        assertEquals(111, matching.size());
+        assertEquals(ordered(ops, "total_bytes", true).stream().filter(n -> n.contains("job7")).toList(), matching);
+        assertEquals("111 of 1,000 operations", browser.evaluate("document.getElementById('ops-count').textContent").asText());
+        assertEquals(List.of(), browser.console());
     }
 }

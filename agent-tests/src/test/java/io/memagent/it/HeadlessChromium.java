@@ -89,10 +89,20 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
-    /** Opens {@code url} and waits until {@code readyExpression} is true in it. */
+    /**
+     * Loads {@code url} afresh (through a blank page: going from one hash of a page to another
+     * would not load it again) and waits until {@code readyExpression} is true in it.
+     */
     void open(String url, String readyExpression) throws Exception {
-        call("Page.navigate", Map.of("url", url));
+        call("Page.navigate", Map.of("url", "about:blank"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!evaluate("location.href === 'about:blank' && document.readyState === 'complete'").asBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the browser never got to a blank page");
+            }
+            Thread.sleep(20);
+        }
+        call("Page.navigate", Map.of("url", url));
         while (!evaluate("document.readyState === 'complete' && (" + readyExpression + ")").asBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the page never got to " + readyExpression + "; console: " + console());
