@@ -103,14 +103,14 @@ class DashboardIT {
             }
             assertTrue(dom.matches("(?s).*<svg id=\"heap-chart\".*<path d=\"M[0-9.]+ [0-9.]+ L[^\"]*\" class=\"limit\".*</svg>.*"),
                     "the limit's line:\n" + dom);
-            assertTrue(dom.matches("(?s).*<div class=\"legend\" id=\"heap-legend\">(<b [^>]*></b>[^<]+)*<b [^>]*></b>container limit</div>.*"),
+            assertTrue(dom.matches("(?s).*<div class=\"legend\" id=\"heap-legend\">(<span><b [^>]*></b>[^<]+</span>)*<span><b [^>]*></b>container limit</span></div>.*"),
                     "the limit in the heap chart's legend:\n" + dom);
 
             // The heap's max (4 GiB) is far above committed, resident and limit: not drawn, but said.
             assertTrue(dom.matches("(?s).*<svg id=\"heap-chart\".*<text [^>]*id=\"heap-note\">above this scale: max 4\\.0 GiB</text>.*"),
                     "the heap's max as a note:\n" + dom);
             // Bytes/s of the top operations, largest first: a stepped line each, named in the legend.
-            assertTrue(dom.matches("(?s).*<div class=\"legend\" id=\"rate-legend\"><b [^>]*></b>Orders\\.load<b [^>]*></b>DB\\.query<b.*"),
+            assertTrue(dom.matches("(?s).*<div class=\"legend\" id=\"rate-legend\"><span><b [^>]*></b>Orders\\.load</span><span><b [^>]*></b>DB\\.query</span><span>.*"),
                     "the rate chart's legend:\n" + dom);
             for (int k = 0; k < 4; k++) {
                 assertTrue(dom.matches("(?s).*<svg id=\"rate-chart\".*<path d=\"M[0-9.]+ [0-9.]+ L[^\"]*\" class=\"s" + k + "\".*</svg>.*"),

@@ -217,7 +217,7 @@ class DashboardOperationsIT {
         // The heap chart's legend names the lines drawn and nothing else: no limit, no line, no entry.
         JsonNode status = http.json("/api/memory/status");
         List<String> legend = texts(browser.evaluate(
-                "[...document.getElementById('heap-legend').childNodes].filter(n => n.nodeType === 3).map(n => n.data)"));
+                "[...document.getElementById('heap-legend').children].map(n => n.textContent)"));
         List<String> drawn = texts(browser.evaluate("[...document.querySelectorAll('#heap-chart path')].map(p => p.getAttribute('class'))"));
         if (status.at("/container/limit_bytes").isNull()) {
             assertEquals(List.of(), drawn.stream().filter(c -> c.equals("limit")).toList());
