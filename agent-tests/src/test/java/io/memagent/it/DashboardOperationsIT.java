@@ -37,7 +37,9 @@ class DashboardOperationsIT {
     static final int BOX_MIN = 600;
     static final String LOADED = "document.body.dataset.loaded === 'true'";
     /** Each row's cells as [text, title]. */
-    static final String ROWS = "[...document.querySelectorAll('#ops tbody tr')].map(tr => [...tr.cells].map(td => [td.textContent, td.title]))";
+    static final String ROWS = "[...document.querySelectorAll('#ops tbody tr')]"
+            + ".map(tr => [...tr.cells].map(td => [td.textContent, td.title]))";
+    static final String COUNT = "document.getElementById('ops-count').textContent";
     /**
      * Per name cell: its title, how many lines it takes, and how many times two letters or digits
      * in a row sit on different lines (a word broken).
@@ -58,12 +60,15 @@ class DashboardOperationsIT {
     /** The operations section scrolled to the top of the window, and what the box then shows. */
     static final String BOX = """
             (() => {
-              const box = document.getElementById('ops-box'), section = box.closest('section'), main = document.querySelector('main');
+              const box = document.getElementById('ops-box'), section = box.closest('section');
+              const main = document.querySelector('main');
               section.scrollIntoView();
               const r = box.getBoundingClientRect(), head = box.querySelector('thead').getBoundingClientRect();
               const visible = [...box.querySelectorAll('tbody tr')].filter(tr => {
-                const q = tr.getBoundingClientRect(); return q.top >= head.bottom - 0.5 && q.bottom <= r.bottom + 0.5; }).length;
-              const pad = parseFloat(getComputedStyle(main).paddingLeft) + parseFloat(getComputedStyle(main).paddingRight);
+                const q = tr.getBoundingClientRect();
+                return q.top >= head.bottom - 0.5 && q.bottom <= r.bottom + 0.5;
+              }).length;
+              const cs = getComputedStyle(main), pad = parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight);
               return { height: r.height, visible, sectionBottom: section.getBoundingClientRect().bottom, innerHeight,
                 scrolls: box.scrollHeight > box.clientHeight, overflowX: box.scrollWidth - box.clientWidth,
                 sectionWidth: section.getBoundingClientRect().width, mainWidth: main.clientWidth - pad };
@@ -84,6 +89,12 @@ class DashboardOperationsIT {
         calls = Long.parseLong(app.awaitLine("ready calls=").substring("ready calls=".length()));
         http = HttpClientForTests.of(app);
         HttpApiIT.awaitCalls(http, calls);
+        // Samples, so the heap chart has lines (and a legend) to draw.
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (http.json("/api/memory/history").get("samples").size() < 2) {
+            assertTrue(System.nanoTime() < deadline, "the sampler never took 2 samples");
+            Thread.sleep(50);
+        }
     }
 
     @AfterAll
@@ -172,7 +183,7 @@ class DashboardOperationsIT {
         browser.open(http.base + "/#sort=self_bytes", LOADED);
         JsonNode rows = browser.evaluate(ROWS);
         assertEquals(OPERATIONS, rows.size(), rows.toString());
-        assertEquals("60 operations", browser.evaluate("document.getElementById('ops-count').textContent").asText());
+        assertEquals("60 operations", browser.evaluate(COUNT).asText());
         // Largest self bytes first, as the API sorts them; equal figures by name.
         assertEquals(ordered(ops, "self_bytes", true), names(rows));
         List<Long> apiSelf = new ArrayList<>();
@@ -189,7 +200,8 @@ class DashboardOperationsIT {
             row.forEach(c -> shown.add(c.get(0).asText()));
             List<String> want = new ArrayList<>(List.of(name, o.get("calls").asText()));
             List<String> titles = new ArrayList<>();
-            for (String k : List.of("self_bytes", "total_bytes", "average_bytes", "p50_bytes", "p99_bytes", "max_bytes")) {
+            for (String k : List.of("self_bytes", "total_bytes", "average_bytes", "p50_bytes", "p99_bytes",
+                    "max_bytes")) {
                 want.add(bytes(o.get(k)));
                 titles.add(exact(o.get(k)));
             }
@@ -218,7 +230,8 @@ class DashboardOperationsIT {
         JsonNode status = http.json("/api/memory/status");
         List<String> legend = texts(browser.evaluate(
                 "[...document.getElementById('heap-legend').children].map(n => n.textContent)"));
-        List<String> drawn = texts(browser.evaluate("[...document.querySelectorAll('#heap-chart path')].map(p => p.getAttribute('class'))"));
+        List<String> drawn = texts(browser.evaluate(
+                "[...document.querySelectorAll('#heap-chart path')].map(p => p.getAttribute('class'))"));
         if (status.at("/container/limit_bytes").isNull()) {
             assertEquals(List.of(), drawn.stream().filter(c -> c.equals("limit")).toList());
             List<String> want = new ArrayList<>(List.of("heap used", "committed"));
@@ -302,7 +315,7 @@ class DashboardOperationsIT {
         List<String> db = ordered(ops, "calls", false).stream().filter(n -> n.startsWith("DB.")).toList();
         assertEquals(11, db.size());
         assertEquals(db, names(browser.evaluate(ROWS)));
-        assertEquals("11 of 60 operations", browser.evaluate("document.getElementById('ops-count').textContent").asText());
+        assertEquals("11 of 60 operations", browser.evaluate(COUNT).asText());
         assertEquals(List.of(), browser.console());
     }
 
@@ -318,7 +331,7 @@ class DashboardOperationsIT {
         JsonNode rows = browser.evaluate(ROWS);
         assertEquals(1000, rows.size());
         assertEquals(ordered(ops, "total_bytes", true), names(rows));
-        assertEquals("1,000 operations", browser.evaluate("document.getElementById('ops-count').textContent").asText());
+        assertEquals("1,000 operations", browser.evaluate(COUNT).asText());
         JsonNode box = browser.evaluate(BOX);
         assertEquals(900 - BOX_OFFSET, box.get("height").asDouble(), 0.5, "1,000 rows scroll inside the box: " + box);
         // Batch.job7, job70-79, job700-799: 111 names.
@@ -327,7 +340,7 @@ class DashboardOperationsIT {
         List<String> matching = names(browser.evaluate(ROWS));
         assertEquals(111, matching.size());
         assertEquals(ordered(ops, "total_bytes", true).stream().filter(n -> n.contains("job7")).toList(), matching);
-        assertEquals("111 of 1,000 operations", browser.evaluate("document.getElementById('ops-count').textContent").asText());
+        assertEquals("111 of 1,000 operations", browser.evaluate(COUNT).asText());
         assertEquals(List.of(), browser.console());
     }
 }

@@ -90,19 +90,73 @@ public class ClinicApp {
 
     // ---- templates ----
     @ProfileMemory(name = "Thymeleaf.render fragments/layout") static Object layout() { return bytes(2_048); }
-    @ProfileMemory(name = "Thymeleaf.render welcome") static Object welcomeView() { layout(); return bytes(1_100); }
-    @ProfileMemory(name = "Thymeleaf.render owners/findOwners") static Object findOwnersView() { layout(); return bytes(1_300); }
-    @ProfileMemory(name = "Thymeleaf.render owners/ownersList") static Object ownersListView(int rows) { layout(); return bytes(900 + 210 * rows); }
-    @ProfileMemory(name = "Thymeleaf.render owners/createOrUpdateOwnerForm") static Object ownerFormView() { layout(); return bytes(3_200); }
-    @ProfileMemory(name = "Thymeleaf.render owners/ownerDetails") static Object ownerDetailsView(int id) { layout(); return bytes(2_500 + 64 * id); }
-    @ProfileMemory(name = "Thymeleaf.render pets/createOrUpdatePetForm") static Object petFormView() { layout(); return bytes(3_600); }
-    @ProfileMemory(name = "Thymeleaf.render pets/createOrUpdateVisitForm") static Object visitFormView() { layout(); return bytes(3_400); }
-    @ProfileMemory(name = "Thymeleaf.render vets/vetList") static Object vetListView() { layout(); return bytes(4_100); }
-    @ProfileMemory(name = "Thymeleaf.render error") static Object errorView() { layout(); return bytes(1_700); }
+
+    @ProfileMemory(name = "Thymeleaf.render welcome")
+    static Object welcomeView() {
+        layout();
+        return bytes(1_100);
+    }
+
+    @ProfileMemory(name = "Thymeleaf.render owners/findOwners")
+    static Object findOwnersView() {
+        layout();
+        return bytes(1_300);
+    }
+
+    @ProfileMemory(name = "Thymeleaf.render owners/ownersList")
+    static Object ownersListView(int rows) {
+        layout();
+        return bytes(900 + 210 * rows);
+    }
+
+    @ProfileMemory(name = "Thymeleaf.render owners/createOrUpdateOwnerForm")
+    static Object ownerFormView() {
+        layout();
+        return bytes(3_200);
+    }
+
+    @ProfileMemory(name = "Thymeleaf.render owners/ownerDetails")
+    static Object ownerDetailsView(int id) {
+        layout();
+        return bytes(2_500 + 64 * id);
+    }
+
+    @ProfileMemory(name = "Thymeleaf.render pets/createOrUpdatePetForm")
+    static Object petFormView() {
+        layout();
+        return bytes(3_600);
+    }
+
+    @ProfileMemory(name = "Thymeleaf.render pets/createOrUpdateVisitForm")
+    static Object visitFormView() {
+        layout();
+        return bytes(3_400);
+    }
+
+    @ProfileMemory(name = "Thymeleaf.render vets/vetList")
+    static Object vetListView() {
+        layout();
+        return bytes(4_100);
+    }
+
+    @ProfileMemory(name = "Thymeleaf.render error")
+    static Object errorView() {
+        layout();
+        return bytes(1_700);
+    }
 
     // ---- controllers ----
-    @ProfileMemory(name = "WelcomeController.welcome") static Object welcome() { bytes(120); return welcomeView(); }
-    @ProfileMemory(name = "OwnerController.initFindForm") static Object initFindForm() { bytes(140); return findOwnersView(); }
+    @ProfileMemory(name = "WelcomeController.welcome")
+    static Object welcome() {
+        bytes(120);
+        return welcomeView();
+    }
+
+    @ProfileMemory(name = "OwnerController.initFindForm")
+    static Object initFindForm() {
+        bytes(140);
+        return findOwnersView();
+    }
 
     @ProfileMemory(name = "OwnerController.processFindForm")
     static Object processFindForm(String lastName) {
@@ -111,25 +165,106 @@ public class ClinicApp {
         return ownersListView(lastName.isEmpty() ? 10 : lastName.length());
     }
 
-    @ProfileMemory(name = "OwnerController.initCreationForm") static Object initOwnerCreation() { bytes(180); return ownerFormView(); }
-    @ProfileMemory(name = "OwnerController.processCreationForm") static Object processOwnerCreation() { bytes(600); return save(true); }
-    @ProfileMemory(name = "OwnerController.showOwner") static Object showOwner(int id) { bytes(200); findById(id); return ownerDetailsView(id); }
-    @ProfileMemory(name = "OwnerController.initUpdateOwnerForm") static Object initUpdateOwner(int id) { bytes(210); findById(id); return ownerFormView(); }
-    @ProfileMemory(name = "OwnerController.processUpdateOwnerForm") static Object processUpdateOwner(int id) { bytes(640); findById(id); return save(false); }
-    @ProfileMemory(name = "PetController.populatePetTypes") static Object populatePetTypes() { bytes(100); return findPetTypes(); }
-    @ProfileMemory(name = "PetController.initCreationForm") static Object initPetCreation(int id) { bytes(220); findById(id); populatePetTypes(); return petFormView(); }
-    @ProfileMemory(name = "PetController.processCreationForm") static Object processPetCreation(int id) { bytes(700); findById(id); return insertPet(); }
-    @ProfileMemory(name = "PetController.initUpdateForm") static Object initPetUpdate(int id) { bytes(230); findById(id); populatePetTypes(); return petFormView(); }
-    @ProfileMemory(name = "PetController.processUpdateForm") static Object processPetUpdate(int id) { bytes(720); findById(id); return updatePet(); }
-    @ProfileMemory(name = "VisitController.loadPetWithVisit") static Object loadPetWithVisit(int id) { bytes(260); return findById(id); }
-    @ProfileMemory(name = "VisitController.initNewVisitForm") static Object initNewVisit(int id) { loadPetWithVisit(id); bytes(150); return visitFormView(); }
-    @ProfileMemory(name = "VisitController.processNewVisitForm") static Object processNewVisit(int id) { loadPetWithVisit(id); bytes(680); return insertVisit(); }
-    @ProfileMemory(name = "VetController.showVetList") static Object showVetList() { bytes(300); findAllVets(); return vetListView(); }
+    @ProfileMemory(name = "OwnerController.initCreationForm")
+    static Object initOwnerCreation() {
+        bytes(180);
+        return ownerFormView();
+    }
+
+    @ProfileMemory(name = "OwnerController.processCreationForm")
+    static Object processOwnerCreation() {
+        bytes(600);
+        return save(true);
+    }
+
+    @ProfileMemory(name = "OwnerController.showOwner")
+    static Object showOwner(int id) {
+        bytes(200);
+        findById(id);
+        return ownerDetailsView(id);
+    }
+
+    @ProfileMemory(name = "OwnerController.initUpdateOwnerForm")
+    static Object initUpdateOwner(int id) {
+        bytes(210);
+        findById(id);
+        return ownerFormView();
+    }
+
+    @ProfileMemory(name = "OwnerController.processUpdateOwnerForm")
+    static Object processUpdateOwner(int id) {
+        bytes(640);
+        findById(id);
+        return save(false);
+    }
+
+    @ProfileMemory(name = "PetController.populatePetTypes")
+    static Object populatePetTypes() {
+        bytes(100);
+        return findPetTypes();
+    }
+
+    @ProfileMemory(name = "PetController.initCreationForm")
+    static Object initPetCreation(int id) {
+        bytes(220);
+        findById(id);
+        populatePetTypes();
+        return petFormView();
+    }
+
+    @ProfileMemory(name = "PetController.processCreationForm")
+    static Object processPetCreation(int id) {
+        bytes(700);
+        findById(id);
+        return insertPet();
+    }
+
+    @ProfileMemory(name = "PetController.initUpdateForm")
+    static Object initPetUpdate(int id) {
+        bytes(230);
+        findById(id);
+        populatePetTypes();
+        return petFormView();
+    }
+
+    @ProfileMemory(name = "PetController.processUpdateForm")
+    static Object processPetUpdate(int id) {
+        bytes(720);
+        findById(id);
+        return updatePet();
+    }
+
+    @ProfileMemory(name = "VisitController.loadPetWithVisit")
+    static Object loadPetWithVisit(int id) {
+        bytes(260);
+        return findById(id);
+    }
+
+    @ProfileMemory(name = "VisitController.initNewVisitForm")
+    static Object initNewVisit(int id) {
+        loadPetWithVisit(id);
+        bytes(150);
+        return visitFormView();
+    }
+
+    @ProfileMemory(name = "VisitController.processNewVisitForm")
+    static Object processNewVisit(int id) {
+        loadPetWithVisit(id);
+        bytes(680);
+        return insertVisit();
+    }
+
+    @ProfileMemory(name = "VetController.showVetList")
+    static Object showVetList() {
+        bytes(300);
+        findAllVets();
+        return vetListView();
+    }
 
     @ProfileMemory(name = "CrashController.triggerException")
     static Object triggerException() {
         bytes(90);
-        throw new IllegalStateException("Expected: controller used to showcase what happens when an exception is thrown");
+        throw new IllegalStateException("Expected: controller used to showcase what happens on an exception");
     }
 
     /** One handler for every route, as a front controller dispatches by path. */
