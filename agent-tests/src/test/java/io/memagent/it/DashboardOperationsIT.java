@@ -226,8 +226,23 @@ class DashboardOperationsIT {
         }
         assertEquals(2, byName.get("CrashController.triggerException").get("errors").asLong());
 
-        // The heap chart's legend names the lines drawn and nothing else: no limit, no line, no entry.
+        // The headline counts each byte once: the operations' self bytes summed, while their inclusive totals,
+        // nested three deep (request, controller, repository, statement), add up to more.
         JsonNode status = http.json("/api/memory/status");
+        long selfSum = 0;
+        long totalSum = 0;
+        long callSum = 0;
+        for (JsonNode o : ops) {
+            selfSum += o.get("self_bytes").asLong();
+            totalSum += o.get("total_bytes").asLong();
+            callSum += o.get("calls").asLong();
+        }
+        assertEquals(60, status.at("/profiled/operations").asLong(), status.get("profiled").toString());
+        assertEquals(selfSum, status.at("/profiled/self_bytes").asLong(), status.get("profiled").toString());
+        assertEquals(callSum, status.at("/profiled/calls").asLong(), status.get("profiled").toString());
+        assertTrue(totalSum > selfSum, "inclusive totals count nested bytes again: " + totalSum + " vs " + selfSum);
+
+        // The heap chart's legend names the lines drawn and nothing else: no limit, no line, no entry.
         List<String> legend = texts(browser.evaluate(
                 "[...document.getElementById('heap-legend').children].map(n => n.textContent)"));
         List<String> drawn = texts(browser.evaluate(
