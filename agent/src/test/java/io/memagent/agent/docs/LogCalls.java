@@ -52,32 +52,24 @@ final class LogCalls {
 
     /** The text between the parenthesis opened just before {@code from} and its match. */
     private static String arguments(String src, int from) {
-        int depth = 1;
-        boolean inString = false;
-        for (int i = from; i < src.length(); i++) {
-            char c = src.charAt(i);
-            if (inString) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    inString = false;
-                }
-            } else if (c == '"') {
-                inString = true;
-            } else if (c == '(') {
-                depth++;
-            } else if (c == ')' && --depth == 0) {
-                return src.substring(from, i);
-            }
+        int end = topLevel(src, from, ')', 1);
+        if (end < 0) {
+            throw new IllegalStateException("unbalanced call at " + from);
         }
-        throw new IllegalStateException("unbalanced call at " + from);
+        return src.substring(from, end);
     }
 
     private static String afterTopLevelCommas(String args, int commas) {
+        int at = topLevel(args, 0, ',', commas);
+        return at < 0 ? args : args.substring(at + 1);
+    }
+
+    /** Where the n-th {@code target} is, outside string literals and nested parentheses; -1 if nowhere. */
+    private static int topLevel(String s, int from, char target, int n) {
         int depth = 0;
         boolean inString = false;
-        for (int i = 0; i < args.length(); i++) {
-            char c = args.charAt(i);
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
             if (inString) {
                 if (c == '\\') {
                     i++;
@@ -86,14 +78,14 @@ final class LogCalls {
                 }
             } else if (c == '"') {
                 inString = true;
+            } else if (depth == 0 && c == target && --n == 0) {
+                return i;
             } else if (c == '(') {
                 depth++;
             } else if (c == ')') {
                 depth--;
-            } else if (c == ',' && depth == 0 && --commas == 0) {
-                return args.substring(i + 1);
             }
         }
-        return args;
+        return -1;
     }
 }
