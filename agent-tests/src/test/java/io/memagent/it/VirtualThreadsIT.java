@@ -104,7 +104,7 @@ class VirtualThreadsIT {
      * bytes) and stay alive. Around each call the app reads, itself, the counter the agent reads: its
      * carrier's, by the same native read, minus what the agent says it allocated itself on that
      * carrier meanwhile. Each carrier's first call makes the carrier's recording state and is not
-     * compared; every other call stays mounted, and reads 1,016 bytes by the agent and by the app.
+     * compared (2 carriers, sometimes a third the scheduler adds to compensate a pinned thread); every other call stays mounted, and reads 1,016 bytes by the agent and by the app.
      *
      * <p>What this guards: when a method's compile at C2's tier is requested, HotSpot first resolves
      * the unresolved string constants of the method's class on the requesting thread (a String and
@@ -126,7 +126,11 @@ class VirtualThreadsIT {
                 .args(String.valueOf(threads)).run().assertOk();
         long compared = r.value("compared");
         assertEquals(threads, compared + r.value("notCompared"), r.stdout());
-        assertTrue(r.value("notCompared") <= 2, "only each carrier's first call: " + r.stdout());
+        // Each carrier's first call makes its recording state and is not compared; no other call is left out.
+        // The scheduler runs 2 carriers here, and may add one to compensate a pinned thread.
+        assertEquals(r.value("carriers"), r.value("firstOnCarrier"), "one first call per carrier: " + r.stdout());
+        assertEquals(r.value("firstOnCarrier"), r.value("notCompared"), "only each carrier's first call: " + r.stdout());
+        assertTrue(r.value("carriers") <= 4, r.stdout());
         assertEquals(0, r.value("agentAbove"), r.stdout());
         assertEquals(0, r.value("ownAbove"), r.stdout());
         assertEquals(compared, r.value("agent.1016"), "new byte[1000] is 1,016 bytes, every call\n" + r.stdout());

@@ -5,7 +5,9 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 
@@ -22,7 +24,8 @@ import java.util.concurrent.CountDownLatch;
  * one carrier throughout ({@code WindowProbe.carrierMounts} unchanged), which a call that never
  * blocks does.
  *
- * <p>Prints: {@code compared}, {@code notCompared}, {@code agentAbove} and {@code ownAbove} (calls
+ * <p>Prints: {@code compared}, {@code notCompared} (of which {@code firstOnCarrier}: the carrier had
+ * no recording state yet), {@code carriers} (how many carriers ran calls), {@code agentAbove} and {@code ownAbove} (calls
  * whose two figures differ, by which is bigger), {@code agentOther} (calls the agent read at other
  * than 1,016 bytes) and {@code agentOtherMatched} (those the app's own reading matched),
  * {@code agent.<bytes>} (how many compared calls the agent measured at each figure) and
@@ -43,6 +46,10 @@ public class CarrierCounterApp {
     private static final Map<Long, Integer> OWN = new TreeMap<>();
     private static int compared;
     private static int notCompared;
+    /** Not compared because the carrier had no recording state yet: its first call makes it. */
+    private static int firstOnCarrier;
+    /** The carriers calls ran on: the scheduler may add one beyond its parallelism to compensate a pinned thread. */
+    private static final Set<Thread> CARRIERS = new HashSet<>();
     /** Compared calls the agent read more bytes for than the app's own reading around them. */
     private static int agentAbove;
     /** Compared calls the app's own reading saw more bytes for than the agent. */
@@ -98,8 +105,10 @@ public class CarrierCounterApp {
         long agent = self1 - self0;
         long own = counter1 - counter0 - (agentOwn1 - agentOwn0);
         synchronized (CarrierCounterApp.class) { // after the window; a virtual thread may unmount here
+            CARRIERS.add(carrier0);
             if (!stayed) {
                 notCompared++;
+                firstOnCarrier += mounts0 < 0 || self0 < 0 ? 1 : 0;
                 return;
             }
             compared++;
@@ -156,6 +165,8 @@ public class CarrierCounterApp {
         synchronized (CarrierCounterApp.class) {
             Truth.print("compared", compared);
             Truth.print("notCompared", notCompared);
+            Truth.print("firstOnCarrier", firstOnCarrier);
+            Truth.print("carriers", CARRIERS.size());
             Truth.print("agentAbove", agentAbove);
             Truth.print("ownAbove", ownAbove);
             Truth.print("agentOther", agentOther);

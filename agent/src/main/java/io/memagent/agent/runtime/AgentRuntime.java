@@ -42,7 +42,9 @@ import io.memagent.agent.store.RunInfo;
 import io.memagent.bootstrap.RuntimeNames;
 import io.memagent.bootstrap.HotPath;
 import io.memagent.bootstrap.RecordingThresholds;
+import io.memagent.agent.instrument.JdkStringConstants;
 import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -159,6 +161,8 @@ public final class AgentRuntime {
         AtomicReference<AgentRuntime> built = new AtomicReference<>();
         AtomicBoolean exiting = new AtomicBoolean(); // set by the hook: the start then skips what only a running app needs
         Thread init = new Thread(() -> {
+            // The JDK classes every measured call enters: their literals made here, not by C2 inside a call.
+            JdkStringConstants.resolve(inst, ManagementFactory.getThreadMXBean().getClass(), ThreadLocal.class);
             AgentRuntime runtime;
             try {
                 RunInfo run = new RunInfo(UUID.randomUUID(), service, ProcessHandle.current().pid(), hostName(),
