@@ -28,6 +28,7 @@ final class PrefilteringTransformer implements ClassFileTransformer {
     private final boolean jdbc;
     private final boolean http;
     private final AnnotatedClassWeaver annotated;
+    private final AttributionTypes types = new AttributionTypes();
 
     /** @param instrumenter what builds and hands out the Byte Buddy transformer */
     PrefilteringTransformer(Instrumenter instrumenter, List<MethodPattern> includes, boolean jdbc, boolean http,
@@ -73,8 +74,7 @@ final class PrefilteringTransformer implements ClassFileTransformer {
             boolean appClass = loader != null && loader != PLATFORM_LOADER;
             boolean mentionsAnnotation = ClassFileScan.mentionsAnnotation(classFile);
             boolean included = !includes.isEmpty() && IncludeMatchers.matchesClass(includes, className.replace('/', '.'));
-            boolean attributed = (appClass && jdbc && ClassFileScan.mentionsJdbcType(classFile))
-                    || (appClass && http && ClassFileScan.mentionsHttpType(classFile));
+            boolean attributed = appClass && attributed(loader, classFile);
             if (!mentionsAnnotation && !included && !attributed) {
                 return null;
             }
@@ -106,6 +106,21 @@ final class PrefilteringTransformer implements ClassFileTransformer {
             AgentLog.once("transform:" + className, "could not instrument " + className + ": " + t);
             return null;
         }
+    }
+
+    /**
+     * Whether the JDBC or HTTP advice may apply to the class: a cheap byte search first, then its supertypes, from
+     * class files ({@link AttributionTypes}). Only those classes wait for Byte Buddy and go through its matching.
+     */
+    private boolean attributed(ClassLoader loader, byte[] classFile) {
+        boolean mentionsJdbc = jdbc && ClassFileScan.mentionsJdbcType(classFile);
+        boolean mentionsHttp = http && ClassFileScan.mentionsHttpType(classFile);
+        if (!mentionsJdbc && !mentionsHttp) {
+            return false;
+        }
+        int kinds = types.kinds(loader, classFile);
+        return (kinds & AttributionTypes.UNKNOWN) != 0 || (mentionsJdbc && (kinds & AttributionTypes.JDBC) != 0)
+                || (mentionsHttp && (kinds & AttributionTypes.HTTP) != 0);
     }
 
     @Override
