@@ -66,6 +66,7 @@ public final class HotPath {
         PreparedStatements.warmUp();
         RuntimeNames.init();
         NamedWindows.init();
+        Attribution.init();
         OpenScopes.init();
         ThreadState.warmUp();
         ThreadStates.all(); // the registry's class and map, made here rather than on an app thread's first call

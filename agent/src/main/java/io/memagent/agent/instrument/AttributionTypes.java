@@ -11,9 +11,9 @@ import net.bytebuddy.jar.asm.Opcodes;
  * Which classes the JDBC and HTTP advice applies to, decided from class files alone: a class that is not an
  * interface and has, among its supertypes, {@code java.sql.Statement} or {@code java.sql.Connection}
  * ({@link #JDBC}), or the JDK HTTP server's {@code HttpHandler} or a {@code Servlet} or {@code Filter} of either
- * servlet API ({@link #HTTP}). The same rule as the Byte Buddy matchers in {@link ByteBuddyTransformer}, applied
- * before them: only the classes it picks wait for Byte Buddy and go through its matching; the hundreds of other
- * classes that merely mention {@code java/sql/} or a servlet package (a framework's JDBC or web layer) load
+ * servlet API ({@link #HTTP}); one bit each, which says what {@link AttributionWeaver} weaves. The same rule as
+ * the Byte Buddy matchers in {@link ByteBuddyTransformer}: only the classes it picks are woven; the hundreds of
+ * other classes that merely mention {@code java/sql/} or a servlet package (a framework's JDBC or web layer) load
  * untouched.
  *
  * <p>Supertypes are resolved by name through a small cache per class loader: a class file's header (its super
@@ -23,30 +23,38 @@ import net.bytebuddy.jar.asm.Opcodes;
  * file that is not there) makes the class {@link #UNKNOWN}: it is handed to Byte Buddy, as before.
  */
 final class AttributionTypes {
-    /** A JDBC statement or connection implementation. */
-    static final int JDBC = 1;
-    /** A JDK HTTP server handler, or a servlet or filter of either API. */
-    static final int HTTP = 2;
+    /** A JDBC statement implementation. */
+    static final int STATEMENT = 1;
+    /** A JDBC connection implementation. */
+    static final int CONNECTION = 2;
+    /** A JDK HTTP server handler. */
+    static final int HANDLER = 4;
+    static final int JAKARTA_SERVLET = 8;
+    static final int JAKARTA_FILTER = 16;
+    static final int JAVAX_SERVLET = 32;
+    static final int JAVAX_FILTER = 64;
     /** Some supertype could not be read: Byte Buddy decides. */
-    static final int UNKNOWN = 4;
-    private static final int INTERFACE = 8;
+    static final int UNKNOWN = 128;
+    private static final int INTERFACE = 256;
+    static final int JDBC = STATEMENT | CONNECTION;
+    static final int HTTP = HANDLER | JAKARTA_SERVLET | JAKARTA_FILTER | JAVAX_SERVLET | JAVAX_FILTER;
     private static final int TYPES = JDBC | HTTP | UNKNOWN;
 
     private static final Map<String, Integer> TARGETS = Map.of(
-            "java/sql/Statement", JDBC | INTERFACE,
-            "java/sql/Connection", JDBC | INTERFACE,
-            "com/sun/net/httpserver/HttpHandler", HTTP | INTERFACE,
-            "jakarta/servlet/Servlet", HTTP | INTERFACE,
-            "jakarta/servlet/Filter", HTTP | INTERFACE,
-            "javax/servlet/Servlet", HTTP | INTERFACE,
-            "javax/servlet/Filter", HTTP | INTERFACE);
+            "java/sql/Statement", STATEMENT | INTERFACE,
+            "java/sql/Connection", CONNECTION | INTERFACE,
+            "com/sun/net/httpserver/HttpHandler", HANDLER | INTERFACE,
+            "jakarta/servlet/Servlet", JAKARTA_SERVLET | INTERFACE,
+            "jakarta/servlet/Filter", JAKARTA_FILTER | INTERFACE,
+            "javax/servlet/Servlet", JAVAX_SERVLET | INTERFACE,
+            "javax/servlet/Filter", JAVAX_FILTER | INTERFACE);
 
     /** Per class loader (weakly held): internal name -> its kinds (the bits above). */
     private final Map<ClassLoader, Map<String, Integer>> byLoader = new WeakHashMap<>();
 
     /**
-     * The kinds of the class being loaded ({@link #JDBC}, {@link #HTTP}, {@link #UNKNOWN}, or 0): never one for an
-     * interface, which has no code to weave.
+     * The kinds of the class being loaded (the bits above, {@link #UNKNOWN}, or 0): never one for an interface,
+     * which has no code to weave.
      */
     int kinds(ClassLoader loader, byte[] classFile) {
         ClassReader reader = new ClassReader(classFile);

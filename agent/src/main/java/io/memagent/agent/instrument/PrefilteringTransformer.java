@@ -74,9 +74,19 @@ final class PrefilteringTransformer implements ClassFileTransformer {
             boolean appClass = loader != null && loader != PLATFORM_LOADER;
             boolean mentionsAnnotation = ClassFileScan.mentionsAnnotation(classFile);
             boolean included = !includes.isEmpty() && IncludeMatchers.matchesClass(includes, className.replace('/', '.'));
-            boolean attributed = appClass && attributed(loader, classFile);
+            int kinds = appClass ? attributionKinds(loader, classFile) : 0;
+            boolean attributed = kinds != 0;
             if (!mentionsAnnotation && !included && !attributed) {
                 return null;
+            }
+            if (attributed && !mentionsAnnotation && !included && redefined == null
+                    && (kinds & AttributionTypes.UNKNOWN) == 0) {
+                // A statement, connection, handler, servlet or filter as it loads: woven at once, without Byte Buddy.
+                try {
+                    return AttributionWeaver.weave(classFile, kinds);
+                } catch (RuntimeException | LinkageError e) {
+                    AgentLog.once("fastweave:" + className, "weaving " + className + " with Byte Buddy instead: " + e);
+                }
             }
             if (mentionsAnnotation && !included && !attributed && redefined == null && loader != null) {
                 // An annotated class as it loads: woven at once, without waiting for Byte Buddy.
@@ -109,18 +119,18 @@ final class PrefilteringTransformer implements ClassFileTransformer {
     }
 
     /**
-     * Whether the JDBC or HTTP advice may apply to the class: a cheap byte search first, then its supertypes, from
-     * class files ({@link AttributionTypes}). Only those classes wait for Byte Buddy and go through its matching.
+     * Which JDBC or HTTP advice may apply to the class ({@link AttributionTypes}' bits, 0 for none): a cheap byte
+     * search first, then its supertypes, from class files. Only those classes are woven.
      */
-    private boolean attributed(ClassLoader loader, byte[] classFile) {
+    private int attributionKinds(ClassLoader loader, byte[] classFile) {
         boolean mentionsJdbc = jdbc && ClassFileScan.mentionsJdbcType(classFile);
         boolean mentionsHttp = http && ClassFileScan.mentionsHttpType(classFile);
         if (!mentionsJdbc && !mentionsHttp) {
-            return false;
+            return 0;
         }
         int kinds = types.kinds(loader, classFile);
-        return (kinds & AttributionTypes.UNKNOWN) != 0 || (mentionsJdbc && (kinds & AttributionTypes.JDBC) != 0)
-                || (mentionsHttp && (kinds & AttributionTypes.HTTP) != 0);
+        return kinds & ((mentionsJdbc ? AttributionTypes.JDBC : 0) | (mentionsHttp ? AttributionTypes.HTTP : 0)
+                | AttributionTypes.UNKNOWN);
     }
 
     @Override

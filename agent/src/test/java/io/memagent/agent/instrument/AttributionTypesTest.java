@@ -20,18 +20,18 @@ class AttributionTypesTest {
 
     @Test
     void jdbcImplementationsThroughTheirSuperclassesAndInterfaces() throws IOException {
-        assertEquals(AttributionTypes.JDBC, kinds("org/postgresql/jdbc/PgStatement"));
-        assertEquals(AttributionTypes.JDBC, kinds("org/postgresql/jdbc/PgPreparedStatement"));
-        assertEquals(AttributionTypes.JDBC, kinds("org/postgresql/jdbc/PgCallableStatement"));
-        assertEquals(AttributionTypes.JDBC, kinds("org/postgresql/jdbc/PgConnection"));
+        assertEquals(AttributionTypes.STATEMENT, kinds("org/postgresql/jdbc/PgStatement"));
+        assertEquals(AttributionTypes.STATEMENT, kinds("org/postgresql/jdbc/PgPreparedStatement"));
+        assertEquals(AttributionTypes.STATEMENT, kinds("org/postgresql/jdbc/PgCallableStatement"));
+        assertEquals(AttributionTypes.CONNECTION, kinds("org/postgresql/jdbc/PgConnection"));
     }
 
     @Test
     void servletsAndFiltersOfBothApis() throws IOException {
-        assertEquals(AttributionTypes.HTTP, kinds("jakarta/servlet/http/HttpServlet"));
-        assertEquals(AttributionTypes.HTTP, kinds("jakarta/servlet/GenericFilter"));
-        assertEquals(AttributionTypes.HTTP, kinds("javax/servlet/http/HttpServlet"));
-        assertEquals(AttributionTypes.HTTP, kinds("javax/servlet/GenericServlet"));
+        assertEquals(AttributionTypes.JAKARTA_SERVLET, kinds("jakarta/servlet/http/HttpServlet"));
+        assertEquals(AttributionTypes.JAKARTA_FILTER, kinds("jakarta/servlet/GenericFilter"));
+        assertEquals(AttributionTypes.JAVAX_SERVLET, kinds("javax/servlet/http/HttpServlet"));
+        assertEquals(AttributionTypes.JAVAX_SERVLET, kinds("javax/servlet/GenericServlet"));
     }
 
     @Test
