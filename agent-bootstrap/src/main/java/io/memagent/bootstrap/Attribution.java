@@ -5,8 +5,8 @@ package io.memagent.bootstrap;
  * filters calls (the agent's {@code AttributionWeaver}): each entry point of {@link NamedWindows},
  * {@link RuntimeNames} and {@link PreparedStatements} the advice used, behind a catch of every throwable, so the
  * woven code itself never needs a handler of its own and nothing of the agent's reaches the app. Only the servlet
- * API's calls (the request's type, dispatch, method, path and route), which these boot classes cannot name, stay in
- * the woven code. Boot loader, JDK types only, no lambdas, no string constants.
+ * API's and the JDK HTTP server's calls (the request's type, dispatch, method, path and route), which these boot
+ * classes cannot name, stay in the woven code. Boot loader, JDK types only, no lambdas, no string constants.
  */
 public final class Attribution {
     private Attribution() {
@@ -53,12 +53,13 @@ public final class Attribution {
         }
     }
 
-    /** A JDK HTTP server handler's {@code handle(HttpExchange)} starts. */
-    public static long enterExchange(Object exchange) {
+    /**
+     * A JDK HTTP server handler's {@code handle(HttpExchange)} starts, with the exchange's method and path (read by
+     * the woven code: {@code jdk.httpserver} is the platform loader's, which this boot class cannot see).
+     */
+    public static long enterExchange(String method, String path) {
         try {
-            com.sun.net.httpserver.HttpExchange ex = (com.sun.net.httpserver.HttpExchange) exchange;
-            return NamedWindows.enterScoped(RuntimeNames.httpOperationId(ex.getRequestMethod(),
-                    ex.getRequestURI().getPath()), NamedWindows.SCOPE_HTTP);
+            return NamedWindows.enterScoped(RuntimeNames.httpOperationId(method, path), NamedWindows.SCOPE_HTTP);
         } catch (Throwable t) {
             return 0;
         }

@@ -269,7 +269,7 @@ final class AttributionWeaver {
     }
 
     /**
-     * A statement's execute or a handler's handle: {@code long entered = Attribution.enterX(arg)} at the start,
+     * A statement's execute or a handler's handle: {@code long entered = Attribution.enterX(...)} at the start,
      * {@code Attribution.exitX(entered, false)} before every return, {@code exitX(entered, true)} and a rethrow in a
      * handler around the body (after the method's own handlers).
      */
@@ -297,12 +297,44 @@ final class AttributionWeaver {
                             false);
                     break;
                 default:
-                    mv.visitVarInsn(Opcodes.ALOAD, 1);
-                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, ATTRIBUTION, "enterExchange", "(Ljava/lang/Object;)J",
-                            false);
-                    break;
+                    enterExchange();
+                    return;
             }
             mv.visitVarInsn(Opcodes.LSTORE, firstSlot);
+        }
+
+        /**
+         * The exchange's method and path, read here (the boot class cannot name {@code jdk.httpserver}'s types)
+         * under a handler of their own: if they throw, the request is not recorded, as the advice had it.
+         */
+        private void enterExchange() {
+            String exchange = "com/sun/net/httpserver/HttpExchange";
+            Label enterStart = new Label();
+            Label enterEnd = new Label();
+            Label enterFailed = new Label();
+            Label stored = new Label();
+            mv.visitTryCatchBlock(enterStart, enterEnd, enterFailed, "java/lang/Throwable");
+            mv.visitLabel(enterStart);
+            mv.visitVarInsn(Opcodes.ALOAD, 1);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, exchange, "getRequestMethod", "()Ljava/lang/String;", false);
+            mv.visitVarInsn(Opcodes.ALOAD, 1);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, exchange, "getRequestURI", "()Ljava/net/URI;", false);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/net/URI", "getPath", "()Ljava/lang/String;", false);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, ATTRIBUTION, "enterExchange",
+                    "(Ljava/lang/String;Ljava/lang/String;)J", false);
+            mv.visitVarInsn(Opcodes.LSTORE, firstSlot);
+            mv.visitLabel(enterEnd);
+            mv.visitJumpInsn(Opcodes.GOTO, stored);
+            Object[] before = locals(parameters, Opcodes.TOP, Opcodes.TOP);
+            mv.visitLabel(enterFailed);
+            mv.visitFrame(Opcodes.F_NEW, before.length, before, 1, new Object[] {"java/lang/Throwable"});
+            mv.visitInsn(Opcodes.POP);
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitVarInsn(Opcodes.LSTORE, firstSlot);
+            mv.visitLabel(stored);
+            Object[] after = locals(parameters, Opcodes.LONG);
+            mv.visitFrame(Opcodes.F_NEW, after.length, after, 0, new Object[0]);
+            mv.visitInsn(Opcodes.NOP); // the method's own first frame, if any, at an offset of its own
         }
 
         @Override
