@@ -4,7 +4,8 @@
 # PostgreSQL with the HTTP API on; sides alternate, deltas against each round's own no-agent run.
 # Needs PostgreSQL: BENCH_JDBC_URL (default jdbc:postgresql://127.0.0.1:5432/test), BENCH_JDBC_USER (default
 # postgres); the agent writes to schema memagent_bench_rss, dropped at the end.
-# Usage: benchmarks/resident.sh [rounds, default 3] [seconds per run, default 15]   (JAVA_HOME picks the JDK)
+# Usage: benchmarks/resident.sh [rounds, default 3] [seconds per run, default 15]   (JAVA_HOME picks the JDK, AGENT
+# another agent jar)
 # RESIDENT_JVM adds JVM options to every side, e.g. RESIDENT_JVM=-XX:NativeMemoryTracking=summary, and
 # RESIDENT_HOOK runs a command (PID replaced) before each run's reading, e.g. 'jcmd PID VM.native_memory summary'.
 set -euo pipefail
@@ -13,7 +14,7 @@ ROUNDS=${1:-3}
 SECONDS_=${2:-15}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 BENCH=benchmarks/target/benchmarks.jar
-AGENT=agent/target/memagent.jar
+AGENT=${AGENT:-agent/target/memagent.jar}
 URL=${BENCH_JDBC_URL:-jdbc:postgresql://127.0.0.1:5432/test}
 USER_=${BENCH_JDBC_USER:-postgres}
 [[ -f "$AGENT" && -f "$BENCH" ]] || { echo "build first: mvn -B -q -Pbench package -DskipTests -pl benchmarks -am" >&2; exit 2; }

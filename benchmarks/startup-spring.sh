@@ -8,13 +8,13 @@
 # own no-agent medians, with the targets (SpringStartupRun).
 # Needs PostgreSQL for the app's own data: SPRING_JDBC_URL (default jdbc:postgresql://127.0.0.1:5432/test), user
 # postgres; the app keeps its table in schema memagent_bench_startup (made with order 1 first, dropped at the end).
-# Usage: benchmarks/startup-spring.sh [runs per side, default 5]   (JAVA_HOME picks the JDK)
+# Usage: benchmarks/startup-spring.sh [runs per side, default 5]   (JAVA_HOME picks the JDK, AGENT another agent jar)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAR=spring-app/target/spring-app.jar
-AGENT=agent/target/memagent.jar
+AGENT=${AGENT:-agent/target/memagent.jar}
 BENCH=benchmarks/target/benchmarks.jar
 URL=${SPRING_JDBC_URL:-jdbc:postgresql://127.0.0.1:5432/test}
 SCHEMA=memagent_bench_startup
