@@ -53,11 +53,11 @@ public final class ResidentRun {
                 delta[i] = hwm[s][i] - hwm[0][i];
             }
             Arrays.sort(delta);
-            double mb = delta[rounds / 2] / 1024.0;
+            double mib = delta[rounds / 2] / 1024.0;
             double base = SpringStartupRun.median(hwm[0]) / 1024.0;
-            System.out.printf(Locale.ROOT, "SUMMARY|resident memory: peak RSS over no agent, %s, JDK %s|%+.1f MB"
-                            + " (no agent %.1f MB; deltas %s KB)|<= +%d MB|%s%n", names[s], jdk, mb, base,
-                    Arrays.toString(delta), targetsMb[s], mb <= targetsMb[s] ? "met" : "MISSED");
+            System.out.printf(Locale.ROOT, "SUMMARY|resident memory: peak RSS over no agent, %s, JDK %s|%+.1f MiB"
+                            + " (no agent %.1f MiB; deltas %s KB)|<= +%d MiB|%s%n", names[s], jdk, mib, base,
+                    Arrays.toString(delta), targetsMb[s], mib <= targetsMb[s] ? "met" : "MISSED");
         }
     }
 
