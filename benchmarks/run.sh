@@ -24,8 +24,8 @@ URL=${BENCH_JDBC_URL:-jdbc:postgresql://127.0.0.1:5432/test}
 USER_=${BENCH_JDBC_USER:-postgres}
 JDKS=("$JDK17_HOME")
 [[ -x "$JDK25_HOME/bin/java" ]] && JDKS+=("$JDK25_HOME")
-if [[ -n "$QUICK" ]]; then STARTUP_RUNS=11; SPRING_RUNS=3; WRITER_TRIALS=3; AGG_SECONDS=3; FOOT_PAIRS=1; SAMPLER_S=5; MOUNT_PAIRS=3;
-else STARTUP_RUNS=21; SPRING_RUNS=5; WRITER_TRIALS=5; AGG_SECONDS=10; FOOT_PAIRS=3; SAMPLER_S=20; MOUNT_PAIRS=7; fi
+if [[ -n "$QUICK" ]]; then STARTUP_RUNS=11; SPRING_RUNS=3; WRITER_TRIALS=3; AGG_SECONDS=3; FOOT_PAIRS=1; SAMPLER_S=5; MOUNT_PAIRS=3; RSS_ROUNDS=1;
+else STARTUP_RUNS=21; SPRING_RUNS=5; WRITER_TRIALS=5; AGG_SECONDS=10; FOOT_PAIRS=3; SAMPLER_S=20; MOUNT_PAIRS=7; RSS_ROUNDS=3; fi
 
 # shellcheck disable=SC2086
 mvn -B -q ${MVN_ARGS:-} -Pbench package -DskipTests -pl benchmarks,spring-app -am
@@ -52,6 +52,7 @@ done
 for home in "${JDKS[@]}"; do
   "$home/bin/java" -cp "$BENCH" io.memagent.bench.FootprintRun "$AGENT" "$API" "$SAMPLER_S" "$FOOT_PAIRS" 2>&1 | tee -a "$LOG"
   "$home/bin/java" -cp "$BENCH" io.memagent.bench.MountCostRun "$AGENT" "$BENCH" "$MOUNT_PAIRS" 2>&1 | tee -a "$LOG"
+  JAVA_HOME=$home benchmarks/resident.sh "$RSS_ROUNDS" 15 2>&1 | tee -a "$LOG"
 done
 if [[ -n "$PEERS" ]]; then
   # shellcheck disable=SC2086

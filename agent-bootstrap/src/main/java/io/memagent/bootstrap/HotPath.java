@@ -71,6 +71,7 @@ public final class HotPath {
         PreparedStatements.warmUp();
         RuntimeNames.init();
         NamedWindows.init();
+        Attribution.init();
         OpenScopes.init();
         ReactiveRequests.warmUp();
         ThreadState.warmUp();

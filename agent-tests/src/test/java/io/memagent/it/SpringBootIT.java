@@ -220,7 +220,7 @@ class SpringBootIT {
         assertEquals(List.of(), mismatches, "calls after a thread's first whose figures differ");
         assertTrue(compared >= SEQUENTIAL_MEASURED, "compared " + compared + " calls");
         // A thread's first call too: the agent's figure is the app's counter less the agent's own work
-        // inside the call (weaving the classes the first request loads: ~21 MB on the JVM's first).
+        // inside the call (weaving the classes the first request loads: ~0.9 MB on the JVM's first).
         for (Map.Entry<String, List<JsonNode>> e : appByThread.entrySet()) {
             for (JsonNode m : e.getValue()) {
                 if (m.get("firstOnThread").asBoolean()) {
@@ -232,7 +232,8 @@ class SpringBootIT {
             }
         }
         JsonNode jvmFirst = main.measured.get(0);
-        assertTrue(jvmFirst.get("agentBytes").asLong() > 1_000_000, "the agent's weaving inside the JVM's first "
+        // About 0.9 MB since attribution is woven without Byte Buddy (it was about 21 MB with it).
+        assertTrue(jvmFirst.get("agentBytes").asLong() > 100_000, "the agent's weaving inside the JVM's first "
                 + "profiled request is its own: " + jvmFirst);
     }
 

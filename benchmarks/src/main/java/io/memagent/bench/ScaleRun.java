@@ -258,7 +258,7 @@ public final class ScaleRun {
         long calls = 1 + r.nextInt(50);
         long bytes = calls * (100 + r.nextLong(500_000));
         return new StatsRow(table, "Op." + op, "com.example.Service" + (op % 50) + "#op" + op + "()V", "method", start,
-                end, new OperationFigures(calls, r.nextInt(2), 0, bytes, bytes / 2, 100L, 600_000L, 200_000L, 500_000L,
+                end, new OperationFigures(calls, r.nextInt(2), 0, 0, bytes, bytes / 2, 100L, 600_000L, 200_000L, 500_000L,
                 590_000L, calls * 1_000_000, 3_000_000), histogram);
     }
 

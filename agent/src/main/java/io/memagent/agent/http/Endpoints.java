@@ -45,7 +45,7 @@ final class Endpoints {
     private final ApiSources src;
     private final RowJson rowJson;
 
-    Endpoints(ApiSources src, ObjectMapper mapper) {
+    Endpoints(ApiSources src, java.util.function.Supplier<ObjectMapper> mapper) {
         this.src = src;
         this.rowJson = new RowJson(mapper);
     }

@@ -1,7 +1,5 @@
 package io.memagent.agent.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.memagent.agent.util.AgentLog;
@@ -37,7 +35,6 @@ public final class HttpApi {
     private final ApiSources src;
     private final Endpoints endpoints;
     private final HeapActions heapActions;
-    private final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     private final Auth auth;
     private final GeneratedToken generated;
     private final RateLimit rateLimit = new RateLimit();
@@ -49,7 +46,7 @@ public final class HttpApi {
 
     private HttpApi(ApiSources src, boolean loopback) throws IOException {
         this.src = src;
-        this.endpoints = new Endpoints(src, mapper);
+        this.endpoints = new Endpoints(src, JsonMapper::get);
         this.heapActions = new HeapActions(src);
         String token = src.settings().token();
         this.generated = token == null ? GeneratedToken.create() : null;
@@ -269,7 +266,7 @@ public final class HttpApi {
     }
 
     private void json(HttpExchange ex, Object body) throws IOException {
-        send(ex, 200, "application/json", mapper.writeValueAsBytes(body));
+        send(ex, 200, "application/json", JsonMapper.get().writeValueAsBytes(body));
     }
 
     private void error(HttpExchange ex, int status, String message) throws IOException {
@@ -281,7 +278,7 @@ public final class HttpApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", message);
         body.put("status", status);
-        send(ex, status, "application/json", mapper.writeValueAsBytes(body));
+        send(ex, status, "application/json", JsonMapper.get().writeValueAsBytes(body));
     }
 
     private static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {

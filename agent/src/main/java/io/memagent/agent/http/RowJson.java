@@ -15,9 +15,9 @@ import java.util.UUID;
  * names, instants as ISO-8601 text, ids as text, jsonb columns as JSON, newest first.
  */
 final class RowJson {
-    private final ObjectMapper mapper;
+    private final java.util.function.Supplier<ObjectMapper> mapper;
 
-    RowJson(ObjectMapper mapper) {
+    RowJson(java.util.function.Supplier<ObjectMapper> mapper) {
         this.mapper = mapper;
     }
 
@@ -32,7 +32,7 @@ final class RowJson {
                 v = u.toString();
             } else if (v instanceof CopyLine.JsonText j) {
                 try {
-                    v = mapper.readTree(j.json());
+                    v = mapper.get().readTree(j.json());
                 } catch (Exception ex) {
                     v = j.json();
                 }

@@ -54,12 +54,14 @@ public final class Instrumenter {
     }
 
     /**
-     * Whether Byte Buddy will surely be needed (include patterns, attribution, classes already
-     * loaded): then it is built at once. Otherwise annotated classes never need it, and it is
-     * built only if a class does (another agent retransforming one, an old class file).
+     * Whether Byte Buddy will surely be needed (include patterns, classes already loaded): then it
+     * is built at once. Otherwise annotated classes and attribution's statements, connections,
+     * handlers, servlets and filters never need it ({@link AnnotatedClassWeaver},
+     * {@link AttributionWeaver}), and it is built only if a class does (another agent
+     * retransforming one, an old class file, a supertype without a class file).
      */
     public boolean needsByteBuddy(boolean attached) {
-        return attached || !includes.isEmpty() || jdbc || http;
+        return attached || !includes.isEmpty();
     }
 
     /** Starts building Byte Buddy on the memagent-weaver thread, once. */

@@ -28,6 +28,7 @@ final class PrefilteringTransformer implements ClassFileTransformer {
     private final boolean jdbc;
     private final boolean http;
     private final AnnotatedClassWeaver annotated;
+    private final AttributionTypes types = new AttributionTypes();
 
     /** @param instrumenter what builds and hands out the Byte Buddy transformer */
     PrefilteringTransformer(Instrumenter instrumenter, List<MethodPattern> includes, boolean jdbc, boolean http,
@@ -73,11 +74,23 @@ final class PrefilteringTransformer implements ClassFileTransformer {
             boolean appClass = loader != null && loader != PLATFORM_LOADER;
             boolean mentionsAnnotation = ClassFileScan.mentionsAnnotation(classFile);
             boolean included = !includes.isEmpty() && IncludeMatchers.matchesClass(includes, className.replace('/', '.'));
-            boolean attributed = (appClass && jdbc && ClassFileScan.mentionsJdbcType(classFile))
-                    || (appClass && http && (ClassFileScan.mentionsHttpType(classFile)
-                            || ClassFileScan.isHttpFrameworkClass(className)));
+            int kinds = appClass ? attributionKinds(loader, classFile) : 0;
+            if (appClass && http && ClassFileScan.isHttpFrameworkClass(className)) {
+                // WebFlux, Reactor Netty and Jersey classes take Byte Buddy's advice (WebFluxAdvice, JaxRsAdvice).
+                kinds |= AttributionTypes.UNKNOWN;
+            }
+            boolean attributed = kinds != 0;
             if (!mentionsAnnotation && !included && !attributed) {
                 return null;
+            }
+            if (attributed && !mentionsAnnotation && !included && redefined == null
+                    && (kinds & AttributionTypes.UNKNOWN) == 0) {
+                // A statement, connection, handler, servlet or filter as it loads: woven at once, without Byte Buddy.
+                try {
+                    return AttributionWeaver.weave(classFile, kinds);
+                } catch (RuntimeException | LinkageError e) {
+                    AgentLog.once("fastweave:" + className, "weaving " + className + " with Byte Buddy instead: " + e);
+                }
             }
             if (mentionsAnnotation && !included && !attributed && redefined == null && loader != null) {
                 // An annotated class as it loads: woven at once, without waiting for Byte Buddy.
@@ -107,6 +120,21 @@ final class PrefilteringTransformer implements ClassFileTransformer {
             AgentLog.once("transform:" + className, "could not instrument " + className + ": " + t);
             return null;
         }
+    }
+
+    /**
+     * Which JDBC or HTTP advice may apply to the class ({@link AttributionTypes}' bits, 0 for none): a cheap byte
+     * search first, then its supertypes, from class files. Only those classes are woven.
+     */
+    private int attributionKinds(ClassLoader loader, byte[] classFile) {
+        boolean mentionsJdbc = jdbc && ClassFileScan.mentionsJdbcType(classFile);
+        boolean mentionsHttp = http && ClassFileScan.mentionsHttpType(classFile);
+        if (!mentionsJdbc && !mentionsHttp) {
+            return 0;
+        }
+        int kinds = types.kinds(loader, classFile);
+        return kinds & ((mentionsJdbc ? AttributionTypes.JDBC : 0) | (mentionsHttp ? AttributionTypes.HTTP : 0)
+                | AttributionTypes.UNKNOWN);
     }
 
     @Override

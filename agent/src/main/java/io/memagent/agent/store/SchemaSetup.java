@@ -5,16 +5,19 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 
 /**
  * What the writer does once before its first batch, under the schema's advisory lock: create
- * the schema and apply the migrations ({@code memagent.db.migrate}), then create the daily
- * partitions ahead. The lock is held on a connection of its own (not the pool's, which Flyway
+ * the schema and apply the migrations ({@code memagent.db.migrate}; Flyway only when the schema
+ * is behind, {@link SchemaVersion}), then create the daily partitions ahead. The lock is held on a connection of its own (not the pool's, which Flyway
  * uses), so JVMs of many services starting together go one at a time: Flyway's own lock does
  * not cover its baseline step, which two JVMs could otherwise race.
  */
 final class SchemaSetup {
+    /** The newest migration bundled with the agent (null if they cannot be listed: Flyway then decides). */
+    private static final java.util.List<java.math.BigInteger> NEWEST_BUNDLED =
+            SchemaVersion.newestBundled(SchemaSetup.class.getClassLoader());
+
     private final DatabaseSettings settings;
     private final String schemaName;
 
@@ -42,7 +45,11 @@ final class SchemaSetup {
                 try (Statement st = lock.createStatement()) {
                     st.execute("CREATE SCHEMA IF NOT EXISTS \"" + schemaName + "\"");
                 }
-                migrate(dataSource);
+                // One plain query first: Flyway (about 400 classes, kept for the JVM's life) loads only when
+                // the schema is behind the bundled migrations, or its history says something only Flyway handles.
+                if (!SchemaVersion.upToDate(lock, schemaName, NEWEST_BUNDLED)) {
+                    FlywayMigration.migrate(dataSource, schemaName);
+                }
             }
             try {
                 new Partitions(schemaName).ensure(lock, nowMs);
@@ -52,23 +59,5 @@ final class SchemaSetup {
                 AgentLog.error("could not create the daily partitions ahead in schema " + schemaName + ": " + e.getMessage());
             }
         } // closing the connection releases the lock
-    }
-
-    private void migrate(DataSource dataSource) {
-        Flyway.configure(SchemaSetup.class.getClassLoader())
-                // Flyway would log INFO lines through java.util.logging onto the app's stderr; send
-                // them to the (relocated, no-op) SLF4J instead. A failed migration still reaches us
-                // as an exception, which the writer reports in its own rate-limited error line.
-                .loggers("slf4j")
-                .dataSource(dataSource)
-                .schemas(schemaName)
-                .defaultSchema(schemaName)
-                .createSchemas(false)
-                .table("memagent_schema_history")
-                .locations("classpath:io/memagent/migrations")
-                .baselineOnMigrate(true)
-                .baselineVersion("0")
-                .load()
-                .migrate();
     }
 }

@@ -1,0 +1,148 @@
+package io.memagent.agent.instrument;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memagent.agent.RecorderReset;
+import io.memagent.agent.aggregate.Aggregator;
+import io.memagent.agent.aggregate.OperationSummary;
+import io.memagent.agent.instrument.woven.OrderFilter;
+import io.memagent.agent.store.InMemorySink;
+import io.memagent.bootstrap.HotPath;
+import io.memagent.bootstrap.RecordingThresholds;
+import io.memagent.bootstrap.RuntimeNames;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The attribution weaver on real classes: pgjdbc's statements and connection pass the JVM's verifier once woven,
+ * and a filter of awkward shape behaves as the original and records each outermost request once, under its path.
+ */
+@ExtendWith(RecorderReset.class)
+class AttributionWeaverTest {
+    /** Defines every class under {@code prefix} itself (woven where asked), everything else from the parent. */
+    static final class ChildFirst extends ClassLoader {
+        private final String prefix;
+        private final AttributionTypes types = new AttributionTypes();
+
+        ChildFirst(ClassLoader parent, String prefix) {
+            super(parent);
+            this.prefix = prefix;
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!name.startsWith(prefix)) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c != null) {
+                    return c;
+                }
+                try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+                    if (in == null) {
+                        throw new ClassNotFoundException(name);
+                    }
+                    byte[] b = in.readAllBytes();
+                    int kinds = types.kinds(getParent(), b);
+                    byte[] woven = kinds == 0 ? null : AttributionWeaver.weave(b, kinds);
+                    if (woven != null) {
+                        b = woven;
+                    }
+                    return defineClass(name, b, 0, b.length);
+                } catch (java.io.IOException e) {
+                    throw new ClassNotFoundException(name, e);
+                }
+            }
+        }
+    }
+
+    @Test
+    void pgjdbcsStatementsAndConnectionVerifyOnceWoven() throws Exception {
+        ChildFirst loader = new ChildFirst(getClass().getClassLoader(), "org.postgresql.");
+        for (String name : new String[] {"org.postgresql.jdbc.PgStatement", "org.postgresql.jdbc.PgPreparedStatement",
+            "org.postgresql.jdbc.PgCallableStatement", "org.postgresql.jdbc.PgConnection"}) {
+            Class<?> c = Class.forName(name, true, loader); // linking verifies the woven code
+            assertEquals(loader, c.getClassLoader());
+        }
+        byte[] statement;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("org/postgresql/jdbc/PgStatement.class")) {
+            statement = in.readAllBytes();
+        }
+        assertNotNull(AttributionWeaver.weave(statement, AttributionTypes.STATEMENT));
+        assertNull(AttributionWeaver.weave(statement, AttributionTypes.CONNECTION), "no connection method in it");
+    }
+
+    @Test
+    void aFilterBehavesAsTheOriginalAndEachOutermostRequestIsRecordedOnce() throws Exception {
+        OperationRegistry registry = new OperationRegistry(20_000);
+        AtomicLong clock = new AtomicLong(1_000_000_000_000L);
+        RecordingThresholds.configure(100_000_000, 0);
+        RuntimeNames.setOperationNames(new NamedOperations(registry, 100));
+        HotPath.setEnabled(true);
+        Aggregator aggregator = new Aggregator(10_000, 100_000_000, registry, new InMemorySink(1000), clock::get);
+
+        ChildFirst loader = new ChildFirst(getClass().getClassLoader(), OrderFilter.class.getName());
+        Class<?> c = loader.loadClass(OrderFilter.class.getName());
+        Object filter = c.getConstructor().newInstance();
+        java.lang.reflect.Method doFilter = c.getMethod("doFilter", ServletRequest.class, ServletResponse.class,
+                FilterChain.class);
+        java.lang.reflect.Field passes = c.getField("passes");
+        int[] chained = {0};
+        FilterChain chain = (req, resp) -> chained[0]++;
+
+        doFilter.invoke(filter, request("/orders/17", null, DispatcherType.REQUEST), null, chain);
+        assertEquals(2L, passes.getLong(filter));
+        doFilter.invoke(filter, request("/orders/18", "skip", DispatcherType.REQUEST), null, chain);
+        assertEquals(1L, passes.getLong(filter));
+        InvocationTargetException thrown = assertThrows(InvocationTargetException.class,
+                () -> doFilter.invoke(filter, request("/orders/19", "fail", DispatcherType.REQUEST), null, chain));
+        assertEquals("fail 1.5", thrown.getCause().getMessage());
+        doFilter.invoke(filter, request("/orders/20", null, DispatcherType.FORWARD), null, chain);
+        assertEquals(2, chained[0]);
+
+        aggregator.collectNow();
+        Map<String, OperationSummary> ops = new HashMap<>();
+        for (OperationSummary o : aggregator.summaries()) {
+            ops.put(o.name(), o);
+        }
+        OperationSummary orders = ops.get("HTTP GET /orders/{id}");
+        assertNotNull(orders, ops.keySet().toString());
+        assertEquals(3, orders.calls(), "the FORWARD dispatch is not a request of its own");
+        assertEquals(1, orders.errors());
+        assertTrue(ops.keySet().stream().allMatch(n -> n.equals("HTTP GET /orders/{id}")), ops.keySet().toString());
+    }
+
+    private static HttpServletRequest request(String path, String parameter, DispatcherType dispatch) {
+        return (HttpServletRequest) Proxy.newProxyInstance(AttributionWeaverTest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "getDispatcherType":
+                            return dispatch;
+                        case "getMethod":
+                            return "GET";
+                        case "getRequestURI":
+                            return path;
+                        case "getParameter":
+                            return args[0].equals(parameter) ? "1" : null;
+                        default:
+                            return null;
+                    }
+                });
+    }
+}

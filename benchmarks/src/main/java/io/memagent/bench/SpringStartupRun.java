@@ -1,0 +1,190 @@
+package io.memagent.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What {@code -javaagent} costs a Spring Boot fat jar (the {@code spring-app}: embedded Tomcat, JdbcTemplate over
+ * HikariCP and pgjdbc) until users feel it ready, measured from launching {@code java}:
+ * <ul>
+ *   <li><b>started</b>: until Spring's own {@code Started ... in} line appears on the app's stdout;</li>
+ *   <li><b>first answered request</b>: until the first {@code GET /orders/1} is answered 200 (the runner tries to
+ *       connect every 5 ms from the launch on; the first request also pays the dispatcher's lazy start and whatever
+ *       weaving the request's classes need).</li>
+ * </ul>
+ * Three sides alternate run by run, so a change in the machine's load hits all alike: no agent; {@code -javaagent};
+ * {@code -javaagent} with {@code memagent.attribute.jdbc} and {@code .http}. Prints each side's medians and the
+ * ratios against the run's own no-agent medians, with the targets. The order {@code 1} must exist in the app's table
+ * ({@code startup-spring.sh} makes it).
+ *
+ * <p>Arguments: {@code <agent jar> <spring-app jar> <jdbc url> <schema> <runs per side>}; the JDK is this one's.
+ */
+public final class SpringStartupRun {
+    private static final long TIMEOUT_MS = 120_000;
+
+    private SpringStartupRun() {
+    }
+
+    record Times(long startedMs, long firstRequestMs) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String agent = args[0];
+        String jar = args[1];
+        String url = args[2];
+        String schema = args[3];
+        int runs = Integer.parseInt(args[4]);
+        List<String> agentArgs = List.of("-javaagent:" + agent, "-Dmemagent.service.name=startup-bench");
+        List<String> attrArgs = new ArrayList<>(agentArgs);
+        attrArgs.addAll(List.of("-Dmemagent.attribute.jdbc=true", "-Dmemagent.attribute.http=true"));
+        List<List<String>> sides = List.of(List.of(), agentArgs, attrArgs);
+        String[] names = {"no agent", "-javaagent", "-javaagent + jdbc/http attribution"};
+        for (List<String> side : sides) { // warms the page cache, not counted
+            run(side, jar, url, schema);
+        }
+        long[][] started = new long[3][runs];
+        long[][] first = new long[3][runs];
+        for (int i = 0; i < runs; i++) {
+            for (int s = 0; s < 3; s++) {
+                Times t = run(sides.get(s), jar, url, schema);
+                started[s][i] = t.startedMs;
+                first[s][i] = t.firstRequestMs;
+            }
+        }
+        String jdk = System.getProperty("java.version");
+        for (int s = 0; s < 3; s++) {
+            System.out.printf(Locale.ROOT, "%s: started %s ms; first answered request %s ms%n", names[s],
+                    Arrays.toString(started[s]), Arrays.toString(first[s]));
+        }
+        double s0 = median(started[0]);
+        double f0 = median(first[0]);
+        double[] startedTargets = {0, 1.03, 1.05};
+        double[] firstTargets = {0, 1.05, 1.10};
+        for (int s = 1; s < 3; s++) {
+            double sm = median(started[s]);
+            double fm = median(first[s]);
+            summary("Spring Boot started (launch to \"Started ... in\"), " + names[s] + ", JDK " + jdk,
+                    sm / s0, s0, sm, runs, startedTargets[s]);
+            summary("Spring Boot first answered GET /orders/1, " + names[s] + ", JDK " + jdk,
+                    fm / f0, f0, fm, runs, firstTargets[s]);
+        }
+    }
+
+    private static void summary(String what, double ratio, double base, double with, int runs, double target) {
+        System.out.printf(Locale.ROOT, "SUMMARY|%s|%.2fx (%,.0f -> %,.0f ms, %+,.0f ms, median of %d)|<= %.2fx|%s%n",
+                what, ratio, base, with, with - base, runs, target, ratio <= target ? "met" : "MISSED");
+    }
+
+    static double median(long[] values) {
+        long[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+    }
+
+    /** One launch: the times to Spring's started line and to the first 200, then the JVM is stopped. */
+    static Times run(List<String> jvmArgs, String jar, String url, String schema) throws Exception {
+        int port = freePort();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-jar", jar, "--server.port=" + port, "--server.address=127.0.0.1",
+                "--spring.datasource.url=" + url, "--app.schema=" + schema));
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        long[] startedAt = {-1};
+        StringBuilder output = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    if (startedAt[0] < 0 && line.contains("Started ") && line.contains(" in ")) {
+                        synchronized (startedAt) {
+                            startedAt[0] = System.nanoTime();
+                        }
+                    }
+                    synchronized (output) {
+                        output.append(line).append('\n');
+                    }
+                }
+            } catch (Exception e) {
+                // the process ended
+            }
+        }, "app-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            long answeredAt = -1;
+            while (answeredAt < 0) {
+                if (!p.isAlive() || System.nanoTime() - t0 > TIMEOUT_MS * 1_000_000) {
+                    throw new IllegalStateException("the app died or never answered:\n" + output);
+                }
+                int status = get(port, "/orders/1");
+                if (status == 200) {
+                    answeredAt = System.nanoTime();
+                } else if (status > 0) {
+                    throw new IllegalStateException("GET /orders/1 answered " + status + ":\n" + output);
+                } else {
+                    Thread.sleep(5);
+                }
+            }
+            long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000;
+            while (true) {
+                synchronized (startedAt) {
+                    if (startedAt[0] >= 0) {
+                        break;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no \"Started ... in\" line:\n" + output);
+                }
+                Thread.sleep(5);
+            }
+            return new Times((startedAt[0] - t0) / 1_000_000, (answeredAt - t0) / 1_000_000);
+        } finally {
+            p.destroy();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /** The status of one GET, or -1 when nothing listens yet (or the connection was dropped). */
+    private static int get(int port, String path) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            s.setSoTimeout(60_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder line = new StringBuilder();
+            for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
+                line.append((char) c);
+            }
+            String[] parts = line.toString().split(" ");
+            return parts.length >= 2 && parts[0].startsWith("HTTP/") ? Integer.parseInt(parts[1]) : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
