@@ -11,7 +11,7 @@ package io.memagent.bootstrap;
  * <li>{@link PeriodHandoff}: the figures handed to the reader without a lock (its class comment
  * is the contract);</li>
  * <li>{@link DetailRing}: the few calls that need a row of their own;</li>
- * <li>this class: whose state it is, and the scopes open on it.</li>
+ * <li>this class: whose state it is, and the scopes and tracing spans open on it.</li>
  * </ol>
  * {@link ThreadStates} keeps every state, found again by its thread.
  */
@@ -24,6 +24,8 @@ public final class ThreadState extends DetailRing {
     private boolean onCarrier;
     /** {@link NamedWindows#SCOPE_DB} / {@link NamedWindows#SCOPE_HTTP} bits of the scoped calls open on this thread. Owner only. */
     private int openScopes;
+    /** The tracing spans open on this thread ({@link SpanWindows}); made on its first span. Owner only. */
+    private OpenSpans openSpans;
 
     ThreadState(Thread owner, boolean onCarrier) {
         this.owner = owner;
@@ -41,6 +43,14 @@ public final class ThreadState extends DetailRing {
     /** Its thread is a carrier too (it may have recorded calls as a platform thread: the same JVM thread). */
     void serveAsCarrier() {
         onCarrier = true;
+    }
+
+    OpenSpans openSpans() {
+        return openSpans;
+    }
+
+    void setOpenSpans(OpenSpans spans) {
+        openSpans = spans;
     }
 
     boolean scopeOpen(int scope) {

@@ -1,0 +1,84 @@
+package io.memagent.bootstrap;
+
+/**
+ * The tracing spans started on one thread (a carrier's state: on the virtual threads mounted on it)
+ * and not yet ended there, oldest first, for {@link SpanWindows}: each span's ids, its start mark
+ * (the thread's allocation counter less the agent's own bytes on it) and the carrier's mount number
+ * at its start. Fixed arrays of {@link #CAPACITY}, made on the thread's first span: pushing, finding
+ * and removing allocate nothing. A span that ends on another thread stays here until the thread has
+ * started {@link #CAPACITY} newer spans; then the oldest entry is dropped (a span whose entry was
+ * dropped is reported unmeasured if it ends here after all). Owner thread only; the ids are the
+ * span context's own strings, compared by identity first, so an entry holds no span.
+ */
+final class OpenSpans {
+    /** Spans open at once on one thread that are tracked; deeper nesting drops the oldest. */
+    static final int CAPACITY = 64;
+
+    private final String[] traceIds = new String[CAPACITY];
+    private final String[] spanIds = new String[CAPACITY];
+    private final long[] marks = new long[CAPACITY];
+    private final int[] mounts = new int[CAPACITY];
+    private int size;
+    /** The counter {@link SpanWindows#ending} read first, for {@link SpanWindows#ended}; -1 when none. */
+    long endingRead = -1;
+
+    /** Adds a span as the newest; its mark follows through {@link #markNewest}. */
+    void push(String traceId, String spanId, int mountNumber) {
+        if (size == CAPACITY) {
+            removeAt(0);
+        }
+        traceIds[size] = traceId;
+        spanIds[size] = spanId;
+        mounts[size] = mountNumber;
+        marks[size] = -1;
+        size++;
+    }
+
+    void markNewest(long mark) {
+        if (size > 0) {
+            marks[size - 1] = mark;
+        }
+    }
+
+    /** The entry of the span with this id, newest first; -1 when it is not open here. */
+    int find(String spanId) {
+        for (int i = size - 1; i >= 0; i--) {
+            String id = spanIds[i];
+            if (id == spanId || (id != null && id.equals(spanId))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    long markAt(int i) {
+        return marks[i];
+    }
+
+    int mountsAt(int i) {
+        return mounts[i];
+    }
+
+    void removeAt(int i) {
+        int after = size - i - 1;
+        if (after > 0) {
+            System.arraycopy(traceIds, i + 1, traceIds, i, after);
+            System.arraycopy(spanIds, i + 1, spanIds, i, after);
+            System.arraycopy(marks, i + 1, marks, i, after);
+            System.arraycopy(mounts, i + 1, mounts, i, after);
+        }
+        size--;
+        traceIds[size] = null;
+        spanIds[size] = null;
+    }
+
+    /** The trace id of the span started last and not yet ended here; null when none. */
+    String newestTraceId() {
+        return size == 0 ? null : traceIds[size - 1];
+    }
+
+    /** The span id of the span started last and not yet ended here; null when none. */
+    String newestSpanId() {
+        return size == 0 ? null : spanIds[size - 1];
+    }
+}
