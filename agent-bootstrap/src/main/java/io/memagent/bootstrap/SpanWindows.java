@@ -32,17 +32,17 @@ public final class SpanWindows {
         if (s == null) {
             return; // not recording: the span ends unmeasured
         }
-        long before = HotPath.ownCounter();
-        if (before < 0) {
-            return;
-        }
         OpenSpans spans = s.openSpans();
-        if (spans == null) {
+        if (spans == null) { // the thread's first span: its OpenSpans is the agent's own
+            long before = HotPath.ownCounter();
+            if (before < 0) {
+                return;
+            }
             spans = new OpenSpans();
             s.setOpenSpans(spans);
+            s.compensate(before);
         }
-        spans.push(traceId, spanId, s.mounts());
-        s.compensate(before);
+        spans.push(traceId, spanId, s.mounts()); // allocation-free
         long now = HotPath.ownCounter(); // last: nothing of ours after it
         spans.markNewest(now < 0 ? -1 : now - s.agentBytes());
     }
@@ -59,7 +59,10 @@ public final class SpanWindows {
             return UNMEASURED;
         }
         OpenSpans spans = s.openSpans();
-        if (spans == null) {
+        if (spans == null) { // no span started here: made now so that ended() charges it and the attribute to the agent
+            spans = new OpenSpans();
+            s.setOpenSpans(spans);
+            spans.endingRead = now;
             return UNMEASURED;
         }
         spans.endingRead = now;
