@@ -1,5 +1,8 @@
 package io.memagent.bootstrap;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
 /**
  * The tracing spans started on one thread (a carrier's state: on the virtual threads mounted on it)
  * and not yet ended there, oldest first, for {@link SpanWindows}: each span's ids, its start mark
@@ -13,6 +16,16 @@ package io.memagent.bootstrap;
 final class OpenSpans {
     /** Spans open at once on one thread that are tracked; deeper nesting drops the oldest. */
     static final int CAPACITY = 64;
+    /** How many of the latest spans that ended on another thread than they started on are remembered. */
+    static final int ENDED_ELSEWHERE_KEPT = 256;
+    /**
+     * The span ids of the latest spans that ended on another thread than they started on: their
+     * entries stay on the starting thread, which drops them ({@link #dropEndedElsewhere}) before it
+     * names its current span. A starting thread that asks only after {@link #ENDED_ELSEWHERE_KEPT}
+     * more such ends may name a span that has ended.
+     */
+    private static final AtomicReferenceArray<String> ENDED_ELSEWHERE = new AtomicReferenceArray<>(ENDED_ELSEWHERE_KEPT);
+    private static final AtomicInteger ENDED_ELSEWHERE_NEXT = new AtomicInteger();
 
     private final String[] traceIds = new String[CAPACITY];
     private final String[] spanIds = new String[CAPACITY];
@@ -72,13 +85,41 @@ final class OpenSpans {
         spanIds[size] = null;
     }
 
-    /** The trace id of the span started last and not yet ended here; null when none. */
-    String newestTraceId() {
-        return size == 0 ? null : traceIds[size - 1];
+    /** Any thread: a span ended here that was not open here (it started on another thread). Allocation-free. */
+    static void endedElsewhere(String spanId) {
+        ENDED_ELSEWHERE.set(ENDED_ELSEWHERE_NEXT.getAndIncrement() & (ENDED_ELSEWHERE_KEPT - 1), spanId);
     }
 
-    /** The span id of the span started last and not yet ended here; null when none. */
-    String newestSpanId() {
-        return size == 0 ? null : spanIds[size - 1];
+    /** Owner: drops the newest entries whose spans have ended on another thread, as far as they are remembered. */
+    void dropEndedElsewhere() {
+        while (size > 0 && isEndedElsewhere(spanIds[size - 1])) {
+            removeAt(size - 1);
+        }
+    }
+
+    private static boolean isEndedElsewhere(String spanId) {
+        for (int i = 0; i < ENDED_ELSEWHERE_KEPT; i++) {
+            if (ENDED_ELSEWHERE.get(i) == spanId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The newest entry if it was started during mount {@code mountNumber} (on a platform thread the
+     * number never moves), else -1: on a carrier, older entries of the same mount are the same
+     * virtual thread's, and an entry of another mount belongs to another virtual thread.
+     */
+    int newestOfMount(int mountNumber) {
+        return size > 0 && mounts[size - 1] == mountNumber ? size - 1 : -1;
+    }
+
+    String traceIdAt(int i) {
+        return traceIds[i];
+    }
+
+    String spanIdAt(int i) {
+        return spanIds[i];
     }
 }

@@ -56,6 +56,7 @@ public final class SpanWindows {
         long now = HotPath.ownCounter(); // first: nothing of ours before it
         ThreadState s = HotPath.ownState();
         if (s == null || now < 0) {
+            OpenSpans.endedElsewhere(spanId); // if it started on another thread, that one drops it
             return UNMEASURED;
         }
         OpenSpans spans = s.openSpans();
@@ -63,11 +64,13 @@ public final class SpanWindows {
             spans = new OpenSpans();
             s.setOpenSpans(spans);
             spans.endingRead = now;
+            OpenSpans.endedElsewhere(spanId);
             return UNMEASURED;
         }
         spans.endingRead = now;
         int at = spans.find(spanId);
         if (at < 0) {
+            OpenSpans.endedElsewhere(spanId); // its starting thread drops it before naming its current span
             return UNMEASURED; // started on another thread, or dropped
         }
         long mark = spans.markAt(at);
@@ -99,13 +102,23 @@ public final class SpanWindows {
     public static String currentTraceId() {
         ThreadState s = HotPath.ownState();
         OpenSpans spans = s == null ? null : s.openSpans();
-        return spans == null ? null : spans.newestTraceId();
+        if (spans == null) {
+            return null;
+        }
+        spans.dropEndedElsewhere();
+        int at = spans.newestOfMount(s.mounts());
+        return at < 0 ? null : spans.traceIdAt(at);
     }
 
     /** The span id of the span started last and not yet ended on this thread; null when none. */
     public static String currentSpanId() {
         ThreadState s = HotPath.ownState();
         OpenSpans spans = s == null ? null : s.openSpans();
-        return spans == null ? null : spans.newestSpanId();
+        if (spans == null) {
+            return null;
+        }
+        spans.dropEndedElsewhere();
+        int at = spans.newestOfMount(s.mounts());
+        return at < 0 ? null : spans.spanIdAt(at);
     }
 }

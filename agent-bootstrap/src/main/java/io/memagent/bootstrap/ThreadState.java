@@ -24,8 +24,6 @@ public final class ThreadState extends DetailRing {
     private boolean onCarrier;
     /** {@link NamedWindows#SCOPE_DB} / {@link NamedWindows#SCOPE_HTTP} bits of the scoped calls open on this thread. Owner only. */
     private int openScopes;
-    /** The tracing spans open on this thread ({@link SpanWindows}); made on its first span. Owner only. */
-    private OpenSpans openSpans;
 
     ThreadState(Thread owner, boolean onCarrier) {
         this.owner = owner;
@@ -43,14 +41,6 @@ public final class ThreadState extends DetailRing {
     /** Its thread is a carrier too (it may have recorded calls as a platform thread: the same JVM thread). */
     void serveAsCarrier() {
         onCarrier = true;
-    }
-
-    OpenSpans openSpans() {
-        return openSpans;
-    }
-
-    void setOpenSpans(OpenSpans spans) {
-        openSpans = spans;
     }
 
     boolean scopeOpen(int scope) {

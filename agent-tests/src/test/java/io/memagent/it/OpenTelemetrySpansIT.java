@@ -121,6 +121,47 @@ class OpenTelemetrySpansIT {
         }
     }
 
+    /**
+     * A call over memagent.calls.min.bytes and over the spike threshold, inside a span and then outside any: the
+     * per-call row and the spike of the first carry the span's trace and span ids, the second's none.
+     */
+    @Test
+    void aSpikeInsideASpanCarriesItsTraceAndSpanIds(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        TestDatabase db = TestDatabase.get();
+        String schema = db.newSchema();
+        Path jfr = dir.resolve("spikes.jfr");
+        try {
+            AppRun run = AppRun.main(OtelSpansApp.class).args("spike")
+                    .jvmArg("-XX:StartFlightRecording=filename=" + jfr + ",dumponexit=true")
+                    .classpath(Path.of(AppRun.APP_LIBS, "opentelemetry-api.jar").toString())
+                    .classpath(Path.of(AppRun.APP_LIBS, "opentelemetry-context.jar").toString())
+                    .database(db, schema, "otel-spikes").prop("memagent.spike.medium.mb", 1);
+            bothAgents(run);
+            AppRun.Result r = run.run().assertOk();
+            String[] traced = r.stdout().lines().filter(l -> l.startsWith("traced=")).findFirst().orElseThrow()
+                    .substring(7).split(" ");
+            assertEquals(traced[1], spans(r.stderr()).values().stream().filter(x -> x.name().equals("traced-spike"))
+                    .findFirst().orElseThrow().spanId(), "the exported span is the one the app made");
+            List<String> expected = List.of(traced[0] + " " + traced[1], "null null");
+            assertEquals(expected, db.query("SELECT trace_id, span_id FROM " + schema + ".memory_allocations"
+                    + " WHERE operation_type = 'Profiled.big' ORDER BY trace_id NULLS LAST").stream()
+                    .map(m -> m.get("trace_id") + " " + m.get("span_id")).toList(), "per-call rows");
+            assertEquals(expected, db.query("SELECT trace_id, span_id FROM " + schema + ".memory_spikes"
+                    + " WHERE operation_type = 'Profiled.big' ORDER BY trace_id NULLS LAST").stream()
+                    .map(m -> m.get("trace_id") + " " + m.get("span_id")).toList(), "spikes");
+            // And in the JFR events of the calls and spikes: one each with the ids, one each without.
+            for (String type : List.of("memagent.Call", "memagent.Spike")) {
+                String json = JfrIT.jfrPrint("--json", "--events", type, jfr.toString());
+                assertEquals(2, JfrIT.count(json, "\"type\": \"" + type + "\""), json);
+                assertEquals(1, JfrIT.count(json, "\"traceId\": \"" + traced[0] + "\""), json);
+                assertEquals(1, JfrIT.count(json, "\"spanId\": \"" + traced[1] + "\""), json);
+                assertEquals(1, JfrIT.count(json, "\"traceId\": null"), json);
+            }
+        } finally {
+            db.dropSchema(schema);
+        }
+    }
+
     @Test
     void aManualSpanCarriesTheAppsOwnBytesAndAHandedOverSpanIsUnmeasured() throws Exception {
         int measured = 20;

@@ -16,6 +16,10 @@ import io.opentelemetry.api.trace.Tracer;
  */
 public final class OtelSpansApp {
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("spike")) {
+            spikes();
+            return;
+        }
         int warmUp = Integer.parseInt(args[0]);
         int measured = Integer.parseInt(args[1]);
         Tracer tracer = GlobalOpenTelemetry.getTracer("memagent-it");
@@ -37,6 +41,20 @@ public final class OtelSpansApp {
         other.start();
         other.join();
         System.out.println("handed=" + handed.getSpanContext().getSpanId());
+    }
+
+    /**
+     * A 2 MB profiled call inside a span (a per-call row and, with a 1 MB spike threshold, a spike),
+     * then one outside any span. Prints {@code traced=TRACE_ID SPAN_ID}.
+     */
+    static void spikes() {
+        Tracer tracer = GlobalOpenTelemetry.getTracer("memagent-it");
+        Profiled.loaded = true; // loaded before the calls: a call that loads classes is cold, never a spike
+        Span span = tracer.spanBuilder("traced-spike").startSpan();
+        Profiled.big();
+        span.end();
+        Profiled.big();
+        System.out.println("traced=" + span.getSpanContext().getTraceId() + " " + span.getSpanContext().getSpanId());
     }
 
     /** The windows. */
@@ -93,6 +111,11 @@ public final class OtelSpansApp {
         @ProfileMemory
         static void second() {
             Truth.sink = new byte[2_000];
+        }
+
+        @ProfileMemory
+        static void big() {
+            Truth.sink = new byte[2_000_000];
         }
 
         @ProfileMemory
