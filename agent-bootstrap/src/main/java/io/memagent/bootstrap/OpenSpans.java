@@ -32,6 +32,10 @@ final class OpenSpans {
     private final long[] marks = new long[CAPACITY];
     private final int[] mounts = new int[CAPACITY];
     private int size;
+    /** {@code ENDED_ELSEWHERE_NEXT} at the last {@link #dropEndedElsewhere}. */
+    private int endsSeen;
+    /** An entry was removed since the last {@link #dropEndedElsewhere}: an older one is the newest now. */
+    private boolean removed;
     /** The counter {@link SpanWindows#ending} read first, for {@link SpanWindows#ended}; -1 when none. */
     long endingRead = -1;
 
@@ -81,6 +85,7 @@ final class OpenSpans {
             System.arraycopy(mounts, i + 1, mounts, i, after);
         }
         size--;
+        removed = true;
         traceIds[size] = null;
         spanIds[size] = null;
     }
@@ -92,9 +97,15 @@ final class OpenSpans {
 
     /** Owner: drops the newest entries whose spans have ended on another thread, as far as they are remembered. */
     void dropEndedElsewhere() {
+        int ends = ENDED_ELSEWHERE_NEXT.get();
+        if (ends == 0 || size == 0 || (ends == endsSeen && !removed)) {
+            return; // nothing ended elsewhere, or nothing changed since the last look: one read
+        }
         while (size > 0 && isEndedElsewhere(spanIds[size - 1])) {
             removeAt(size - 1);
         }
+        endsSeen = ends;
+        removed = false;
     }
 
     private static boolean isEndedElsewhere(String spanId) {
