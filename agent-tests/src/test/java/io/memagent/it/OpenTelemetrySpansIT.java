@@ -122,8 +122,9 @@ class OpenTelemetrySpansIT {
     }
 
     /**
-     * A call over memagent.calls.min.bytes and over the spike threshold, inside a span and then outside any: the
-     * per-call row and the spike of the first carry the span's trace and span ids, the second's none.
+     * A call over memagent.calls.min.bytes and over the spike threshold, inside a span and then outside any (after
+     * a span started on the thread was ended on another): the per-call row and the spike of the first carry the
+     * span's trace and span ids, the second's none.
      */
     @Test
     void aSpikeInsideASpanCarriesItsTraceAndSpanIds(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {

@@ -45,7 +45,8 @@ public final class OtelSpansApp {
 
     /**
      * A 2 MB profiled call inside a span (a per-call row and, with a 1 MB spike threshold, a spike),
-     * then one outside any span. Prints {@code traced=TRACE_ID SPAN_ID}.
+     * then one outside any span, after a span started here was ended on another thread. Prints
+     * {@code traced=TRACE_ID SPAN_ID}.
      */
     static void spikes() {
         Tracer tracer = GlobalOpenTelemetry.getTracer("memagent-it");
@@ -54,6 +55,14 @@ public final class OtelSpansApp {
         Span span = tracer.spanBuilder("traced-spike").startSpan();
         Profiled.big();
         span.end();
+        Span handed = tracer.spanBuilder("handed-over").startSpan(); // ended on another thread: not this thread's any more
+        Thread other = new Thread(handed::end, "ender");
+        other.start();
+        try {
+            other.join();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
         Profiled.big();
         System.out.println("traced=" + span.getSpanContext().getTraceId() + " " + span.getSpanContext().getSpanId());
     }
