@@ -163,6 +163,32 @@ class OpenTelemetrySpansIT {
         }
     }
 
+    /**
+     * JDK 21+: a span on a virtual thread that stays mounted has the bytes of its {@code new byte[100_000]} (plus
+     * the SDK's iterator); one during which the thread parks (and unmounts) is unmeasured.
+     */
+    @Test
+    void onAVirtualThreadASpanIsMeasuredWhileMountedAndUnmeasuredAcrossAnUnmount() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(AppRun.javaFeatureVersion() >= 21, "virtual threads: JDK 21+");
+        AppRun run = AppRun.main(OtelSpansApp.class).args("virtual")
+                .classpath(Path.of(AppRun.APP_LIBS, "opentelemetry-api.jar").toString())
+                .classpath(Path.of(AppRun.APP_LIBS, "opentelemetry-context.jar").toString())
+                .prop("memagent.service.name", "otel-virtual");
+        bothAgents(run);
+        AppRun.Result r = run.run().assertOk();
+        Map<String, SpanLine> spans = spans(r.stderr());
+        List<String> mounted = r.stdout().lines().filter(l -> l.startsWith("mounted=")).map(l -> l.substring(8)).toList();
+        List<String> parked = r.stdout().lines().filter(l -> l.startsWith("parked=")).map(l -> l.substring(7)).toList();
+        assertEquals(3, mounted.size(), r.stdout());
+        for (String id : mounted) {
+            Long bytes = spans.get(id).bytes();
+            assertTrue(bytes != null && (bytes == 100_016 || bytes == 100_016 + SDK_ITERATOR), spans.get(id).toString());
+        }
+        for (String id : parked) {
+            assertTrue(spans.get(id).unmeasured() && spans.get(id).bytes() == null, spans.get(id).toString());
+        }
+    }
+
     @Test
     void aManualSpanCarriesTheAppsOwnBytesAndAHandedOverSpanIsUnmeasured() throws Exception {
         int measured = 20;

@@ -15,9 +15,13 @@ import io.opentelemetry.api.trace.Tracer;
  * request would make those on the thread, inside a window).
  */
 public final class OtelSpansApp {
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) throws Throwable {
         if (args[0].equals("spike")) {
             spikes();
+            return;
+        }
+        if (args[0].equals("virtual")) {
+            virtual();
             return;
         }
         int warmUp = Integer.parseInt(args[0]);
@@ -65,6 +69,42 @@ public final class OtelSpansApp {
         }
         Profiled.big();
         System.out.println("traced=" + span.getSpanContext().getTraceId() + " " + span.getSpanContext().getSpanId());
+    }
+
+    /**
+     * On virtual threads (JDK 21+), one after another: a span around {@code new byte[100_000]} that
+     * stays mounted, then one that parks in between. Prints {@code mounted=ID} and {@code parked=ID}
+     * for each thread after the first two (which make the carrier's state and link the code).
+     */
+    static void virtual() throws Throwable {
+        AgentReady.awaitVirtualThreadsMeasured();
+        Tracer tracer = GlobalOpenTelemetry.getTracer("memagent-it");
+        Truth.sink = null;
+        for (int i = 0; i < 5; i++) {
+            String[] ids = new String[2];
+            Thread t = (Thread) java.lang.invoke.MethodHandles.publicLookup().findStatic(Thread.class,
+                    "startVirtualThread", java.lang.invoke.MethodType.methodType(Thread.class, Runnable.class))
+                    .invoke((Runnable) () -> {
+                Span mounted = tracer.spanBuilder(Window.NAME).startSpan();
+                Truth.sink = new byte[100_000];
+                mounted.end();
+                Span parked = tracer.spanBuilder(Window.NAME).startSpan();
+                Truth.sink = new byte[100_000];
+                try {
+                    Thread.sleep(5); // unmounts
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                parked.end();
+                ids[0] = mounted.getSpanContext().getSpanId();
+                ids[1] = parked.getSpanContext().getSpanId();
+            });
+            t.join();
+            if (i >= 2) {
+                System.out.println("mounted=" + ids[0]);
+                System.out.println("parked=" + ids[1]);
+            }
+        }
     }
 
     /** The windows. */
