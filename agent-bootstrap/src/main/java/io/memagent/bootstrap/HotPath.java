@@ -53,6 +53,11 @@ public final class HotPath {
         return enabled;
     }
 
+    /** The GC epoch now: a call's row carries how many collections happened while it was open. */
+    static long gcEpoch() {
+        return gcEpoch;
+    }
+
     public static void gcHappened() {
         gcEpoch++; // single writer: the agent's GC listener thread
     }
@@ -67,6 +72,7 @@ public final class HotPath {
         RuntimeNames.init();
         NamedWindows.init();
         OpenScopes.init();
+        ReactiveRequests.warmUp();
         ThreadState.warmUp();
         ThreadStates.all(); // the registry's class and map, made here rather than on an app thread's first call
     }

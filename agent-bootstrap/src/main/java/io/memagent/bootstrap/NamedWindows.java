@@ -79,6 +79,27 @@ public final class NamedWindows {
     }
 
     /**
+     * Whether a framework's matched route is wanted now: an HTTP request's window is open on this
+     * thread, to be named at its end ({@link #routeMatched}). Allocation-free on a platform thread.
+     */
+    public static boolean routeWanted() {
+        return HotPath.enabled && OpenScopes.isOpen(SCOPE_HTTP);
+    }
+
+    /**
+     * A framework (JAX-RS) matched the open request to {@code route}, a template such as
+     * {@code /orders/{id}}: the request is named by it at its end ({@link #exitHttp}), unless the
+     * request carries Spring MVC's own pattern. What the advice allocated to build it since
+     * {@code agentWorkStarted} is the agent's.
+     */
+    public static void routeMatched(long agentWorkStarted, String route) {
+        if (OpenScopes.isOpen(SCOPE_HTTP)) {
+            OpenScopes.setRoute(route);
+        }
+        RuntimeNames.agentWorkDone(agentWorkStarted);
+    }
+
+    /**
      * Closes a window from {@link #enterHttp}, naming the request by {@code route} (the framework's
      * template, e.g. Spring MVC's best-matching pattern) when there is one, else by its path. What
      * the advice and the naming allocated since {@code agentWorkStarted} is taken off the window,
@@ -89,7 +110,8 @@ public final class NamedWindows {
         if (entered == 0) {
             return;
         }
-        int id = RuntimeNames.requestOperationId(method, path, route);
+        String matched = OpenScopes.takeRoute(); // a JAX-RS resource's template, set while the request ran
+        int id = RuntimeNames.requestOperationId(method, path, route != null ? route : matched);
         RuntimeNames.agentWorkDone(agentWorkStarted);
         exitScoped(((long) Math.max(id, 0) << 32) | (entered & 0xFFFFFFFFL), SCOPE_HTTP, threw);
     }

@@ -21,6 +21,40 @@ final class OpenScopes {
      */
     private static final ThreadLocal<int[]> VIRTUAL_SCOPES = new ThreadLocal<>();
 
+    /** A virtual thread's matched route ({@link #setRoute}): a platform thread's lives in its {@link ThreadState}. */
+    private static final ThreadLocal<String> VIRTUAL_ROUTE = new ThreadLocal<>();
+
+    /**
+     * The route template a framework matched for the HTTP request open on this thread (JAX-RS), which
+     * the request's window is named by at its end unless the request itself carries one. The caller
+     * takes what this allocates (a virtual thread's entry) off the window.
+     */
+    static void setRoute(String route) {
+        ThreadState s = VirtualThreads.isVirtual(Thread.currentThread()) ? null : HotPath.STATE.get();
+        if (s != null) {
+            s.matchedRoute(route);
+        } else if (route != null || VIRTUAL_ROUTE.get() != null) {
+            VIRTUAL_ROUTE.set(route);
+        }
+    }
+
+    /** The route set for the request open on this thread, if any, cleared for the next one. */
+    static String takeRoute() {
+        ThreadState s = VirtualThreads.isVirtual(Thread.currentThread()) ? null : HotPath.STATE.get();
+        if (s != null) {
+            String r = s.matchedRoute();
+            if (r != null) {
+                s.matchedRoute(null);
+            }
+            return r;
+        }
+        String r = VIRTUAL_ROUTE.get();
+        if (r != null) {
+            VIRTUAL_ROUTE.set(null);
+        }
+        return r;
+    }
+
     static boolean isOpen(int scope) {
         if (VirtualThreads.isVirtual(Thread.currentThread())) {
             int[] v = VIRTUAL_SCOPES.get();

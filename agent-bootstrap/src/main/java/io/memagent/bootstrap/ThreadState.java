@@ -24,6 +24,12 @@ public final class ThreadState extends DetailRing {
     private boolean onCarrier;
     /** {@link NamedWindows#SCOPE_DB} / {@link NamedWindows#SCOPE_HTTP} bits of the scoped calls open on this thread. Owner only. */
     private int openScopes;
+    /** The token of this thread's open reactive-request segment ({@link ReactiveRequests}), 0 for none. Owner only. */
+    private int segmentToken;
+    /** The request that segment works for; null while unbound (a server scope before its request started). Owner only. */
+    private ReactiveRequest segmentRequest;
+    /** A route template a framework matched for the HTTP request open here (JAX-RS), until the request ends. Owner only. */
+    private String matchedRoute;
 
     ThreadState(Thread owner, boolean onCarrier) {
         this.owner = owner;
@@ -49,6 +55,33 @@ public final class ThreadState extends DetailRing {
 
     void setScope(int scope, boolean open) {
         openScopes = open ? openScopes | scope : openScopes & ~scope;
+    }
+
+    int segmentToken() {
+        return segmentToken;
+    }
+
+    ReactiveRequest segmentRequest() {
+        return segmentRequest;
+    }
+
+    /** A segment opened ({@code token} != 0, for {@code request} or unbound) or closed (0, null). */
+    void openSegment(int token, ReactiveRequest request) {
+        segmentToken = token;
+        segmentRequest = request;
+    }
+
+    /** The open unbound segment now works for {@code request}. */
+    void bindSegment(ReactiveRequest request) {
+        segmentRequest = request;
+    }
+
+    String matchedRoute() {
+        return matchedRoute;
+    }
+
+    void matchedRoute(String route) {
+        matchedRoute = route;
     }
 
     /**

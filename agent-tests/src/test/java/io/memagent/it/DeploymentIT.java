@@ -112,9 +112,11 @@ class DeploymentIT {
                     read(z, base + "lib/memagent-junit-" + VERSION + ".jar"));
             String readme = new String(read(z, base + "README.txt"), StandardCharsets.UTF_8);
             assertTrue(readme.startsWith("memagent " + VERSION + ": exact bytes per method call"), readme);
-            try (Stream<Path> manifests = Files.list(MANIFESTS)) {
-                for (Path p : manifests.toList()) {
-                    assertArrayEquals(Files.readAllBytes(p), read(z, base + "deploy/kubernetes/" + p.getFileName()));
+            for (String dir : List.of("kubernetes", "grafana", "prometheus")) {
+                try (Stream<Path> files = Files.list(ROOT.resolve("deploy").resolve(dir))) {
+                    for (Path p : files.toList()) {
+                        assertArrayEquals(Files.readAllBytes(p), read(z, base + "deploy/" + dir + "/" + p.getFileName()));
+                    }
                 }
             }
             try (Stream<Path> licences = Files.list(ROOT.resolve("licenses"))) {

@@ -113,6 +113,7 @@ final class ByteBuddyTransformer {
                             .and(takesArgument(0, named("com.sun.net.httpserver.HttpExchange"))))));
             builder = weaveServlets(builder, "jakarta.servlet.", ServletAdvice.Jakarta.class);
             builder = weaveServlets(builder, "javax.servlet.", ServletAdvice.Javax.class);
+            builder = weaveFrameworks(builder);
         }
         return builder.makeRaw();
     }
@@ -138,6 +139,28 @@ final class ByteBuddyTransformer {
                         .and(takesArgument(0, named(pkg + "ServletRequest")))
                         .and(takesArgument(1, named(pkg + "ServletResponse")))
                         .and(takesArgument(2, named(pkg + "FilterChain"))))));
+    }
+
+    /**
+     * The web frameworks whose requests are not servlet calls, or whose route is not a servlet
+     * attribute, each by the one class where it can be seen ({@link ClassFileScan#FRAMEWORK_CLASSES}):
+     * Spring WebFlux's {@code HttpWebHandlerAdapter} and Reactor Netty's handler application
+     * ({@link WebFluxAdvice}), Jersey's resource-method invoker ({@link JaxRsAdvice}).
+     */
+    private static AgentBuilder weaveFrameworks(AgentBuilder builder) {
+        return builder
+                .type(named("org.springframework.web.server.adapter.HttpWebHandlerAdapter"))
+                .transform(visiting(Advice.to(WebFluxAdvice.Handle.class).on(named("handle").and(takesArguments(2))
+                        .and(takesArgument(0, named("org.springframework.http.server.reactive.ServerHttpRequest"))))))
+                .transform(visiting(Advice.to(WebFluxAdvice.Exchange.class).on(named("createExchange")
+                        .and(takesArguments(2)))))
+                .type(named("reactor.netty.http.server.HttpServer$HttpServerHandle"))
+                .transform(visiting(Advice.to(WebFluxAdvice.ServerScope.class).on(named("onStateChange")
+                        .and(takesArguments(2)))))
+                .type(named("org.glassfish.jersey.server.model.ResourceMethodInvoker"))
+                .transform(visiting(Advice.to(JaxRsAdvice.class).on(named("apply").and(takesArguments(1))
+                        .and(takesArgument(0, named(
+                                "org.glassfish.jersey.server.internal.process.RequestProcessingContext"))))));
     }
 
     /**

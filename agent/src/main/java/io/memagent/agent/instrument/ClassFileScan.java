@@ -40,7 +40,21 @@ final class ClassFileScan {
     private static final byte[] JAKARTA_SERVLET_MENTION = "jakarta/servlet/".getBytes(StandardCharsets.UTF_8);
     private static final byte[] JAVAX_SERVLET_MENTION = "javax/servlet/".getBytes(StandardCharsets.UTF_8);
 
+    /**
+     * With memagent.attribute.http: the framework classes woven by name (internal names): Spring
+     * WebFlux's entry, Reactor Netty's handler application, Jersey's resource-method invoker.
+     */
+    static final java.util.Set<String> FRAMEWORK_CLASSES = java.util.Set.of(
+            "org/springframework/web/server/adapter/HttpWebHandlerAdapter",
+            "reactor/netty/http/server/HttpServer$HttpServerHandle",
+            "org/glassfish/jersey/server/model/ResourceMethodInvoker");
+
     private ClassFileScan() {
+    }
+
+    /** With memagent.attribute.http: one of {@link #FRAMEWORK_CLASSES}, by its internal name. */
+    static boolean isHttpFrameworkClass(String internalName) {
+        return FRAMEWORK_CLASSES.contains(internalName);
     }
 
     static boolean ignored(String internalName) {

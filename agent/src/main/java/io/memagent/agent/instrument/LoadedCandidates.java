@@ -56,7 +56,8 @@ final class LoadedCandidates {
             return true;
         }
         if (!c.isInterface() && ((jdbc && (java.sql.Statement.class.isAssignableFrom(c) || java.sql.Connection.class.isAssignableFrom(c)))
-                || (http && (com.sun.net.httpserver.HttpHandler.class.isAssignableFrom(c) || isServletOrFilter(c))))) {
+                || (http && (com.sun.net.httpserver.HttpHandler.class.isAssignableFrom(c) || isServletOrFilter(c)
+                        || ClassFileScan.isHttpFrameworkClass(internal))))) {
             return true;
         }
         try {

@@ -74,7 +74,8 @@ final class PrefilteringTransformer implements ClassFileTransformer {
             boolean mentionsAnnotation = ClassFileScan.mentionsAnnotation(classFile);
             boolean included = !includes.isEmpty() && IncludeMatchers.matchesClass(includes, className.replace('/', '.'));
             boolean attributed = (appClass && jdbc && ClassFileScan.mentionsJdbcType(classFile))
-                    || (appClass && http && ClassFileScan.mentionsHttpType(classFile));
+                    || (appClass && http && (ClassFileScan.mentionsHttpType(classFile)
+                            || ClassFileScan.isHttpFrameworkClass(className)));
             if (!mentionsAnnotation && !included && !attributed) {
                 return null;
             }
