@@ -40,6 +40,13 @@ public abstract class DetailRing extends PeriodHandoff {
     private long cachedTail;
     /** The stack for the call about to be published. Owner only. */
     private Object pendingStack;
+    /**
+     * Trace and span ids of the tracing span open when each published call ended, two per ring slot
+     * (null: none); made on the thread's first such call. Owner sets, the reader takes.
+     */
+    private String[] spanIds;
+    /** The tracing spans open on this thread ({@link SpanWindows}); made on its first span. Owner only. */
+    private OpenSpans openSpans;
     /** Calls that needed the ring but found it full. Owner only. */
     private volatile long detailsLost;
     /** Of those, calls of at least {@link RecordingThresholds#rowMinBytes}: rows of {@code memory_allocations} never made. */
@@ -50,9 +57,21 @@ public abstract class DetailRing extends PeriodHandoff {
     DetailRing() {
     }
 
-    /** What the reader does with each published call: read it through {@link CallRecord} at {@code at}. */
+    /**
+     * What the reader does with each published call: read it through {@link CallRecord} at {@code at};
+     * {@code traceId} and {@code spanId} are those of the tracing span open on the thread when the
+     * call ended (the one started last and not yet ended there), null when none.
+     */
     public interface Reader {
-        void read(long[] ring, int at, StackTraceElement[] stackAtExit);
+        void read(long[] ring, int at, StackTraceElement[] stackAtExit, String traceId, String spanId);
+    }
+
+    final OpenSpans openSpans() {
+        return openSpans;
+    }
+
+    final void setOpenSpans(OpenSpans spans) {
+        openSpans = spans;
     }
 
     // ---- the owner's half ----
@@ -85,6 +104,23 @@ public abstract class DetailRing extends PeriodHandoff {
             stacks[slot] = pendingStack;
         }
         pendingStack = null;
+        OpenSpans spans = openSpans;
+        if (spans != null) {
+            spans.dropEndedElsewhere();
+        }
+        int open = spans == null ? -1 : spans.newestOfMount(mounts());
+        if (open >= 0) {
+            if (spanIds == null) {
+                long before = HotPath.ownCounter();
+                spanIds = new String[RING_RECORDS * 2];
+                compensate(before);
+            }
+            spanIds[slot * 2] = spans.traceIdAt(open);
+            spanIds[slot * 2 + 1] = spans.spanIdAt(open);
+        } else if (spanIds != null) {
+            spanIds[slot * 2] = null;
+            spanIds[slot * 2 + 1] = null;
+        }
         CallRecord.write(ring, slot * CallRecord.LONGS, op, flags, gcs, inclusive, self, nanos, callNumber);
         HEAD.setRelease(this, h + 1); // soHead
         return true;
@@ -108,6 +144,7 @@ public abstract class DetailRing extends PeriodHandoff {
             return 0;
         }
         long[] r = ring;
+        String[] ids = spanIds; // written before head, like the records
         for (long n = t; n < h; n++) {
             int slot = (int) (n & (RING_RECORDS - 1));
             int at = slot * CallRecord.LONGS;
@@ -116,7 +153,13 @@ public abstract class DetailRing extends PeriodHandoff {
                 stack = (StackTraceElement[]) stacks[slot];
                 stacks[slot] = null;
             }
-            reader.read(r, at, stack);
+            String traceId = null;
+            String spanId = null;
+            if (ids != null) {
+                traceId = ids[slot * 2];
+                spanId = ids[slot * 2 + 1];
+            }
+            reader.read(r, at, stack, traceId, spanId);
         }
         TAIL.setRelease(this, h); // soTail
         return h - t;
@@ -144,7 +187,7 @@ public abstract class DetailRing extends PeriodHandoff {
     /** No lambdas in the boot loader's classes: linking one at premain would run the JDK's lambda bootstrap there. */
     private static final Reader IGNORE = new Reader() {
         @Override
-        public void read(long[] ring, int at, StackTraceElement[] stackAtExit) {
+        public void read(long[] ring, int at, StackTraceElement[] stackAtExit, String traceId, String spanId) {
         }
     };
 }

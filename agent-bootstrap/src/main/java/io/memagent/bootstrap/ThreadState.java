@@ -11,7 +11,7 @@ package io.memagent.bootstrap;
  * <li>{@link PeriodHandoff}: the figures handed to the reader without a lock (its class comment
  * is the contract);</li>
  * <li>{@link DetailRing}: the few calls that need a row of their own;</li>
- * <li>this class: whose state it is, and the scopes open on it.</li>
+ * <li>this class: whose state it is, and the scopes and tracing spans open on it.</li>
  * </ol>
  * {@link ThreadStates} keeps every state, found again by its thread.
  */

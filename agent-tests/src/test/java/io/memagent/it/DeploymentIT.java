@@ -102,6 +102,8 @@ class DeploymentIT {
         String base = "memagent-" + VERSION + "/";
         try (ZipFile z = new ZipFile(zip.toFile())) {
             assertArrayEquals(Files.readAllBytes(Path.of(AppRun.AGENT_JAR)), read(z, base + "memagent.jar"));
+            assertArrayEquals(Files.readAllBytes(Path.of(System.getProperty("memagenttest.otelJar"))),
+                    read(z, base + "memagent-otel.jar"));
             assertArrayEquals(Files.readAllBytes(ROOT.resolve("LICENSE")), read(z, base + "LICENSE"));
             assertArrayEquals(Files.readAllBytes(ROOT.resolve("NOTICE")), read(z, base + "NOTICE"));
             assertArrayEquals(Files.readAllBytes(ROOT.resolve("api/target/memagent-api-" + VERSION + ".jar")),

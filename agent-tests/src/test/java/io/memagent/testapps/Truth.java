@@ -54,6 +54,11 @@ public final class Truth {
         return THREADS.getCurrentThreadAllocatedBytes() - agent;
     }
 
+    /** This thread's allocation counter, the agent's bytes included. */
+    public static long rawNow() {
+        return THREADS.getCurrentThreadAllocatedBytes();
+    }
+
     public static long bytesOf(Supplier<Object> plainTwin) {
         long last = -1;
         for (int i = 0; i < 5; i++) { // the first calls may load classes; the last is the steady cost

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class RecorderReset implements BeforeEachCallback, AfterEachCallback {
     private static final PeriodHandoff.Folder DROP = (op, period) -> { };
-    private static final DetailRing.Reader IGNORE = (ring, at, stack) -> { };
+    private static final DetailRing.Reader IGNORE = (ring, at, stack, traceId, spanId) -> { };
 
     @Override
     public void beforeEach(ExtensionContext context) {

@@ -265,7 +265,7 @@ public final class ScaleRun {
     static AllocationRow call(long seq, long now, SplittableRandom r) {
         long bytes = 1_048_576 + r.nextLong(20_000_000);
         return new AllocationRow(r.nextLong(), r.nextLong(), "Op." + (seq % 20), "com.example.Big#op()V", "method",
-                "http-nio-8080-exec-" + (seq % 8), bytes, bytes, 2_000_000, false, 0, now);
+                "http-nio-8080-exec-" + (seq % 8), bytes, bytes, 2_000_000, false, 0, now, null, null);
     }
 
     static io.memagent.agent.store.Row metrics(long now) {

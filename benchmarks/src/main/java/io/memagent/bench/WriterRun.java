@@ -95,7 +95,7 @@ public final class WriterRun {
             long bytes = 1_048_576 + r.nextLong(50_000_000);
             list.add(new AllocationRow((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & ~(3L << 62)) | (2L << 62),
                     op, "io.memagent.sample." + op.replace('.', '#') + "()", "method", threads[i % threads.length],
-                    bytes, bytes - r.nextLong(1000), 100_000 + r.nextLong(10_000_000), i % 97 == 0, i % 5, now + i));
+                    bytes, bytes - r.nextLong(1000), 100_000 + r.nextLong(10_000_000), i % 97 == 0, i % 5, now + i, null, null));
         }
         return list;
     }

@@ -17,6 +17,8 @@ final class AppCounter {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final MethodHandle AGENT_BYTES = findAgentBytes();
     private static final MethodHandle CARRIER_MOUNTS = findAgent("carrierMounts");
+    /** {@code io.memagent.bootstrap.SpanWindows.currentSpanId()}: the tracing span open on this thread, by memagent's record. */
+    private static final MethodHandle CURRENT_SPAN_ID = findSpanId();
     /** {@code Thread.currentCarrierThread()}, when the JVM runs with {@code --add-opens java.base/java.lang=ALL-UNNAMED}. */
     private static final MethodHandle CURRENT_CARRIER = findCurrentCarrier();
 
@@ -28,6 +30,7 @@ final class AppCounter {
             agentBytes();
             carrier();
             carrierMounts();
+            currentSpanId();
         }
     }
 
@@ -50,6 +53,27 @@ final class AppCounter {
                     method, MethodType.methodType(long.class));
         } catch (ReflectiveOperationException e) {
             return null; // no agent
+        }
+    }
+
+    private static MethodHandle findSpanId() {
+        try {
+            return MethodHandles.publicLookup().findStatic(Class.forName("io.memagent.bootstrap.SpanWindows", false, null),
+                    "currentSpanId", MethodType.methodType(String.class));
+        } catch (ReflectiveOperationException e) {
+            return null; // no agent
+        }
+    }
+
+    /** The id of the tracing span last started and not yet ended on this thread, by memagent's record; null when none. */
+    static String currentSpanId() {
+        if (CURRENT_SPAN_ID == null) {
+            return null;
+        }
+        try {
+            return (String) CURRENT_SPAN_ID.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
         }
     }
 

@@ -102,9 +102,12 @@ public final class Aggregator {
          * @param cold           its thread loaded a class during the call ({@link HotPath#FLAG_COLD}): never a spike
          * @param stackAtExit    the app thread's stack at the call's exit, when its bytes reached
          *                       the capture threshold ({@link RecordingThresholds#stackMinBytes}); else null
+         * @param traceId        the trace id of the tracing span open on the thread when the call ended; null when none
+         * @param spanId         that span's id; null when none
          */
         void onCall(Operation operation, Thread thread, long inclusiveBytes, long selfBytes, long durationNs,
-                    boolean threw, boolean cold, long nowMs, long callSeq, StackTraceElement[] stackAtExit);
+                    boolean threw, boolean cold, long nowMs, long callSeq, StackTraceElement[] stackAtExit,
+                    String traceId, String spanId);
     }
 
     /**
@@ -233,7 +236,7 @@ public final class Aggregator {
         }
     }
 
-    private void readDetail(long[] ring, int at, StackTraceElement[] stack) {
+    private void readDetail(long[] ring, int at, StackTraceElement[] stack, String traceId, String spanId) {
         int op = CallRecord.op(ring, at);
         int flags = CallRecord.flags(ring, at);
         long inclusive = CallRecord.inclusive(ring, at);
@@ -245,7 +248,7 @@ public final class Aggregator {
             if (detailShed) {
                 sink.stats().notMade(WriterStats.MEMORY_PRESSURE, Table.MEMORY_ALLOCATIONS);
             } else {
-                perCallRow(op, detailOwner, inclusive, self, nanos, threw, CallRecord.gcs(ring, at), now);
+                perCallRow(op, detailOwner, inclusive, self, nanos, threw, CallRecord.gcs(ring, at), now, traceId, spanId);
             }
         }
         Operation o = null;
@@ -254,16 +257,16 @@ public final class Aggregator {
                 if (o == null) {
                     o = operation(op);
                 }
-                obs.onCall(o, detailOwner, inclusive, self, nanos, threw, (flags & HotPath.FLAG_COLD) != 0, now, CallRecord.callNumber(ring, at), stack);
+                obs.onCall(o, detailOwner, inclusive, self, nanos, threw, (flags & HotPath.FLAG_COLD) != 0, now, CallRecord.callNumber(ring, at), stack, traceId, spanId);
             }
         }
     }
 
     private void perCallRow(int op, Thread owner, long inclusive, long self, long nanos, boolean threw, long gcs,
-                            long now) {
+                            long now, String traceId, String spanId) {
         Operation o = operation(op);
         sink.offer(AllocationRow.withRandomId(o.name(), o.method(), o.kind(), owner.getName(), inclusive, self, nanos,
-                threw, gcs, now));
+                threw, gcs, now, traceId, spanId));
     }
 
     private Operation operation(int id) {

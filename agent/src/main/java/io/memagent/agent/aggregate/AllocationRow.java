@@ -16,19 +16,21 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param idHigh          the most significant bits of {@code operation_id} (a random UUID)
  * @param idLow           the least significant bits of {@code operation_id}
  * @param gcCountDuring   collections that ran while the call was open
+ * @param traceId         the trace id of the tracing span open on the call's thread when it ended; null when none
+ * @param spanId          that span's id; null when none
  */
 public record AllocationRow(long idHigh, long idLow, String operationType, String method, String kind,
                             String threadName, long allocatedBytes, long selfBytes, long durationNs, boolean threw,
-                            long gcCountDuring, long createdAtMs) implements Row {
+                            long gcCountDuring, long createdAtMs, String traceId, String spanId) implements Row {
     /** A row with a new random id: a version-4 UUID's bits, without the UUID object (rows may wait long in the queue). */
     static AllocationRow withRandomId(String operationType, String method, String kind, String threadName,
                                       long allocatedBytes, long selfBytes, long durationNs, boolean threw,
-                                      long gcCountDuring, long createdAtMs) {
+                                      long gcCountDuring, long createdAtMs, String traceId, String spanId) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         long high = (r.nextLong() & ~0xF000L) | 0x4000L;
         long low = (r.nextLong() & ~(3L << 62)) | (2L << 62);
         return new AllocationRow(high, low, operationType, method, kind, threadName, allocatedBytes, selfBytes,
-                durationNs, threw, gcCountDuring, createdAtMs);
+                durationNs, threw, gcCountDuring, createdAtMs, traceId, spanId);
     }
 
     @Override
@@ -49,6 +51,7 @@ public record AllocationRow(long idHigh, long idLow, String operationType, Strin
     @Override
     public void writeTo(CopyLine l) {
         l.uuid(operationId()).text(operationType).text(method).text(kind).text(threadName).number(allocatedBytes)
-                .number(selfBytes).number(durationNs).bool(threw).json(allocationPatternJson()).timestamp(createdAtMs);
+                .number(selfBytes).number(durationNs).bool(threw).json(allocationPatternJson()).timestamp(createdAtMs)
+                .text(traceId).text(spanId);
     }
 }

@@ -83,7 +83,8 @@ public final class SpikeDetector implements Aggregator.CallObserver {
 
     @Override
     public void onCall(Operation op, Thread thread, long inclusive, long self, long durationNs, boolean threw,
-                       boolean cold, long nowMs, long callSeq, StackTraceElement[] stack) {
+                       boolean cold, long nowMs, long callSeq, StackTraceElement[] stack, String traceId,
+                       String spanId) {
         long[] t = thresholds(op);
         // A cold call (its thread loaded classes during it: a first request, a first use of a rare path) pays
         // one-off costs; an alert on every deploy gets ignored. It neither raises a spike nor ends a run.
@@ -101,11 +102,13 @@ public final class SpikeDetector implements Aggregator.CallObserver {
         boolean alert = run[1] == thresholds.consecutiveLimit();
         long runLength = run[1];
         String threadName = thread.getName();
-        worker.execute(() -> record(op, severity, inclusive, t[level], threadName, stack, nowMs, alert, runLength));
+        worker.execute(() -> record(op, severity, inclusive, t[level], threadName, stack, nowMs, alert, runLength,
+                traceId, spanId));
     }
 
     private void record(Operation op, String severity, long bytes, long threshold, String threadName,
-                        StackTraceElement[] stack, long nowMs, boolean alert, long runLength) {
+                        StackTraceElement[] stack, long nowMs, boolean alert, long runLength, String traceId,
+                        String spanId) {
         try {
             String dumpPath = null;
             if ("critical".equals(severity) && heapdumpOnCritical) {
@@ -120,7 +123,7 @@ public final class SpikeDetector implements Aggregator.CallObserver {
             }
             String stackText = stackText(stack);
             SpikeRow row = new SpikeRow(UUID.randomUUID(), op.name(), op.method(), severity, bytes, threshold, threadName,
-                    stackText, dumpPath, nowMs);
+                    stackText, dumpPath, nowMs, traceId, spanId);
             sink.offer(row);
             recent.add(row);
             bySeverity["critical".equals(severity) ? 2 : "high".equals(severity) ? 1 : 0].incrementAndGet();

@@ -52,4 +52,12 @@ final class CallEvent extends jdk.jfr.Event {
     @Label("Cold")
     @Description("The thread loaded a class during the call: never a spike, outside the percentiles")
     boolean cold;
+
+    @Label("Trace Id")
+    @Description("The trace id of the OpenTelemetry span open on the thread when the call ended; null when none")
+    String traceId;
+
+    @Label("Span Id")
+    @Description("That span's id; null when none")
+    String spanId;
 }

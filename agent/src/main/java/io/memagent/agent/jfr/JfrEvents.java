@@ -26,7 +26,8 @@ public final class JfrEvents implements Aggregator.CallObserver {
 
     @Override
     public void onCall(Operation operation, Thread thread, long inclusiveBytes, long selfBytes, long durationNs,
-                       boolean threw, boolean cold, long nowMs, long callSeq, StackTraceElement[] stackAtExit) {
+                       boolean threw, boolean cold, long nowMs, long callSeq, StackTraceElement[] stackAtExit,
+                       String traceId, String spanId) {
         if (!FlightRecorder.isInitialized()) {
             return;
         }
@@ -43,12 +44,14 @@ public final class JfrEvents implements Aggregator.CallObserver {
         e.callThread = thread;
         e.threw = threw;
         e.cold = cold;
+        e.traceId = traceId;
+        e.spanId = spanId;
         e.commit();
     }
 
     /** A {@code memagent.Spike} event, when a recording wants one. Call on an agent thread. */
     static void spike(String operation, String method, String severity, long allocatedBytes, long thresholdBytes,
-                      String threadName) {
+                      String threadName, String traceId, String spanId) {
         if (!FlightRecorder.isInitialized()) {
             return;
         }
@@ -62,6 +65,8 @@ public final class JfrEvents implements Aggregator.CallObserver {
         e.allocatedBytes = allocatedBytes;
         e.thresholdBytes = thresholdBytes;
         e.threadName = threadName;
+        e.traceId = traceId;
+        e.spanId = spanId;
         e.commit();
     }
 

@@ -24,7 +24,7 @@ public final class JfrRows implements RowSink {
         try {
             if (row instanceof SpikeRow s) {
                 JfrEvents.spike(s.operationType(), s.method(), s.severity(), s.allocatedBytes(), s.thresholdBytes(),
-                        s.threadName());
+                        s.threadName(), s.traceId(), s.spanId());
             } else if (row instanceof LeakRow l && !l.resolved()) {
                 JfrEvents.leak(l.leakType(), l.leakSource(), l.detectionMethod(), l.severity(), l.leakedBytes());
             }

@@ -35,4 +35,12 @@ final class SpikeEvent extends jdk.jfr.Event {
     @Label("Thread Name")
     @Description("the thread that made the call; (all threads) for a heap-level spike")
     String threadName;
+
+    @Label("Trace Id")
+    @Description("The trace id of the OpenTelemetry span open on the thread when the call ended; null when none")
+    String traceId;
+
+    @Label("Span Id")
+    @Description("That span's id; null when none")
+    String spanId;
 }

@@ -10,7 +10,7 @@ import java.util.List;
  */
 public enum Table {
     MEMORY_ALLOCATIONS("memory_allocations", false, null, "operation_id", "operation_type", "method", "kind", "thread_name",
-            "allocated_bytes", "self_bytes", "duration_ns", "threw", "allocation_pattern", "created_at"),
+            "allocated_bytes", "self_bytes", "duration_ns", "threw", "allocation_pattern", "created_at", "trace_id", "span_id"),
     METHOD_ALLOCATION_STATS("method_allocation_stats", true, null, Stats.COLUMNS),
     /** Rollups of {@link #METHOD_ALLOCATION_STATS} per UTC minute and hour, same columns (migration V8). */
     METHOD_ALLOCATION_STATS_1M("method_allocation_stats_1m", true, null, Stats.COLUMNS),
@@ -24,7 +24,7 @@ public enum Table {
     GC_EVENTS("gc_events", false, null, "gc_id", "gc_name", "gc_action", "gc_cause", "duration_ms", "heap_before_bytes",
             "heap_after_bytes", "occurred_at"),
     MEMORY_SPIKES("memory_spikes", false, null, "spike_id", "operation_type", "method", "severity", "allocated_bytes",
-            "threshold_bytes", "thread_name", "stack_trace", "heap_dump_path", "detected_at"),
+            "threshold_bytes", "thread_name", "stack_trace", "heap_dump_path", "detected_at", "trace_id", "span_id"),
     MEMORY_LEAK_DETECTION("memory_leak_detection", true,
             "ON CONFLICT (leak_id) DO UPDATE SET leaked_bytes = EXCLUDED.leaked_bytes, severity = EXCLUDED.severity,"
                     + " operation_context = EXCLUDED.operation_context, resolved = EXCLUDED.resolved,"

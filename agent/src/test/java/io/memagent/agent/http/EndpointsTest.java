@@ -37,7 +37,7 @@ class EndpointsTest {
         @Override
         public void writeTo(CopyLine l) {
             l.uuid(id).text(op).text("a.B#c()V").text(severity).number(bytes).number(26_214_400L).text("main")
-                    .text("at a.B.c(B.java:1)").text(null).timestamp(at);
+                    .text("at a.B.c(B.java:1)").text(null).timestamp(at).text(null).text(null);
         }
     }
 

@@ -1,0 +1,48 @@
+package io.memagent.otel;
+
+import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
+import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
+import java.lang.management.ManagementFactory;
+
+/**
+ * Found through {@code META-INF/services} by the OpenTelemetry Java agent when this jar is named in
+ * {@code otel.javaagent.extensions} (or by an app's own SDK autoconfiguration when it is on the
+ * class path): adds {@link AllocatedBytesSpanProcessor} as the last span processor when memagent is
+ * attached, or is named by a {@code -javaagent} option (the OpenTelemetry agent, attached first,
+ * builds its SDK before memagent starts), and else says once that it does nothing.
+ */
+public final class MemagentCustomizerProvider implements AutoConfigurationCustomizerProvider {
+    @Override
+    public void customize(AutoConfigurationCustomizer customizer) {
+        if (!AllocatedBytesSpanProcessor.agentRunning() && !memagentNamed()) {
+            System.err.println("[memagent] WARN memagent-otel is loaded but memagent is not attached"
+                    + " (-javaagent:memagent.jar): spans get no memagent.allocated_bytes");
+            return;
+        }
+        customizer.addTracerProviderCustomizer((builder, config) -> builder.addSpanProcessor(new AllocatedBytesSpanProcessor()));
+    }
+
+    /** A {@code -javaagent:} option of this JVM names a jar called memagent (any path, any version suffix). */
+    private static boolean memagentNamed() {
+        try {
+            for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                if (arg.startsWith("-javaagent:")) {
+                    String jar = arg.substring("-javaagent:".length()).split("=", 2)[0];
+                    String file = jar.substring(Math.max(jar.lastIndexOf('/'), jar.lastIndexOf('\\')) + 1);
+                    if (file.startsWith("memagent") && file.endsWith(".jar") && !file.startsWith("memagent-otel")) {
+                        return true;
+                    }
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            return true; // cannot tell: register, it stays quiet without the agent
+        }
+        return false;
+    }
+
+    /** After every other customizer: its span processor is the last, so its window opens after theirs. */
+    @Override
+    public int order() {
+        return Integer.MAX_VALUE;
+    }
+}
