@@ -166,10 +166,19 @@ public final class JvmSampler {
         return names;
     }
 
+    /**
+     * The sample times handed out so far, strictly increasing (sampler thread only): a sample's time is its row's key
+     * with the run id, and a fixed-rate schedule that fell behind (a long pause, a loaded machine) runs the missed
+     * samples back to back, two of them sometimes in the same millisecond; the wall clock may also step back.
+     */
+    private long lastSampleMs = Long.MIN_VALUE;
+
     private void sampleSafely() {
         try {
             long cpuBefore = threads.getCurrentThreadCpuTime();
-            JvmSample s = sample(System.currentTimeMillis());
+            long nowMs = Math.max(System.currentTimeMillis(), lastSampleMs + 1);
+            lastSampleMs = nowMs;
+            JvmSample s = sample(nowMs);
             long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
             history.addSample(s, cpu);
             sink.offer(s);
