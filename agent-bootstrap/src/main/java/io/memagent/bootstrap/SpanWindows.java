@@ -98,18 +98,6 @@ public final class SpanWindows {
         s.compensate(before);
     }
 
-    /** The trace id of the span started last and not yet ended on this thread; null when none. */
-    public static String currentTraceId() {
-        ThreadState s = HotPath.ownState();
-        OpenSpans spans = s == null ? null : s.openSpans();
-        if (spans == null) {
-            return null;
-        }
-        spans.dropEndedElsewhere();
-        int at = spans.newestOfMount(s.mounts());
-        return at < 0 ? null : spans.traceIdAt(at);
-    }
-
     /** The span id of the span started last and not yet ended on this thread; null when none. */
     public static String currentSpanId() {
         ThreadState s = HotPath.ownState();
