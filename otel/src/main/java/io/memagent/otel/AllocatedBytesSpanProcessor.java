@@ -19,7 +19,10 @@ import io.opentelemetry.sdk.trace.internal.ExtendedSpanProcessor;
  * that ends it) asks memagent first, then sets the attribute, whose cost memagent counts as its
  * own. Registered last (the customizer's order), so the span processors registered before it have
  * done their start work before the window opens. It needs memagent attached as a Java agent
- * ({@link #agentRunning()}); it never throws into the app.
+ * ({@link #agentRunning()}): without it, it sets nothing on any span; it never throws into the app.
+ *
+ * <p>An application that builds its own SDK registers it with {@link #create()}, last:
+ * {@code SdkTracerProvider.builder().addSpanProcessor(exporting).addSpanProcessor(AllocatedBytesSpanProcessor.create())}.
  *
  * <p>No string constant outside the static initializer: a JIT compile request makes a class's
  * unresolved string constants on the requesting thread, at the entry of a method that may be
@@ -31,8 +34,6 @@ public final class AllocatedBytesSpanProcessor implements ExtendedSpanProcessor 
     /** Set (true) instead of {@link #ALLOCATED_BYTES} on a span whose bytes cannot be known exactly. */
     public static final AttributeKey<Boolean> UNMEASURED;
     private static final String BOOT_CLASS;
-    /** {@link SpanWindows#UNMEASURED}, here so that reading it does not link SpanWindows. */
-    private static final long UNMEASURED_BYTES = -1;
     /** Once memagent's boot classes are found: until then spans are left unmeasured. */
     private static volatile boolean agentFound;
     /** When {@link #agentFound} was last looked up: at most once a second until found. */
@@ -42,6 +43,20 @@ public final class AllocatedBytesSpanProcessor implements ExtendedSpanProcessor 
         ALLOCATED_BYTES = AttributeKey.longKey("memagent.allocated_bytes");
         UNMEASURED = AttributeKey.booleanKey("memagent.allocated_bytes.unmeasured");
         BOOT_CLASS = "io.memagent.bootstrap.SpanWindows";
+    }
+
+    /** Use {@link #create()}. */
+    public AllocatedBytesSpanProcessor() {
+    }
+
+    /**
+     * The processor, for an application's own {@code SdkTracerProviderBuilder.addSpanProcessor}: add it
+     * after the processors that export (its window then opens after their start work), and once (the
+     * SDK's autoconfiguration adds it by itself when this jar is on the class path). Safe without
+     * memagent: spans then get no attribute, and it looks for memagent at most once a second.
+     */
+    public static AllocatedBytesSpanProcessor create() {
+        return new AllocatedBytesSpanProcessor();
     }
 
     /**
@@ -94,19 +109,24 @@ public final class AllocatedBytesSpanProcessor implements ExtendedSpanProcessor 
         return true;
     }
 
+    /**
+     * Without memagent (not found yet by any span's start) nothing is set: no number and no marker.
+     * A span that started before memagent was found and ends after is unmeasured ({@link SpanWindows}
+     * never saw its start).
+     */
     @Override
     public void onEnding(ReadWriteSpan span) {
+        if (!agentFound) {
+            return;
+        }
         try {
-            long bytes = agentFound ? SpanWindows.ending(span.getSpanContext().getSpanId()) // reads the counter first
-                    : UNMEASURED_BYTES;
+            long bytes = SpanWindows.ending(span.getSpanContext().getSpanId()); // reads the counter first
             if (bytes >= 0) {
                 span.setAttribute(ALLOCATED_BYTES, bytes);
             } else {
                 span.setAttribute(UNMEASURED, Boolean.TRUE);
             }
-            if (agentFound) {
-                SpanWindows.ended(); // the attribute's bytes are memagent's own
-            }
+            SpanWindows.ended(); // the attribute's bytes are memagent's own
         } catch (Throwable t) {
             // never into the app
         }
