@@ -12,11 +12,14 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code memagent.allocated_bytes} on OpenTelemetry spans, with the real OpenTelemetry Java agent
- * attached first and memagent-otel as its extension; the spans are read from the agent's logging
- * exporter (one line per ended span, its attributes included).
+ * attached first (and, for the manual spans, after memagent too) and memagent-otel as its extension;
+ * the spans are read from the agent's logging exporter (one line per ended span, its attributes
+ * included).
  */
 class OpenTelemetrySpansIT {
     static final String OTEL_AGENT = Path.of(AppRun.APP_LIBS, "opentelemetry-javaagent.jar").toString();
@@ -59,8 +62,17 @@ class OpenTelemetrySpansIT {
 
     /** Both agents, the OpenTelemetry one first (it builds its SDK before memagent starts), spans to the log. */
     static void bothAgents(AppRun r) {
-        r.jvmArgBeforeAgent("-javaagent:" + OTEL_AGENT)
-                .prop("otel.javaagent.extensions", OTEL_EXTENSION)
+        bothAgents(r, true);
+    }
+
+    /** Both agents, in this order, spans to the log. */
+    static void bothAgents(AppRun r, boolean otelFirst) {
+        if (otelFirst) {
+            r.jvmArgBeforeAgent("-javaagent:" + OTEL_AGENT);
+        } else {
+            r.jvmArg("-javaagent:" + OTEL_AGENT);
+        }
+        r.prop("otel.javaagent.extensions", OTEL_EXTENSION)
                 .prop("otel.traces.exporter", "logging").prop("otel.metrics.exporter", "none")
                 .prop("otel.logs.exporter", "none");
     }
@@ -189,17 +201,27 @@ class OpenTelemetrySpansIT {
         }
     }
 
-    @Test
-    void aManualSpanCarriesTheAppsOwnBytesAndAHandedOverSpanIsUnmeasured() throws Exception {
+    /**
+     * In either {@code -javaagent} order (the OpenTelemetry agent first builds its SDK before memagent starts;
+     * memagent first is running when it does), one JVM each: steady manual spans, spans holding memagent's own
+     * first-call bytes, a handed-over span.
+     */
+    @ParameterizedTest(name = "OpenTelemetry agent first: {0}")
+    @ValueSource(booleans = {true, false})
+    void aManualSpanCarriesTheAppsOwnBytesAndAHandedOverSpanIsUnmeasured(boolean otelFirst) throws Exception {
         int measured = 20;
         AppRun run = AppRun.main(OtelSpansApp.class).args("200", String.valueOf(measured))
                 .classpath(Path.of(AppRun.APP_LIBS, "opentelemetry-api.jar").toString())
                 .classpath(Path.of(AppRun.APP_LIBS, "opentelemetry-context.jar").toString())
                 .prop("memagent.service.name", "otel-spans");
-        bothAgents(run);
+        bothAgents(run, otelFirst);
         AppRun.Result r = run.run().assertOk();
+        int otelAt = r.command().indexOf("-javaagent:" + OTEL_AGENT);
+        int memagentAt = r.command().indexOf("-javaagent:" + AppRun.AGENT_JAR);
+        assertEquals(otelFirst, otelAt >= 0 && otelAt < memagentAt, "the order asked for: " + r.command());
         Map<String, SpanLine> spans = spans(r.stderr());
         List<String> wrong = new ArrayList<>();
+        Map<Long, Integer> aboveApp = new java.util.TreeMap<>();
         int steady = 0;
         int own = 0;
         for (String line : r.stdout().split("\n")) {
@@ -221,8 +243,13 @@ class OpenTelemetrySpansIT {
             Long bytes = span.bytes();
             if (bytes == null || (bytes != app + SDK_ITERATOR && bytes != app) || span.unmeasured()) {
                 wrong.add(line + " -> " + span);
+            } else {
+                aboveApp.merge(bytes - app, 1, Integer::sum);
             }
         }
+        System.out.println("OpenTelemetrySpansIT on JDK " + AppRun.javaFeatureVersion() + (otelFirst
+                ? ", OpenTelemetry agent first" : ", memagent first") + ": manual spans' bytes above the app's own"
+                + " (bytes above -> spans): " + aboveApp);
         assertEquals(measured, steady, r.stdout());
         assertEquals(3, own, r.stdout());
         assertEquals(List.of(), wrong, "spans whose memagent.allocated_bytes is not the app's own (+ the SDK's iterator)");
