@@ -22,25 +22,34 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The dashboard in a real browser (headless Chromium) and /metrics scraped by a real
- * Prometheus server, both against a forked {@link HttpApp}.
+ * Prometheus server, both against a forked {@link HttpApp} (with its two {@code Cart.build} calls,
+ * one inside a span of its own OpenTelemetry SDK).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardIT {
     private static final Pattern CONSOLE = Pattern.compile("(?m)^.*:CONSOLE[:(].*$");
     LiveApp app;
     HttpClientForTests http;
+    /** The trace id and span id of the app's span around its traced {@code Cart.build} call. */
+    String traceId;
+    String spanId;
 
     @BeforeAll
     void start() throws Exception {
-        app = new LiveApp(AppRun.main(HttpApp.class).prop("memagent.http.port", 0)
+        app = new LiveApp(OpenTelemetrySdkIT.withSdk(AppRun.main(HttpApp.class)).prop("memagent.http.port", 0)
+                .prop("httpapp.traced", true).prop("memagent.calls.min.bytes", 500_000).prop("memagent.spike.medium.mb", 1)
+                .prop("memagent.spike.heap.warmup.ms", 86_400_000) // no heap-level spike at this low threshold
                 .prop("memagent.sample.interval.ms", 200).prop("memagent.service.name", "dashboard-it")
                 .prop("memagent.container.memory.limit.bytes", 512L << 20) // a limit line on the heap chart
                 .prop("memagent.include", "io.memagent.testapps.HttpApp$Overloads#work")
                 .prop("memagent.stats.interval.ms", 500) // buckets for the allocation-rate chart
                 .jvmArg("-Xms256m").jvmArg("-Xmx4g")); // the limit on the heap chart's scale, the max far above it
+        String[] traced = app.awaitLine("traced=").substring("traced=".length()).split(" ");
+        traceId = traced[0];
+        spanId = traced[1];
         app.awaitLine("ready");
         http = HttpClientForTests.of(app);
-        HttpApiIT.awaitCalls(http, 55 + 12);
+        HttpApiIT.awaitCalls(http, 55 + 12 + 2);
         // A few samples, so the heap chart has a line to draw.
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (http.json("/api/memory/history").get("samples").size() < 3) {
@@ -110,12 +119,27 @@ class DashboardIT {
             assertTrue(dom.matches("(?s).*<svg id=\"heap-chart\".*<text [^>]*id=\"heap-note\">above this scale: max 4\\.0 GiB</text>.*"),
                     "the heap's max as a note:\n" + dom);
             // Bytes/s of the top operations, largest first: a stepped line each, named in the legend.
-            assertTrue(dom.matches("(?s).*<div class=\"legend\" id=\"rate-legend\"><span><b [^>]*></b>Orders\\.load</span><span><b [^>]*></b>DB\\.query</span><span>.*"),
+            assertTrue(dom.matches("(?s).*<div class=\"legend\" id=\"rate-legend\"><span><b [^>]*></b>Orders\\.load</span><span><b [^>]*></b>Cart\\.build</span><span><b [^>]*></b>DB\\.query</span><span>.*"),
                     "the rate chart's legend:\n" + dom);
-            for (int k = 0; k < 4; k++) {
+            for (int k = 0; k < 5; k++) {
                 assertTrue(dom.matches("(?s).*<svg id=\"rate-chart\".*<path d=\"M[0-9.]+ [0-9.]+ L[^\"]*\" class=\"s" + k + "\".*</svg>.*"),
                         "operation " + k + "'s line:\n" + dom);
             }
+
+            // The traced call's row and its spike, each with a line of the span's ids under it; the untraced call's
+            // row without one.
+            String ids = "<tr><td colspan=\"10\" class=\"ids\"><span>trace <code>" + traceId + "</code></span> <span>span <code>"
+                    + spanId + "</code></span> </td></tr>";
+            String calls = table(dom, "calls");
+            assertTrue(calls.matches("<tbody><tr class=\"traced\"><td title=\"Cart.build\">Cart.<wbr>build</td>"
+                    + "<td title=\"1,100,016 B, self 1,100,016 B\">1.0 MiB</td><td>main</td><td>[^<]+</td></tr>"
+                    + java.util.regex.Pattern.quote(ids)
+                    + "<tr><td title=\"Cart.build\">Cart.<wbr>build</td><td title=\"600,016 B, self 600,016 B\">586.0 KiB</td>"
+                    + "<td>main</td><td>[^<]+</td></tr></tbody>"), "the large calls:\n" + calls);
+            String spikes = table(dom, "spikes");
+            assertTrue(spikes.matches("<tbody><tr class=\"traced\"><td title=\"Cart.build\">Cart.<wbr>build</td><td>medium</td>"
+                    + "<td title=\"1,100,016 B\">1.0 MiB</td><td>main</td><td>[^<]+</td></tr>"
+                    + java.util.regex.Pattern.quote(ids) + "</tbody>"), "the spikes:\n" + spikes);
 
             Path png = Path.of("target", "dashboard.png").toAbsolutePath();
             Files.deleteIfExists(png);
@@ -127,6 +151,31 @@ class DashboardIT {
         } finally {
             ExternalTool.deleteTree(profile);
         }
+    }
+
+    /** The body of the table with this id in the page's DOM. */
+    private static String table(String dom, String id) {
+        int at = dom.indexOf("<table id=\"" + id + "\">");
+        assertTrue(at >= 0, id + " in the page:\n" + dom);
+        return dom.substring(dom.indexOf("<tbody>", at), dom.indexOf("</table>", at));
+    }
+
+    /** The API's large calls and spikes: the traced ones with the span's ids, the untraced call with nulls. */
+    @Test
+    void theApiServesTheTracedCallsAndSpikesWithTheirSpansIds() throws Exception {
+        JsonNode calls = http.json("/api/memory/calls").get("calls");
+        assertEquals(2, calls.size(), calls.toString());
+        assertEquals(List.of("Cart.build 1100016 " + traceId + " " + spanId, "Cart.build 600016 null null"),
+                List.of(idsOf(calls.get(0)), idsOf(calls.get(1))));
+        assertEquals("TracedCart.build(int)", calls.get(0).get("method").asText());
+        JsonNode spikes = http.json("/api/memory/spikes").get("spikes");
+        assertEquals(1, spikes.size(), spikes.toString());
+        assertEquals("Cart.build 1100016 " + traceId + " " + spanId, idsOf(spikes.get(0)));
+    }
+
+    private static String idsOf(JsonNode row) {
+        return row.get("operation_type").asText() + " " + row.get("allocated_bytes").asLong() + " "
+                + row.get("trace_id").asText() + " " + row.get("span_id").asText();
     }
 
     @Test

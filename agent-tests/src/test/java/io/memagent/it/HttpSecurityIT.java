@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class HttpSecurityIT {
     static final List<String> GETS = List.of("/", "/metrics", "/api/memory/status",
-            "/api/memory/top-consumers?limit=1", "/api/memory/history", "/api/memory/spikes", "/api/memory/leaks",
+            "/api/memory/top-consumers?limit=1", "/api/memory/history", "/api/memory/spikes", "/api/memory/calls", "/api/memory/leaks",
             "/api/memory/database", "/api/memory/config", "/api/memory/report");
 
     @Test

@@ -31,10 +31,13 @@ class OpenTelemetrySdkIT {
             "^exported-span '([^']*)' : ([0-9a-f]{32}) ([0-9a-f]{16}) (\\w+) (.*)$");
     private static final Pattern MEASURED_LINE = Pattern.compile("^(span|auto-span|own)=([0-9a-f]{16}) app=(\\d+)(?: agent=(\\d+))?$");
 
-    /** The app with its SDK (API, context, SDK, autoconfiguration) and memagent-otel.jar on its class path. */
     static AppRun sdkApp() throws IOException {
-        AppRun run = AppRun.main(OtelSdkApp.class).args(String.valueOf(WARM_UP), String.valueOf(MEASURED))
-                .classpath(OpenTelemetrySpansIT.OTEL_EXTENSION);
+        return withSdk(AppRun.main(OtelSdkApp.class).args(String.valueOf(WARM_UP), String.valueOf(MEASURED)));
+    }
+
+    /** An app's class path with its own OpenTelemetry SDK (API, context, SDK, autoconfiguration) and memagent-otel.jar. */
+    static AppRun withSdk(AppRun run) throws IOException {
+        run.classpath(OpenTelemetrySpansIT.OTEL_EXTENSION);
         try (Stream<Path> jars = Files.list(Path.of(AppRun.APP_LIBS, "otel-sdk"))) {
             jars.filter(j -> j.toString().endsWith(".jar")).sorted().forEach(j -> run.classpath(j.toString()));
         }

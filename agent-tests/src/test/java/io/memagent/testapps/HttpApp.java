@@ -6,7 +6,8 @@ import io.memagent.api.ProfileMemory;
  * Known work for the HTTP API's tests: 20 x {@code Orders.load} (a 100,000-byte array each),
  * 30 x {@code DB.query} (1,000 longs), 5 x {@code Report.render} (10 references), 12 calls of
  * three {@link Overloads} (profiled only with {@code memagent.include}), and 50
- * {@link Retained} objects kept alive for the class histogram. Prints the true size of each
+ * {@link Retained} objects kept alive for the class histogram; with {@code -Dhttpapp.traced=true}
+ * also {@link TracedCart}'s two calls, one inside an OpenTelemetry span. Prints the true size of each
  * allocation, then {@code ready}, then stays up until killed, for {@code args[0]} ms, or (with
  * {@code until-serving}) until the agent's HTTP server runs.
  */
@@ -74,6 +75,9 @@ public class HttpApp {
             sink = Overloads.work();
             sink = Overloads.work(20);
             sink = Overloads.work("thirty");
+        }
+        if (Boolean.getBoolean("httpapp.traced")) {
+            TracedCart.run(); // 2 more calls, one in a span of the app's own OpenTelemetry SDK
         }
         System.out.println("ready");
         if (args.length > 0 && args[0].equals("until-serving")) {

@@ -22,7 +22,7 @@ import java.util.Set;
 
 /**
  * The API's answers as plain maps and lists (Jackson writes them): one method per endpoint, so
- * {@code /report} is the others put together. Row-backed answers (spikes, leaks, alerts,
+ * {@code /report} is the others put together. Row-backed answers (spikes, large calls, leaks, alerts,
  * recommendations, samples, GC events) use the rows' own column names, the tables' contract.
  */
 final class Endpoints {
@@ -112,21 +112,38 @@ final class Endpoints {
     }
 
     Map<String, Object> spikes(int limit) {
-        List<Object> rows = rowJson.rows(src.rows().recent(Table.MEMORY_SPIKES), null);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("detected_total", src.rows().made(Table.MEMORY_SPIKES));
+        m.put("spikes", withReadableMethods(Table.MEMORY_SPIKES, limit));
+        return m;
+    }
+
+    /**
+     * {@code /calls}: the most recent {@code memory_allocations} rows, the calls at or above
+     * {@code memagent.calls.min.bytes}, each with the trace and span ids of the span it ended in (or nulls).
+     */
+    Map<String, Object> calls(int limit) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("recorded_total", src.rows().made(Table.MEMORY_ALLOCATIONS));
+        m.put("calls", withReadableMethods(Table.MEMORY_ALLOCATIONS, limit));
+        return m;
+    }
+
+    /** The table's recent rows, newest first, at most {@code limit}, the method as people write it. */
+    private List<Object> withReadableMethods(Table table, int limit) {
+        List<Object> rows = rowJson.rows(src.rows().recent(table), null);
+        rows = rows.subList(0, Math.min(limit, rows.size()));
         for (Object o : rows) {
             // The table keeps the JVM's form (pkg.Class#name(descriptor)); people read Class.name(ArgType, ...).
             @SuppressWarnings("unchecked")
-            Map<String, Object> spike = (Map<String, Object>) o;
-            Object raw = spike.get("method");
+            Map<String, Object> row = (Map<String, Object>) o;
+            Object raw = row.get("method");
             if (raw instanceof String jvm) {
-                spike.put("method", ReadableMethod.of(jvm));
-                spike.put("jvm_method", jvm);
+                row.put("method", ReadableMethod.of(jvm));
+                row.put("jvm_method", jvm);
             }
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("detected_total", src.rows().made(Table.MEMORY_SPIKES));
-        m.put("spikes", rows.subList(0, Math.min(limit, rows.size())));
-        return m;
+        return rows;
     }
 
     Map<String, Object> leaks(String status) {
@@ -193,6 +210,7 @@ final class Endpoints {
         m.put("status", status());
         m.put("top_consumers", topConsumers(MAX_LIMIT, "total_bytes"));
         m.put("spikes", spikes(MAX_LIMIT));
+        m.put("calls", calls(MAX_LIMIT));
         m.put("leaks", leaks("all"));
         Map<String, Object> a = alerts();
         m.put("alerts", a.get("alerts"));

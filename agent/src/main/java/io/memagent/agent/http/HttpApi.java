@@ -221,6 +221,8 @@ public final class HttpApi {
             }
             case "/api/memory/spikes" -> json(ex, endpoints.spikes(
                     new Params(query, Set.of("limit")).integer("limit", 100, 1, Endpoints.MAX_LIMIT)));
+            case "/api/memory/calls" -> json(ex, endpoints.calls(
+                    new Params(query, Set.of("limit")).integer("limit", 100, 1, Endpoints.MAX_LIMIT)));
             case "/api/memory/leaks" -> json(ex, endpoints.leaks(
                     new Params(query, Set.of("status")).text("status", "all", Endpoints.set("all", "open", "resolved"))));
             case "/api/memory/alerts" -> {

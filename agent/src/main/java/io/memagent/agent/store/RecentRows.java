@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Hands every row on to the real sink and keeps, in memory, the most recent rows of the few
- * low-volume tables the HTTP API serves (spikes, leaks, alerts, recommendations), in either
+ * tables the HTTP API serves (spikes, large calls, leaks, alerts, recommendations), in either
  * mode: the API never reads the database on a request, and new row types of those tables appear
  * without code in the API. A row that updates an earlier one (a leak's {@code ON CONFLICT
  * (leak_id)}) replaces it here too. It also counts every row made per table, for /metrics.
@@ -23,8 +23,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class RecentRows implements RowSink {
     public static final int PER_TABLE = 500;
-    static final Set<Table> KEPT = EnumSet.of(Table.MEMORY_SPIKES, Table.MEMORY_LEAK_DETECTION, Table.SYSTEM_ALERTS,
-            Table.MEMORY_OPTIMIZATION_RECOMMENDATIONS);
+    /**
+     * The tables kept. {@code memory_allocations} (calls at or above {@code memagent.calls.min.bytes}) may be
+     * busy, but its rows hold primitives and shared strings (an {@code AllocationRow} is about 100 bytes): 500
+     * of them and their map entries are under 100 KB.
+     */
+    static final Set<Table> KEPT = EnumSet.of(Table.MEMORY_SPIKES, Table.MEMORY_ALLOCATIONS, Table.MEMORY_LEAK_DETECTION,
+            Table.SYSTEM_ALERTS, Table.MEMORY_OPTIMIZATION_RECOMMENDATIONS);
 
     private final RowSink delegate;
     private final int perTable;

@@ -87,6 +87,37 @@ class EndpointsTest {
         assertEquals(1, JSON.valueToTree(endpoints(rows).spikes(1)).get("spikes").size());
     }
 
+    @Test
+    void largeCallsAreServedNewestFirstWithTheirSpansIds() throws Exception {
+        RecentRows rows = new RecentRows(new InMemorySink(100), 2);
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String span = "00f067aa0ba902b7";
+        rows.offer(new io.memagent.agent.aggregate.AllocationRow(1, 2, "Orders.load", "a.B#c()V", "method", "main",
+                3_000_000L, 3_000_000L, 1_000, false, 0, 1_700_000_000_000L, null, null));
+        rows.offer(new io.memagent.agent.aggregate.AllocationRow(3, 4, "Orders.load", "a.B#c()V", "method", "main",
+                2_000_000L, 1_500_000L, 1_000, false, 0, 1_700_000_001_000L, trace, span));
+        rows.offer(new io.memagent.agent.aggregate.AllocationRow(5, 6, "Report.render", "a.R#r(I)V", "method", "http-1",
+                1_200_000L, 1_200_000L, 2_000, true, 1, 1_700_000_002_000L, null, null));
+        JsonNode j = JSON.valueToTree(endpoints(rows).calls(100));
+        assertEquals(3, j.get("recorded_total").asLong(), "every row made is counted");
+        assertEquals(2, j.get("calls").size(), "only the most recent 2 are held");
+        JsonNode newest = j.get("calls").get(0);
+        JsonNode traced = j.get("calls").get(1);
+        List<String> fields = new java.util.ArrayList<>(Table.MEMORY_ALLOCATIONS.columns());
+        fields.add("jvm_method");
+        assertEquals(fields, List.copyOf(iterable(newest)));
+        assertEquals("Report.render", newest.get("operation_type").asText());
+        assertEquals("R.r(int)", newest.get("method").asText());
+        assertEquals("a.R#r(I)V", newest.get("jvm_method").asText());
+        assertTrue(newest.get("trace_id").isNull() && newest.get("span_id").isNull(), newest.toString());
+        assertEquals(new UUID(3, 4).toString(), traced.get("operation_id").asText());
+        assertEquals(trace, traced.get("trace_id").asText());
+        assertEquals(span, traced.get("span_id").asText());
+        assertEquals(1_500_000L, traced.get("self_bytes").asLong());
+        assertEquals(500_000L, traced.at("/allocation_pattern/nested_profiled_bytes").asLong(), "jsonb served as JSON");
+        assertEquals(1, JSON.valueToTree(endpoints(rows).calls(1)).get("calls").size());
+    }
+
     private static List<String> iterable(JsonNode n) {
         List<String> names = new java.util.ArrayList<>();
         n.fieldNames().forEachRemaining(names::add);
