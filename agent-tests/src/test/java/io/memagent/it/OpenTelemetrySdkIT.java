@@ -99,6 +99,13 @@ class OpenTelemetrySdkIT {
         // Every other span, warm-up ones included, carries a number: the autoconfigured provider got the processor too.
         assertEquals(List.of(handed), spans.values().stream().filter(s -> s.bytes() == null).map(SpanLine::spanId).toList());
         assertEquals(List.of(), r.agentLines().stream().filter(l -> l.contains("WARN") || l.contains("ERROR")).toList());
+
+        // memagent's processor alone: the SDK calls it without a loop, no iterator, the app's own bytes to the byte.
+        List<String> alone = r.stdout().lines().filter(l -> l.startsWith("alone=")).toList();
+        assertEquals(MEASURED, alone.size(), r.stdout());
+        for (String line : alone) {
+            assertTrue(line.matches("alone=[0-9a-f]{16} app=100016 attribute=100016"), line);
+        }
     }
 
     /**
@@ -115,6 +122,8 @@ class OpenTelemetrySdkIT {
                 "no memagent attribute without memagent");
         assertEquals(2 * MEASURED, r.stdout().lines().filter(l -> l.matches("^(auto-)?span=[0-9a-f]{16} app=100016$")).count(),
                 "the app's own counter still reads its arrays: " + r.stdout());
+        assertEquals(MEASURED, r.stdout().lines().filter(l -> l.matches("^alone=[0-9a-f]{16} app=100016 attribute=null$")).count(),
+                "no attribute on a span of memagent's processor alone: " + r.stdout());
         assertEquals("", r.stderr(), "nothing on stderr: no warning, no exception");
     }
 }

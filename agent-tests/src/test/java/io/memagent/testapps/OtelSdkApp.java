@@ -23,7 +23,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * printed at the end as {@code exported-span 'NAME' : TRACE_ID SPAN_ID KIND ATTRIBUTES}. Prints
  * {@code span=ID app=BYTES} (built by hand), {@code auto-span=ID app=BYTES} (autoconfigured),
  * {@code own=ID app=BYTES agent=BYTES} (a first profiled call inside the span: memagent's slot),
- * {@code handed=ID} (a span ended on another thread).
+ * {@code handed=ID} (a span ended on another thread), and {@code alone=ID app=BYTES attribute=VALUE} for
+ * spans of a third tracer provider whose only span processor is memagent's (not exported: the app reads
+ * the attribute off the ended span).
  */
 public final class OtelSdkApp {
     /** Every ended span, printed when the app is done. */
@@ -59,6 +61,21 @@ public final class OtelSdkApp {
         other.join();
         System.out.println("handed=" + handed.getSpanContext().getSpanId());
         built.shutdown().join(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        // memagent's processor alone (the SDK then calls it directly, with no loop over processors): nothing
+        // exported, the app reads the attribute off the ended span itself.
+        SdkTracerProvider alone = SdkTracerProvider.builder().addSpanProcessor(AllocatedBytesSpanProcessor.create()).build();
+        Tracer aloneTracer = alone.get("memagent-it-alone");
+        for (int i = 0; i < warmUp; i++) {
+            OtelSpansApp.Window.steady(aloneTracer);
+        }
+        for (int i = 0; i < measured; i++) {
+            long app = OtelSpansApp.Window.steady(aloneTracer);
+            io.opentelemetry.sdk.trace.ReadableSpan ended = (io.opentelemetry.sdk.trace.ReadableSpan) OtelSpansApp.Window.last;
+            System.out.println("alone=" + ended.getSpanContext().getSpanId() + " app=" + app + " attribute="
+                    + ended.getAttribute(AllocatedBytesSpanProcessor.ALLOCATED_BYTES));
+        }
+        alone.shutdown().join(10, java.util.concurrent.TimeUnit.SECONDS);
 
         // Through the SDK's autoconfiguration: the app adds its exporting processor; memagent-otel's services
         // file adds memagent's (after it) when memagent is attached, and nothing when it is not.
