@@ -75,6 +75,7 @@ class ReactiveRequestsTest {
         Hold hold = new Hold();
         request(Map.of(BEST, "/orders/{id}"), () -> {
             sink = new byte[2000];
+            hold.running = true;
             while (!hold.released) {
                 Thread.onSpinWait();
             }
@@ -128,7 +129,8 @@ class ReactiveRequestsTest {
         ReactiveRequests.serverScopeExit(scope);
         sink = new byte[5000]; // after the server's scope: not the request's
         if (hold != null) {
-            while (worker.started == worker.done) {
+            // Until the task's body runs: the worker counts a task started before the wrapper opens its segment.
+            while (!hold.running) {
                 Thread.onSpinWait();
             }
             end(r);
@@ -172,6 +174,8 @@ class ReactiveRequestsTest {
     }
 
     private static final class Hold {
+        /** Set by the task inside its segment: the request's end then comes while the segment is open. */
+        volatile boolean running;
         volatile boolean released;
         int ended;
     }
