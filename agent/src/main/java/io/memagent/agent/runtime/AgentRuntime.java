@@ -132,12 +132,14 @@ public final class AgentRuntime {
         }
         // Recording starts here, before premain returns, so no call of the app is missed: the
         // registry, the names and the per-thread figures need nothing else. The rest (the service name, the run's
-        // id, the MXBeans, the sink, Byte Buddy, the drain and writer threads) is built on memagent-init, which
-        // starts first so that it runs beside the rest of premain, and finds every call made meanwhile in the
-        // threads' figures.
+        // id, the MXBeans, the sink, Byte Buddy, the drain and writer threads) is built on memagent-init, beside
+        // the rest of premain, and finds every call made meanwhile in the threads' figures.
         OperationRegistry registry = new OperationRegistry(config.operationsMax());
         RuntimeNames.setOperationNames(new NamedOperations(registry, config.httpNamesMax()));
         RecordingThresholds.configure(config.callsMinBytes(), config.spikeMediumBytes());
+        // The boot classes' static state, made here on premain's thread before memagent-init starts, so no two
+        // threads ever initialize them at once.
+        HotPath.warmUp();
         Instrumenter instrumenter = new Instrumenter(config.includes(), config.attributeJdbc(), config.attributeHttp());
         // How `java -jar memagent.jar attach` sees that this JVM runs memagent already, and (read as soon as the
         // attach returns) under which name: an attach resolves the name here, a start from the command line on
@@ -158,7 +160,6 @@ public final class AgentRuntime {
         init.setDaemon(true);
         init.start();
         try {
-            HotPath.warmUp();
             // JDK 21+: virtual threads' calls measured on their carriers. Here, before the app runs, not later on a
             // thread of its own: retransforming VirtualThread deoptimizes compiled code, and a deoptimization
             // inside an app's open call re-creates the objects C2 had eliminated there, on the app's thread (seen:
@@ -193,9 +194,9 @@ public final class AgentRuntime {
     }
 
     /**
-     * memagent-init: the service name, the run and the JDK's string constants beside premain; then, once premain is
-     * done (the boot classes' static state is made there, and only there), the start line, the runtime and its
-     * threads. A failure here disables recording; the app runs on.
+     * memagent-init, beside the rest of premain: the service name, the run, the JDK's string constants and the
+     * runtime; then, once premain is done, the start line and the runtime's threads. A failure here disables
+     * recording; the app runs on.
      */
     private static void initialize(Config config, OperationRegistry registry, Instrumentation inst,
                                    Instrumenter instrumenter, boolean attached, ServiceName attachedName,
@@ -209,7 +210,8 @@ public final class AgentRuntime {
                     Json.object(config.masked()), System.currentTimeMillis());
             // The JDK classes every measured call enters: their literals made here, not by C2 inside a call.
             JdkStringConstants.resolve(inst, ManagementFactory.getThreadMXBean().getClass(), ThreadLocal.class);
-            String virtualThreads = premainDone.get();
+            runtime = new AgentRuntime(config, run, registry);
+            String virtualThreads = premainDone.get(); // premain's, moments from now: it never waits for this thread
             AgentLog.info("memagent " + version() + " started for service '" + run.serviceName() + "' (from "
                     + named.source() + "): " + (config.jdbcUrl() != null ? "writing to " + Secrets.mask(config.jdbcUrl())
                     + " (schema " + config.dbSchema() + ")" : "in-memory mode, report at exit") + "; heap dumps go to "
@@ -217,7 +219,6 @@ public final class AgentRuntime {
             if (virtualThreads != null) {
                 AgentLog.info("virtual threads: " + virtualThreads);
             }
-            runtime = new AgentRuntime(config, run, registry);
         } catch (Throwable t) {
             try {
                 premainDone.get(); // not before premain has enabled recording, or it would enable it again
@@ -341,7 +342,7 @@ public final class AgentRuntime {
                 AgentLog.info("stopped: " + sink.stats().rowsOffered() + " rows made, " + sink.stats().rowsWritten()
                         + " written to PostgreSQL, " + sink.stats().droppedTotal() + " dropped "
                         + sink.stats().dropsByReason() + (memoryPressure.episodes() > 0 ? "; " + pressureNote() : "")
-                        + String.format(java.util.Locale.ROOT, "; agent overhead on app threads: %,d bytes, %.1f ms"
+                        + io.memagent.agent.util.Text.format("; agent overhead on app threads: %,d bytes, %.1f ms"
                                 + " (in no operation's figures)", io.memagent.bootstrap.AgentOverhead.bytes(),
                                 io.memagent.bootstrap.AgentOverhead.nanos() / 1e6));
                 java.util.List<io.memagent.agent.aggregate.OperationSummary> top = aggregator.summaries();
