@@ -1,5 +1,6 @@
 package io.memagent.bootstrap;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -24,6 +25,8 @@ public final class UnmeasuredCounters {
     private static final int START_MASK = 0x3FFFFFFF;
 
     private static final AtomicReferenceArray<AtomicLongArray> CHUNKS = new AtomicReferenceArray<>(MAX_CHUNKS);
+    /** Chunks 0 up to this (exclusive) may be in use: raised before a new chunk counts anything. */
+    private static final AtomicInteger CHUNKS_IN_USE = new AtomicInteger();
 
     private UnmeasuredCounters() {
     }
@@ -48,6 +51,9 @@ public final class UnmeasuredCounters {
         if (c == null) {
             CHUNKS.compareAndSet(chunk, null, new AtomicLongArray(CHUNK_LONGS));
             c = CHUNKS.get(chunk);
+            for (int used = CHUNKS_IN_USE.get(); used <= chunk; used = CHUNKS_IN_USE.get()) {
+                CHUNKS_IN_USE.compareAndSet(used, chunk + 1);
+            }
         }
         int stripe = System.identityHashCode(Thread.currentThread()) & (STRIPES - 1);
         int at = index(op % CHUNK_OPS, stripe);
@@ -70,5 +76,13 @@ public final class UnmeasuredCounters {
 
     public static int maxChunks() {
         return MAX_CHUNKS;
+    }
+
+    /**
+     * How many chunks from 0 up a reader need look at: none holds a count beyond them. (The drain reads every
+     * 10 ms; all {@link #maxChunks()} of them would be 4,096 reads each time, nearly all of empty slots.)
+     */
+    public static int chunksInUse() {
+        return CHUNKS_IN_USE.get();
     }
 }

@@ -8,7 +8,6 @@ import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.jar.JarEntry;
@@ -29,6 +28,8 @@ import java.util.Set;
  */
 public final class MemAgent {
     private static final String BOOTSTRAP_PREFIX = "io/memagent/bootstrap/";
+    /** The bootstrap classes' simple names, supertypes first (agent-bootstrap's resource of that name). */
+    static final String CLASS_LIST = BOOTSTRAP_PREFIX + "classes.txt";
     private static volatile boolean started;
 
     private MemAgent() {
@@ -129,7 +130,8 @@ public final class MemAgent {
 
     /**
      * The bootstrap classes' bytes, from wherever {@code io/memagent/bootstrap/} is on this class's
-     * loader: the agent jar (shaded in), or the agent-bootstrap module's classes directory.
+     * loader: the agent jar (shaded in), or the agent-bootstrap module's classes directory. In the jar
+     * they are read by name from {@value #CLASS_LIST}, not found by listing the jar's thousands of entries.
      */
     private static Map<String, byte[]> readBootstrapClasses() throws IOException, URISyntaxException {
         java.net.URL marker = MemAgent.class.getClassLoader().getResource(BOOTSTRAP_PREFIX + "HotPath.class");
@@ -150,15 +152,10 @@ public final class MemAgent {
             }
         } else {
             File source = new File(MemAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            try (JarFile in = new JarFile(source)) {
-                Enumeration<JarEntry> entries = in.entries();
-                while (entries.hasMoreElements()) {
-                    JarEntry e = entries.nextElement();
-                    if (e.getName().startsWith(BOOTSTRAP_PREFIX) && e.getName().endsWith(".class")) {
-                        try (InputStream is = in.getInputStream(e)) {
-                            classes.put(className(e.getName()), is.readAllBytes());
-                        }
-                    }
+            try (JarFile in = new JarFile(source, false)) {
+                for (String simpleName : classList(read(in, CLASS_LIST))) {
+                    String entry = BOOTSTRAP_PREFIX + simpleName + ".class";
+                    classes.put(className(entry), read(in, entry));
                 }
             }
         }
@@ -166,6 +163,28 @@ public final class MemAgent {
             throw new IOException("no " + BOOTSTRAP_PREFIX + " classes found at " + marker);
         }
         return classes;
+    }
+
+    private static byte[] read(JarFile jar, String entry) throws IOException {
+        JarEntry e = jar.getJarEntry(entry);
+        if (e == null) {
+            throw new IOException("no " + entry + " in " + jar.getName());
+        }
+        try (InputStream is = jar.getInputStream(e)) {
+            return is.readAllBytes();
+        }
+    }
+
+    /** The simple names in {@value #CLASS_LIST}: one a line, {@code #} comments and blank lines skipped. */
+    static java.util.List<String> classList(byte[] text) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (String line : new String(text, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            String name = line.trim();
+            if (!name.isEmpty() && !name.startsWith("#")) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     private static String className(String entry) {

@@ -17,7 +17,7 @@ final class UnmeasuredTotals {
 
     /** Virtual threads' calls: running totals in shared stripes, folded in by difference. */
     void collect(IntFunction<Figures> figures) {
-        for (int chunk = 0; chunk < seenByChunk.length; chunk++) {
+        for (int chunk = 0, used = UnmeasuredCounters.chunksInUse(); chunk < used; chunk++) {
             AtomicLongArray c = UnmeasuredCounters.chunk(chunk);
             if (c == null) {
                 continue;

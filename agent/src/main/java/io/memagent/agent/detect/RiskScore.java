@@ -4,7 +4,7 @@ import io.memagent.agent.jvm.JvmHistory;
 import io.memagent.agent.jvm.JvmSample;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import io.memagent.agent.util.Text;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -87,9 +87,9 @@ public final class RiskScore {
                       int spikePoints) {
         List<Factor> f = new ArrayList<>();
         f.add(factor("heap_utilization", utilization, 0.40, clamp((utilization - 0.5) / 0.45),
-                String.format(Locale.ROOT, "%.1f%% of the heap used", utilization * 100)));
+                Text.format("%.1f%% of the heap used", utilization * 100)));
         f.add(factor("gc_time_share", gcShare, 0.25, clamp(gcShare / 0.2),
-                String.format(Locale.ROOT, "%.1f%% of the last 5 minutes in GC", gcShare * 100)));
+                Text.format("%.1f%% of the last 5 minutes in GC", gcShare * 100)));
         f.add(factor("open_leaks", openLeaks, 0.20, clamp(leakPoints), openLeaks + " open leak(s)"));
         f.add(factor("recent_spikes", recentSpikes, 0.15, clamp(spikePoints / 8.0),
                 recentSpikes + " spike(s) in the last 10 minutes"));

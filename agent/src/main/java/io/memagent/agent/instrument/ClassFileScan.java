@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
  * packages for classes loaded before the agent came.
  */
 final class ClassFileScan {
-    private static final byte[] ANNOTATION_DESCRIPTOR =
-            ("L" + OperationNaming.ANNOTATION.replace('.', '/') + ";").getBytes(StandardCharsets.UTF_8);
+    private static final Needle ANNOTATION_DESCRIPTOR =
+            new Needle("L" + OperationNaming.ANNOTATION.replace('.', '/') + ";");
     /**
      * Never instrumented: the agent itself, its shaded libraries, the JDK the hot path uses, and the
      * other Java agents a JVM commonly runs beside this one (OpenTelemetry, Datadog, Elastic APM, New
@@ -33,12 +33,12 @@ final class ClassFileScan {
     };
 
     /** With memagent.attribute.jdbc: classes that may implement a JDBC statement or connection. */
-    private static final byte[] JDBC_MENTION = "java/sql/".getBytes(StandardCharsets.UTF_8);
+    private static final Needle JDBC_MENTION = new Needle("java/sql/");
     /** With memagent.attribute.http: classes that may implement the JDK HTTP server's handler. */
-    private static final byte[] HTTP_MENTION = "com/sun/net/httpserver/HttpHandler".getBytes(StandardCharsets.UTF_8);
+    private static final Needle HTTP_MENTION = new Needle("com/sun/net/httpserver/HttpHandler");
     /** With memagent.attribute.http: classes that may implement a servlet or filter of either API. */
-    private static final byte[] JAKARTA_SERVLET_MENTION = "jakarta/servlet/".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] JAVAX_SERVLET_MENTION = "javax/servlet/".getBytes(StandardCharsets.UTF_8);
+    private static final Needle JAKARTA_SERVLET_MENTION = new Needle("jakarta/servlet/");
+    private static final Needle JAVAX_SERVLET_MENTION = new Needle("javax/servlet/");
 
     /**
      * With memagent.attribute.http: the framework classes woven by name (internal names): Spring
@@ -90,21 +90,46 @@ final class ClassFileScan {
                 || mentions(classFile, JAVAX_SERVLET_MENTION);
     }
 
-    static boolean mentions(byte[] classFile, byte[] needle) {
-        byte first = needle[0];
-        int last = classFile.length - needle.length;
-        outer:
-        for (int i = 0; i <= last; i++) {
-            if (classFile[i] != first) {
-                continue;
-            }
-            for (int j = 1; j < needle.length; j++) {
-                if (classFile[i + j] != needle[j]) {
-                    continue outer;
+    /**
+     * Whether the class file holds the needle's bytes anywhere. Every class the JVM loads passes here (10,000 and
+     * more in a Spring Boot app), so it skips ahead as Horspool's search does: at each position it compares the
+     * needle's last byte, and moves on by how far that byte of the class file is from the needle's end.
+     */
+    static boolean mentions(byte[] classFile, Needle needle) {
+        byte[] p = needle.bytes;
+        int last = p.length - 1;
+        byte lastByte = p[last];
+        int[] skip = needle.skip;
+        int end = classFile.length - p.length;
+        int i = 0;
+        while (i <= end) {
+            byte b = classFile[i + last];
+            if (b == lastByte) {
+                int j = last - 1;
+                while (j >= 0 && classFile[i + j] == p[j]) {
+                    j--;
+                }
+                if (j < 0) {
+                    return true;
                 }
             }
-            return true;
+            i += skip[b & 0xff];
         }
         return false;
+    }
+
+    /** Bytes searched for in class files, with the shift table of {@link #mentions}. */
+    static final class Needle {
+        final byte[] bytes;
+        /** By a byte's value: how far its last place in the needle (the last byte itself left out) is from the end. */
+        final int[] skip = new int[256];
+
+        Needle(String text) {
+            bytes = text.getBytes(StandardCharsets.UTF_8);
+            java.util.Arrays.fill(skip, bytes.length);
+            for (int i = 0; i < bytes.length - 1; i++) {
+                skip[bytes[i] & 0xff] = bytes.length - 1 - i;
+            }
+        }
     }
 }

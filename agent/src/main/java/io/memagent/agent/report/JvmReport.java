@@ -10,7 +10,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
+import io.memagent.agent.util.Text;
 
 /** The exit report's JVM section: heap high-water mark, GC count and time, state changes. */
 public final class JvmReport {
@@ -22,13 +22,13 @@ public final class JvmReport {
         if (last == null || last.processRssBytes() == null) {
             return;
         }
-        sb.append(String.format(Locale.ROOT, "  resident set: %s at the last sample (high-water %s); heap committed %s"
+        sb.append(Text.format("  resident set: %s at the last sample (high-water %s); heap committed %s"
                         + " (resident once touched)%n", Bytes.format(last.processRssBytes()), Bytes.format(history.rssHighWater()),
                 Bytes.format(last.heapCommittedBytes())));
         String against = last.containerLimitBytes() != null ? "container limit " + Bytes.format(last.containerLimitBytes())
                 + " (" + history.containerLimitSource() + ")" : "no container limit; physical memory "
                 + Bytes.format(history.containerLimitAgainstBytes());
-        sb.append(String.format(Locale.ROOT, "  %s: resident set %.1f%% of it (%s)%s%n", against,
+        sb.append(Text.format("  %s: resident set %.1f%% of it (%s)%s%n", against,
                 last.containerUtilizationPct() == null ? 0.0 : last.containerUtilizationPct(), last.containerState(),
                 last.containerUsedBytes() == null ? "" : "; the container's usage (page cache included) "
                         + Bytes.format(last.containerUsedBytes())));
@@ -48,7 +48,7 @@ public final class JvmReport {
                             .append(')');
                 }
             }
-            sb.append(String.format(Locale.ROOT, "  native memory committed (NMT): %s; %s (changes since the first reading)%n",
+            sb.append(Text.format("  native memory committed (NMT): %s; %s (changes since the first reading)%n",
                     Bytes.format(nmt.totalCommittedBytes()), cats));
         }
     }
@@ -62,14 +62,14 @@ public final class JvmReport {
             }
         }
         JvmSample last = history.latest();
-        sb.append(String.format(Locale.ROOT, "  heap high-water mark: %s at a sample (pools' peaks add up to %s)",
+        sb.append(Text.format("  heap high-water mark: %s at a sample (pools' peaks add up to %s)",
                 Bytes.format(history.heapUsedHighWater()), Bytes.format(peak)));
         if (last != null) {
             sb.append(", max ").append(last.heapMaxBytes() == null ? "undefined" : Bytes.format(last.heapMaxBytes()));
         }
         sb.append('\n');
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            sb.append(String.format(Locale.ROOT, "  %-22s %6d collections, %6d ms%n", gc.getName(),
+            sb.append(Text.format("  %-22s %6d collections, %6d ms%n", gc.getName(),
                     gc.getCollectionCount(), gc.getCollectionTime()));
         }
         List<GcEvent> events = history.gcEvents();
@@ -80,7 +80,7 @@ public final class JvmReport {
         sb.append("  longest collection seen: ").append(longest).append(" ms; old generation: ")
                 .append(String.join(", ", oldGenPools)).append('\n');
         if (last != null) {
-            sb.append(String.format(Locale.ROOT, "  last sample: %s used of %s committed (%.1f%%, %s), %d threads, %d classes%n",
+            sb.append(Text.format("  last sample: %s used of %s committed (%.1f%%, %s), %d threads, %d classes%n",
                     Bytes.format(last.heapUsedBytes()), Bytes.format(last.heapCommittedBytes()), last.utilizationPct(),
                     last.memoryState(), last.threadCount(), last.loadedClassCount()));
         }
@@ -90,7 +90,7 @@ public final class JvmReport {
             sb.append("  heap state: normal throughout\n");
         } else {
             for (JvmHistory.StateChange c : changes) {
-                sb.append(String.format(Locale.ROOT, "  heap state %s -> %s at %s (%.1f%%)%n", c.from(), c.to(),
+                sb.append(Text.format("  heap state %s -> %s at %s (%.1f%%)%n", c.from(), c.to(),
                         Instant.ofEpochMilli(c.atMs()), c.utilizationPct()));
             }
         }
@@ -100,14 +100,14 @@ public final class JvmReport {
                 sb.append("  container memory state: normal throughout\n");
             }
             for (JvmHistory.StateChange c : container) {
-                sb.append(String.format(Locale.ROOT, "  container memory state %s -> %s at %s (%.1f%%)%n", c.from(), c.to(),
+                sb.append(Text.format("  container memory state %s -> %s at %s (%.1f%%)%n", c.from(), c.to(),
                         Instant.ofEpochMilli(c.atMs()), c.utilizationPct()));
             }
         }
-        sb.append(String.format(Locale.ROOT, "  sampler: %d samples, %.1f us of CPU each%n", history.samplesTaken(),
+        sb.append(Text.format("  sampler: %d samples, %.1f us of CPU each%n", history.samplesTaken(),
                 history.samplerMicrosPerSample()));
         if (history.nativeReadings() > 0) {
-            sb.append(String.format(Locale.ROOT, "  native memory tracking: %d readings, %.0f us each (the first %.0f us)%n",
+            sb.append(Text.format("  native memory tracking: %d readings, %.0f us each (the first %.0f us)%n",
                     history.nativeReadings(), history.nativeReadMicros(), history.nativeFirstReadMicros()));
         }
         return sb.toString();

@@ -5,7 +5,7 @@ import io.memagent.agent.aggregate.OperationSummary;
 import io.memagent.agent.aggregate.ProfiledTotals;
 import io.memagent.agent.store.WriterStats;
 import java.util.List;
-import java.util.Locale;
+import io.memagent.agent.util.Text;
 import java.util.Map;
 
 /** The report printed at exit (and by the report command): top operations by bytes. */
@@ -31,7 +31,7 @@ public final class TextReport {
         }
         long overheadBytes = io.memagent.bootstrap.AgentOverhead.bytes();
         if (overheadBytes > 0) {
-            sb.append(String.format(Locale.ROOT, "Agent overhead on app threads: %,d bytes, %.1f ms (weaving classes as"
+            sb.append(Text.format("Agent overhead on app threads: %,d bytes, %.1f ms (weaving classes as"
                             + " they load, naming operations, per-thread state); in no operation's figures.%n",
                     overheadBytes, io.memagent.bootstrap.AgentOverhead.nanos() / 1e6));
         }
@@ -63,7 +63,7 @@ public final class TextReport {
      */
     static String profiledLine(List<OperationSummary> operations) {
         ProfiledTotals t = ProfiledTotals.of(operations);
-        return String.format(Locale.ROOT, "Profiled: %,d operations, %,d calls (%,d cold), %s self bytes (%,d bytes:"
+        return Text.format("Profiled: %,d operations, %,d calls (%,d cold), %s self bytes (%,d bytes:"
                 + " each byte once, nested profiled calls not counted again)%n", t.operations(), t.calls(), t.coldCalls(),
                 Bytes.format(t.selfBytes()), t.selfBytes());
     }
@@ -86,12 +86,12 @@ public final class TextReport {
         String exact = "%" + exactWidth + "s ";
         String fmt = "%-" + nameWidth + "s %10s %11s " + exact + exact + exact + "%11s %11s %8s %11s %8s%n";
         sb.append("Top operations by bytes allocated (inclusive); average, min and max in exact bytes per call:\n");
-        sb.append(String.format(Locale.ROOT, fmt, "operation", "calls", "total", "average", "min", "max", "p99",
+        sb.append(Text.format(fmt, "operation", "calls", "total", "average", "min", "max", "p99",
                 "self", "errors", "unmeasured", "cold"));
         for (int i = 0; i < shown; i++) {
             OperationSummary o = operations.get(i);
             String name = o.name().length() > 60 ? o.name().substring(0, 57) + "..." : o.name();
-            sb.append(String.format(Locale.ROOT, fmt, name, o.calls(), Bytes.format(o.totalBytes()),
+            sb.append(Text.format(fmt, name, o.calls(), Bytes.format(o.totalBytes()),
                     o.measuredCalls() == 0 ? "-" : Bytes.exact(o.averageBytes()), Bytes.exact(o.minBytes()),
                     Bytes.exact(o.maxBytes()), Bytes.format(o.p99Bytes()), Bytes.format(o.selfBytes()),
                     o.errors(), o.unmeasuredCalls(), o.coldCalls()));

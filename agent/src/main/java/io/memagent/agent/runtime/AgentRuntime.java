@@ -45,9 +45,7 @@ import io.memagent.bootstrap.RecordingThresholds;
 import io.memagent.agent.instrument.JdkStringConstants;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -133,85 +131,133 @@ public final class AgentRuntime {
             return;
         }
         // Recording starts here, before premain returns, so no call of the app is missed: the
-        // registry, the names and the per-thread figures need nothing else. The rest (the run's id
-        // from SecureRandom, the MXBeans, the sink, Byte Buddy, the drain and writer threads) is
-        // built on memagent-init, and finds every call made meanwhile in the threads' figures.
+        // registry, the names and the per-thread figures need nothing else. The rest (the service name, the run's
+        // id, the MXBeans, the sink, Byte Buddy, the drain and writer threads) is built on memagent-init, beside
+        // the rest of premain, and finds every call made meanwhile in the threads' figures.
         OperationRegistry registry = new OperationRegistry(config.operationsMax());
         RuntimeNames.setOperationNames(new NamedOperations(registry, config.httpNamesMax()));
         RecordingThresholds.configure(config.callsMinBytes(), config.spikeMediumBytes());
+        // The boot classes' static state, made here on premain's thread before memagent-init starts, so no two
+        // threads ever initialize them at once.
         HotPath.warmUp();
-        // JDK 21+: virtual threads' calls measured on their carriers. Here, before the app runs, not later on a
-        // thread of its own: retransforming VirtualThread deoptimizes compiled code, and a deoptimization
-        // inside an app's open call re-creates the objects C2 had eliminated there, on the app's thread (seen:
-        // a call reading 4.4 KB more). Costs 30-60 ms of start-up on JDK 21+.
-        String virtualThreads = VirtualThreadMounts.install(inst);
-        HotPath.setEnabled(true);
         Instrumenter instrumenter = new Instrumenter(config.includes(), config.attributeJdbc(), config.attributeHttp());
-        instrumenter.installFilter(inst, registry);
-        // Annotated classes are woven without Byte Buddy; what needs it (include patterns, attribution, a
-        // late attach) gets it built at once, on a thread of its own, while memagent-init makes the rest.
-        if (instrumenter.needsByteBuddy(attached)) {
-            instrumenter.startBuild();
-        }
-        ServiceName named = ServiceName.resolve(config.serviceName());
-        String service = named.name();
-        // How `java -jar memagent.jar attach` sees that this JVM runs memagent already.
+        // How `java -jar memagent.jar attach` sees that this JVM runs memagent already, and (read as soon as the
+        // attach returns) under which name: an attach resolves the name here, a start from the command line on
+        // memagent-init.
         System.setProperty(AttachCommand.RUNNING_PROPERTY, version());
-        System.setProperty(AttachCommand.SERVICE_PROPERTY, service);
+        ServiceName attachedName = attached ? serviceName(config) : null;
+        // premain's outcome for memagent-init: the virtual-thread mode (null before JDK 21), once nothing of
+        // premain is left to run; failed if premain failed.
+        CompletableFuture<String> premainDone = new CompletableFuture<>();
         AtomicReference<AgentRuntime> built = new AtomicReference<>();
         AtomicBoolean exiting = new AtomicBoolean(); // set by the hook: the start then skips what only a running app needs
-        Thread init = new Thread(() -> {
-            // The JDK classes every measured call enters: their literals made here, not by C2 inside a call.
-            JdkStringConstants.resolve(inst, ManagementFactory.getThreadMXBean().getClass(), ThreadLocal.class);
-            AgentRuntime runtime;
-            try {
-                RunInfo run = new RunInfo(UUID.randomUUID(), service, ProcessHandle.current().pid(), hostName(),
-                        System.getProperty("java.vm.vendor", "?") + " " + Runtime.version(), version(),
-                        Json.object(config.masked()), System.currentTimeMillis());
-                runtime = new AgentRuntime(config, run, registry);
-            } catch (Throwable t) {
-                HotPath.setEnabled(false);
-                instrumenter.abandon(t);
-                AgentLog.error("memagent could not start and is disabled; the application runs without it: " + t);
-                return;
+        Thread init = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                initialize(config, registry, inst, instrumenter, attached, attachedName, premainDone, built, exiting);
             }
-            synchronized (built) {
-                built.set(runtime);
-            }
-            runtime.initialize(inst, instrumenter, attached, exiting);
         }, "memagent-init");
         init.setDaemon(true);
         init.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            // A JVM that exits at once still reports every call: let the agent's start finish what
-            // the report and the flush need (not Byte Buddy), bounded, then flush what the threads
-            // recorded meanwhile.
-            exiting.set(true);
-            long deadlineMs = System.currentTimeMillis() + config.shutdownTimeoutMs();
-            try {
-                init.join(config.shutdownTimeoutMs());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        try {
+            // JDK 21+: virtual threads' calls measured on their carriers. Here, before the app runs, not later on a
+            // thread of its own: retransforming VirtualThread deoptimizes compiled code, and a deoptimization
+            // inside an app's open call re-creates the objects C2 had eliminated there, on the app's thread (seen:
+            // a call reading 4.4 KB more). Costs 30-60 ms of start-up on JDK 21+.
+            String virtualThreads = VirtualThreadMounts.install(inst);
+            HotPath.setEnabled(true);
+            instrumenter.installFilter(inst, registry);
+            // Annotated classes are woven without Byte Buddy; what needs it (include patterns, attribution, a
+            // late attach) gets it built at once, on a thread of its own, while memagent-init makes the rest.
+            if (instrumenter.needsByteBuddy(attached)) {
+                instrumenter.startBuild();
             }
-            AgentRuntime runtime;
-            synchronized (built) {
-                runtime = built.get();
-            }
-            if (runtime != null) {
-                runtime.shutdown(deadlineMs);
-            } else if (init.isAlive()) {
-                AgentLog.error("memagent did not finish starting within memagent.shutdown.timeout.ms = "
-                        + config.shutdownTimeoutMs() + " ms of the JVM's exit: the calls it counted are not reported");
-            }
-        }, "memagent-shutdown"));
-        AgentLog.info("memagent " + version() + " started for service '" + service + "' (from " + named.source()
-                + "): " + (config.jdbcUrl() != null ? "writing to " + Secrets.mask(config.jdbcUrl()) + " (schema "
-                + config.dbSchema() + ")" : "in-memory mode, report at exit") + "; heap dumps go to "
-                + config.heapdumpDir());
-        if (virtualThreads != null) {
-            AgentLog.info("virtual threads: " + virtualThreads);
+            Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    stop(config, init, built, exiting);
+                }
+            }, "memagent-shutdown"));
+            premainDone.complete(virtualThreads);
+        } catch (Throwable t) {
+            HotPath.setEnabled(false);
+            premainDone.completeExceptionally(t);
+            throw t;
         }
+    }
 
+    /** The service name, and the system property the attach command reads it from. */
+    private static ServiceName serviceName(Config config) {
+        ServiceName named = ServiceName.resolve(config.serviceName());
+        System.setProperty(AttachCommand.SERVICE_PROPERTY, named.name());
+        return named;
+    }
+
+    /**
+     * memagent-init, beside the rest of premain: the service name, the run, the JDK's string constants and the
+     * runtime; then, once premain is done, the start line and the runtime's threads. A failure here disables
+     * recording; the app runs on.
+     */
+    private static void initialize(Config config, OperationRegistry registry, Instrumentation inst,
+                                   Instrumenter instrumenter, boolean attached, ServiceName attachedName,
+                                   CompletableFuture<String> premainDone, AtomicReference<AgentRuntime> built,
+                                   AtomicBoolean exiting) {
+        AgentRuntime runtime;
+        try {
+            ServiceName named = attachedName != null ? attachedName : serviceName(config);
+            RunInfo run = new RunInfo(RunIds.random(), named.name(), ProcessHandle.current().pid(), hostName(),
+                    System.getProperty("java.vm.vendor", "?") + " " + Runtime.version(), version(),
+                    Json.object(config.masked()), System.currentTimeMillis());
+            // The JDK classes every measured call enters: their literals made here, not by C2 inside a call.
+            JdkStringConstants.resolve(inst, ManagementFactory.getThreadMXBean().getClass(), ThreadLocal.class);
+            runtime = new AgentRuntime(config, run, registry);
+            String virtualThreads = premainDone.get(); // premain's, moments from now: it never waits for this thread
+            AgentLog.info("memagent " + version() + " started for service '" + run.serviceName() + "' (from "
+                    + named.source() + "): " + (config.jdbcUrl() != null ? "writing to " + Secrets.mask(config.jdbcUrl())
+                    + " (schema " + config.dbSchema() + ")" : "in-memory mode, report at exit") + "; heap dumps go to "
+                    + config.heapdumpDir());
+            if (virtualThreads != null) {
+                AgentLog.info("virtual threads: " + virtualThreads);
+            }
+        } catch (Throwable t) {
+            try {
+                premainDone.get(); // not before premain has enabled recording, or it would enable it again
+            } catch (Throwable premainFailed) {
+                return; // MemAgent said so
+            }
+            HotPath.setEnabled(false);
+            instrumenter.abandon(t);
+            AgentLog.error("memagent could not start and is disabled; the application runs without it: " + t);
+            return;
+        }
+        synchronized (built) {
+            built.set(runtime);
+        }
+        runtime.initialize(inst, instrumenter, attached, exiting);
+    }
+
+    /**
+     * The shutdown hook. A JVM that exits at once still reports every call: let the agent's start finish what
+     * the report and the flush need (not Byte Buddy), bounded, then flush what the threads recorded meanwhile.
+     */
+    private static void stop(Config config, Thread init, AtomicReference<AgentRuntime> built, AtomicBoolean exiting) {
+        exiting.set(true);
+        long deadlineMs = System.currentTimeMillis() + config.shutdownTimeoutMs();
+        try {
+            init.join(config.shutdownTimeoutMs());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        AgentRuntime runtime;
+        synchronized (built) {
+            runtime = built.get();
+        }
+        if (runtime != null) {
+            runtime.shutdown(deadlineMs);
+        } else if (init.isAlive()) {
+            AgentLog.error("memagent did not finish starting within memagent.shutdown.timeout.ms = "
+                    + config.shutdownTimeoutMs() + " ms of the JVM's exit: the calls it counted are not reported");
+        }
     }
 
     /**
@@ -296,7 +342,7 @@ public final class AgentRuntime {
                 AgentLog.info("stopped: " + sink.stats().rowsOffered() + " rows made, " + sink.stats().rowsWritten()
                         + " written to PostgreSQL, " + sink.stats().droppedTotal() + " dropped "
                         + sink.stats().dropsByReason() + (memoryPressure.episodes() > 0 ? "; " + pressureNote() : "")
-                        + String.format(java.util.Locale.ROOT, "; agent overhead on app threads: %,d bytes, %.1f ms"
+                        + io.memagent.agent.util.Text.format("; agent overhead on app threads: %,d bytes, %.1f ms"
                                 + " (in no operation's figures)", io.memagent.bootstrap.AgentOverhead.bytes(),
                                 io.memagent.bootstrap.AgentOverhead.nanos() / 1e6));
                 java.util.List<io.memagent.agent.aggregate.OperationSummary> top = aggregator.summaries();
@@ -330,8 +376,9 @@ public final class AgentRuntime {
         if (env != null && !env.isBlank()) {
             return env.trim();
         }
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+        // A plain stream: java.nio.file would load some 40 classes more at start.
+        try (java.io.FileInputStream in = new java.io.FileInputStream("/proc/sys/kernel/hostname")) {
+            return new String(in.readNBytes(256), java.nio.charset.StandardCharsets.UTF_8).trim();
         } catch (Exception e) {
             return "unknown";
         }

@@ -1,6 +1,5 @@
 package io.memagent.agent.util;
 
-import java.util.Locale;
 
 /** Human-readable byte counts, binary units (KiB = 1024 B). */
 public final class Bytes {
@@ -19,12 +18,12 @@ public final class Bytes {
             v /= 1024;
             u++;
         }
-        return String.format(Locale.ROOT, "%.1f %s", v, UNITS[u]);
+        return Text.format("%.1f %s", v, UNITS[u]);
     }
 
     /** The exact count with thousands separators, e.g. {@code 1,001,032}: for figures the agent knows to the byte. */
     public static String exact(long bytes) {
-        return String.format(Locale.ROOT, "%,d", bytes);
+        return Text.grouped(bytes);
     }
 
     public static String exact(Long bytes) {
