@@ -7,7 +7,9 @@
 # JDKs: JDK17_HOME (default: the java on PATH) and JDK25_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64; skipped if
 # absent); CPU_JDKS=17 or 25 runs one. CPU_SIDES picks the sides (default none,memory; also postgres: PostgreSQL and
 # the HTTP API, BENCH_JDBC_URL/BENCH_JDBC_USER, schema memagent_bench_cpu dropped at the end). CPU_JVM adds JVM
-# options to every side, CPU_AGENT_JVM to the agent's sides only; AGENT picks another agent jar.
+# options to every side, CPU_AGENT_JVM to the agent's sides only; AGENT picks another agent jar. A side memory:V (or
+# postgres:V) is a variant: CPU_RUN_OPTS="-Dcpu.variant.V.jar=/tmp/old.jar -Dcpu.variant.V.jvm=-XX:..." (the options
+# of the runner JVM; ";" between a variant's options), e.g. CPU_SIDES=none,memory,memory:old to compare two builds in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
@@ -27,7 +29,8 @@ if [[ "${CPU_SIDES:-}" == *postgres* ]]; then
   trap 'psql -h 127.0.0.1 -U "$USER_" -d test -qc "DROP SCHEMA IF EXISTS memagent_bench_cpu CASCADE" >/dev/null 2>&1 || true' EXIT
 fi
 for home in "${JDKS[@]}"; do
-  "$home/bin/java" -Dcpu.jvm="${CPU_JVM:-}" -Dcpu.agent.jvm="${CPU_AGENT_JVM:-}" -Dcpu.jdbc.url="$URL" \
+  # shellcheck disable=SC2086
+  "$home/bin/java" ${CPU_RUN_OPTS:-} -Dcpu.jvm="${CPU_JVM:-}" -Dcpu.agent.jvm="${CPU_AGENT_JVM:-}" -Dcpu.jdbc.url="$URL" \
     -Dcpu.jdbc.user="$USER_" -cp "$BENCH" io.memagent.bench.CpuRun "$AGENT" "$BENCH" "$RUNS" \
     "${CPU_SIDES:-none,memory}" "$BATCHES" 6 "$WARMUP"
 done

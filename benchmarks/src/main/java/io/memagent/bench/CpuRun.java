@@ -24,6 +24,8 @@ import java.util.TreeSet;
  * a comma-separated list of {@code none}, {@code memory} (in-memory mode, the sample's {@code memagent.include}) and
  * {@code postgres} (also PostgreSQL and the HTTP API: {@code cpu.jdbc.url}, {@code cpu.jdbc.user} system
  * properties). Extra JVM options for every side: {@code cpu.jvm}; for the agent's sides only: {@code cpu.agent.jvm}.
+ * A side may name a variant, {@code memory:V}: the agent jar in {@code cpu.variant.V.jar} (default the first
+ * argument) and extra JVM options in {@code cpu.variant.V.jvm} (separated by {@code ;}), so two builds or settings are compared in one run.
  */
 public final class CpuRun {
     static final double TARGET = 1.05;
@@ -97,11 +99,11 @@ public final class CpuRun {
     }
 
     private static String label(String side) {
-        return switch (side) {
+        return switch (side.replaceAll(":.*", "")) {
             case "memory" -> "memory mode";
             case "postgres" -> "PostgreSQL + HTTP API";
             default -> side;
-        };
+        } + (side.contains(":") ? " (" + side.substring(side.indexOf(':') + 1) + ")" : "");
     }
 
     /** The CPU of group {@code g} in a run; the ended threads are what the live ones leave of the process's. */
@@ -157,14 +159,23 @@ public final class CpuRun {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         addAll(cmd, System.getProperty("cpu.jvm", ""));
-        switch (side) {
+        String mode = side;
+        int colon = side.indexOf(':');
+        if (colon > 0) {
+            mode = side.substring(0, colon);
+            String v = side.substring(colon + 1);
+            agent = System.getProperty("cpu.variant." + v + ".jar", agent);
+            String opts = System.getProperty("cpu.variant." + v + ".jvm", "");
+            addAll(cmd, opts.replace(';', ' ')); // ';' between options: the runner's own options are split at spaces
+        }
+        switch (mode) {
             case "none" -> { }
             case "memory", "postgres" -> {
                 cmd.add("-javaagent:" + agent);
                 cmd.add("-Dmemagent.include=io.memagent.sample.Csv*#write*");
                 cmd.add("-Dmemagent.service.name=cpu-bench");
                 addAll(cmd, System.getProperty("cpu.agent.jvm", ""));
-                if (side.equals("postgres")) {
+                if (mode.equals("postgres")) {
                     cmd.add("-Dmemagent.jdbc.url=" + System.getProperty("cpu.jdbc.url",
                             "jdbc:postgresql://127.0.0.1:5432/test"));
                     cmd.add("-Dmemagent.jdbc.user=" + System.getProperty("cpu.jdbc.user", "postgres"));
