@@ -60,6 +60,11 @@ public final class RecordingThresholds {
         return rowMinBytes;
     }
 
+    /** The size from which a call is published through its thread's detail ring. */
+    public static long detailMinBytes() {
+        return detailMinBytes;
+    }
+
     /** The lowest spike threshold of any operation: the spike detector sees the calls from it on. */
     public static long stackMinBytes() {
         return stackMinBytes;

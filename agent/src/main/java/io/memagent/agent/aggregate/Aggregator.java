@@ -34,7 +34,15 @@ import java.util.function.LongSupplier;
  * drain intervals after they end), so no call is split or lost at a bucket boundary.
  */
 public final class Aggregator {
+    /** The shortest pause between drains: when calls of a few KB or less are published one by one. */
     static final long DRAIN_INTERVAL_MS = 10;
+    /** The longest: with the default 1 MiB publishing threshold. */
+    static final long MAX_DRAIN_INTERVAL_MS = 50;
+    /**
+     * Bytes per second one thread cannot allocate beyond (the memory a core zeroes for new arrays is a few GB/s):
+     * at this rate half a ring of calls at the publishing threshold still takes longer than the pause.
+     */
+    static final long MAX_THREAD_BYTES_PER_SEC = 10_000_000_000L;
     /**
      * The pause after a drain that found a thread's ring of big calls a quarter full: a burst of
      * calls over {@code memagent.calls.min.bytes} could otherwise fill it within one interval.
@@ -141,8 +149,21 @@ public final class Aggregator {
                 AgentLog.errorAtMostEvery("aggregator", 60_000, "the aggregator failed and will retry: " + t);
             }
             java.util.concurrent.locks.LockSupport.parkNanos(busy ? BUSY_DRAIN_INTERVAL_NS
-                    : TimeUnit.MILLISECONDS.toNanos(DRAIN_INTERVAL_MS));
+                    : pauseNanos(RecordingThresholds.detailMinBytes()));
         }
+    }
+
+    /**
+     * The pause between drains while no ring is filling: as long as half a thread's ring of calls at the publishing
+     * threshold ({@code detailMinBytes}) takes at the most one thread can allocate, between 10 and 50 ms. A drain
+     * that finds a ring a quarter full drains again at once ({@link #BUSY_DRAIN_INTERVAL_NS}), so no call loses its
+     * detail; a longer pause only wakes the thread less often (with the default 1 MiB threshold, 20 times a second
+     * instead of 100: every wake-up is a context switch on an app's busy cores, and a walk over every thread).
+     */
+    static long pauseNanos(long detailMinBytes) {
+        double seconds = (double) detailMinBytes * (DetailRing.RING_RECORDS / 2) / MAX_THREAD_BYTES_PER_SEC;
+        long ms = (long) Math.min(MAX_DRAIN_INTERVAL_MS, Math.max(DRAIN_INTERVAL_MS, seconds * 1000));
+        return TimeUnit.MILLISECONDS.toNanos(ms);
     }
 
     /** Stops the drain thread, drains what is left, and closes the current bucket. */

@@ -3,6 +3,7 @@ package io.memagent.agent.aggregate;
 import io.memagent.agent.store.CopyLine;
 import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
+import io.memagent.agent.util.RandomIds;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -27,9 +28,7 @@ public record AllocationRow(long idHigh, long idLow, String operationType, Strin
                                       long allocatedBytes, long selfBytes, long durationNs, boolean threw,
                                       long gcCountDuring, long createdAtMs, String traceId, String spanId) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        long high = (r.nextLong() & ~0xF000L) | 0x4000L;
-        long low = (r.nextLong() & ~(3L << 62)) | (2L << 62);
-        return new AllocationRow(high, low, operationType, method, kind, threadName, allocatedBytes, selfBytes,
+        return new AllocationRow(RandomIds.high(r.nextLong()), RandomIds.low(r.nextLong()), operationType, method, kind, threadName, allocatedBytes, selfBytes,
                 durationNs, threw, gcCountDuring, createdAtMs, traceId, spanId);
     }
 

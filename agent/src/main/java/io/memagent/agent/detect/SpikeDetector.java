@@ -4,6 +4,7 @@ import io.memagent.agent.util.AgentLog;
 import io.memagent.agent.util.Json;
 import io.memagent.agent.aggregate.Aggregator;
 import io.memagent.agent.instrument.Operation;
+import io.memagent.agent.util.RandomIds;
 import io.memagent.agent.util.Ring;
 import io.memagent.agent.store.RowSink;
 import io.memagent.bootstrap.RecordingThresholds;
@@ -13,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -122,7 +122,7 @@ public final class SpikeDetector implements Aggregator.CallObserver {
                 }
             }
             String stackText = stackText(stack);
-            SpikeRow row = new SpikeRow(UUID.randomUUID(), op.name(), op.method(), severity, bytes, threshold, threadName,
+            SpikeRow row = new SpikeRow(RandomIds.uuid(), op.name(), op.method(), severity, bytes, threshold, threadName,
                     stackText, dumpPath, nowMs, traceId, spanId);
             sink.offer(row);
             recent.add(row);
@@ -133,7 +133,7 @@ public final class SpikeDetector implements Aggregator.CallObserver {
                 String context = "{\"operation\":" + Json.string(op.name()) + ",\"method\":" + Json.string(op.method())
                         + ",\"consecutive_spikes\":" + runLength + ",\"last_allocated_bytes\":" + bytes
                         + ",\"last_severity\":\"" + severity + "\"}";
-                sink.offer(new AlertRow(UUID.randomUUID(), "spike_consecutive", severity, message, context, nowMs));
+                sink.offer(new AlertRow(RandomIds.uuid(), "spike_consecutive", severity, message, context, nowMs));
             }
             notifyListeners(new Object[] {op.name(), op.method(), severity, bytes, threshold, threadName, stackText,
                     dumpPath, nowMs});
@@ -149,7 +149,7 @@ public final class SpikeDetector implements Aggregator.CallObserver {
     void recordHeapSpike(String severity, long bytes, long threshold, String topOperations, long nowMs) {
         worker.execute(() -> {
             try {
-                SpikeRow row = new SpikeRow(UUID.randomUUID(), HeapSpikes.OPERATION, HeapSpikes.OPERATION, severity, bytes,
+                SpikeRow row = new SpikeRow(RandomIds.uuid(), HeapSpikes.OPERATION, HeapSpikes.OPERATION, severity, bytes,
                         threshold, "(all threads)", topOperations, null, nowMs);
                 sink.offer(row);
                 recent.add(row);

@@ -29,6 +29,7 @@ final class Phases {
     private long warmGcMs;
     private long warmGcCount;
     private long warmToolCpuNs;
+    private java.util.Map<String, Long> warmThreads = java.util.Map.of();
 
     /** The end of the warm-up part: from here on is steady state. */
     void warmedUp() {
@@ -39,6 +40,7 @@ final class Phases {
         warmGcMs = gc(true);
         warmGcCount = gc(false);
         warmToolCpuNs = toolThreadsCpuNs();
+        warmThreads = threadCpuNs();
     }
 
     /** The end of the work: prints both phases, peak RSS, then fetches memagent's figures if asked. */
@@ -52,6 +54,10 @@ final class Phases {
         // (memagent's, JFR's; async-profiler has none: its work runs in the app's threads' allocation paths).
         System.out.printf(Locale.ROOT, "PEERS|where|%d|%d|%d|%d%n", jitMs() - warmJitMs, gc(true) - warmGcMs,
                 gc(false) - warmGcCount, toolThreadsCpuNs() - warmToolCpuNs);
+        // The steady state's CPU by thread group (JIT, GC, VM, each memagent thread, the app's live threads); threads
+        // that ended during it (the sample app's pools) are in the process's figure only: the runner shows them as
+        // the remainder.
+        System.out.printf(Locale.ROOT, "PEERS|threads|%s%n", groups(warmThreads, threadCpuNs()));
         String api = System.getProperty("peers.api");
         if (api != null) {
             long t0 = System.nanoTime();
@@ -105,6 +111,66 @@ final class Phases {
             }
         }
         return sum;
+    }
+
+    /**
+     * Every live thread's CPU time in ns, keyed by {@code tid name}: {@code /proc/self/task/TID/schedstat}'s first
+     * field (ns on CPU), the name from {@code comm} (the JVM's own threads too, which no MXBean lists). Empty off
+     * Linux.
+     */
+    static java.util.Map<String, Long> threadCpuNs() {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).trim();
+                    String ns = Files.readString(task.resolve("schedstat")).trim().split(" ")[0];
+                    out.put(task.getFileName() + " " + comm, Long.parseLong(ns));
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** The CPU each group of threads spent between two readings, {@code group=ns} separated by {@code ;}. */
+    static String groups(java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
+        java.util.Map<String, Long> sum = new java.util.TreeMap<>();
+        for (var e : after.entrySet()) {
+            long delta = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            sum.merge(group(e.getKey().substring(e.getKey().indexOf(' ') + 1)), delta, Long::sum);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (var e : sum.entrySet()) {
+            sb.append(sb.length() == 0 ? "" : ";").append(e.getKey()).append('=').append(e.getValue());
+        }
+        return sb.toString();
+    }
+
+    /** A thread's group from its (15-character) kernel name. */
+    static String group(String comm) {
+        if (comm.startsWith("C2 Compiler")) {
+            return "JIT C2";
+        }
+        if (comm.startsWith("C1 Compiler")) {
+            return "JIT C1";
+        }
+        if (comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.startsWith("VM Periodic")) {
+            return comm.startsWith("VM Periodic") ? "VM periodic task" : "GC";
+        }
+        if (comm.startsWith("memagent-")) {
+            return comm.startsWith("memagent-http") ? "memagent-http" : comm;
+        }
+        if (comm.startsWith("VM Thread")) {
+            return "VM thread (safepoints)";
+        }
+        if (comm.startsWith("worker-") || comm.equals("main") || comm.equals("java")) {
+            return "app (live threads)";
+        }
+        return "JVM other";
     }
 
     static long vmHwmKib() {
