@@ -53,7 +53,7 @@ class HttpApiIT {
         return Long.parseLong(line.substring(line.indexOf('=') + 1));
     }
 
-    /** The drain thread folds calls in within ~10 ms; wait until all 55 are in. */
+    /** The drain thread folds calls in within ~100 ms; wait until all 55 are in. */
     static void awaitCalls(HttpClientForTests http, long calls) throws Exception {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (true) {

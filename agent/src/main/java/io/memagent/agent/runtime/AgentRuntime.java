@@ -141,20 +141,19 @@ public final class AgentRuntime {
         // threads ever initialize them at once.
         HotPath.warmUp();
         Instrumenter instrumenter = new Instrumenter(config.includes(), config.attributeJdbc(), config.attributeHttp());
-        // How `java -jar memagent.jar attach` sees that this JVM runs memagent already, and (read as soon as the
-        // attach returns) under which name: an attach resolves the name here, a start from the command line on
-        // memagent-init.
+        // The start line names the service before the app's own output, and `java -jar memagent.jar attach` reads
+        // that this JVM runs memagent, and under which name, as soon as the attach returns.
+        ServiceName named = ServiceName.resolve(config.serviceName());
         System.setProperty(AttachCommand.RUNNING_PROPERTY, version());
-        ServiceName attachedName = attached ? serviceName(config) : null;
-        // premain's outcome for memagent-init: the virtual-thread mode (null before JDK 21), once nothing of
-        // premain is left to run; failed if premain failed.
-        CompletableFuture<String> premainDone = new CompletableFuture<>();
+        System.setProperty(AttachCommand.SERVICE_PROPERTY, named.name());
+        // Completed once nothing of premain is left to run; failed if premain failed.
+        CompletableFuture<Void> premainDone = new CompletableFuture<>();
         AtomicReference<AgentRuntime> built = new AtomicReference<>();
         AtomicBoolean exiting = new AtomicBoolean(); // set by the hook: the start then skips what only a running app needs
         Thread init = new Thread(new Runnable() {
             @Override
             public void run() {
-                initialize(config, registry, inst, instrumenter, attached, attachedName, premainDone, built, exiting);
+                initialize(config, registry, inst, instrumenter, attached, named, premainDone, built, exiting);
             }
         }, "memagent-init");
         init.setDaemon(true);
@@ -178,7 +177,14 @@ public final class AgentRuntime {
                     stop(config, init, built, exiting);
                 }
             }, "memagent-shutdown"));
-            premainDone.complete(virtualThreads);
+            AgentLog.info("memagent " + version() + " started for service '" + named.name() + "' (from "
+                    + named.source() + "): " + (config.jdbcUrl() != null ? "writing to " + Secrets.mask(config.jdbcUrl())
+                    + " (schema " + config.dbSchema() + ")" : "in-memory mode, report at exit") + "; heap dumps go to "
+                    + config.heapdumpDir());
+            if (virtualThreads != null) {
+                AgentLog.info("virtual threads: " + virtualThreads);
+            }
+            premainDone.complete(null);
         } catch (Throwable t) {
             HotPath.setEnabled(false);
             premainDone.completeExceptionally(t);
@@ -186,39 +192,23 @@ public final class AgentRuntime {
         }
     }
 
-    /** The service name, and the system property the attach command reads it from. */
-    private static ServiceName serviceName(Config config) {
-        ServiceName named = ServiceName.resolve(config.serviceName());
-        System.setProperty(AttachCommand.SERVICE_PROPERTY, named.name());
-        return named;
-    }
-
     /**
-     * memagent-init, beside the rest of premain: the service name, the run, the JDK's string constants and the
-     * runtime; then, once premain is done, the start line and the runtime's threads. A failure here disables
-     * recording; the app runs on.
+     * memagent-init, beside the rest of premain: the run, the JDK's string constants and the runtime; then, once
+     * premain is done, the runtime's threads. A failure here disables recording; the app runs on.
      */
     private static void initialize(Config config, OperationRegistry registry, Instrumentation inst,
-                                   Instrumenter instrumenter, boolean attached, ServiceName attachedName,
-                                   CompletableFuture<String> premainDone, AtomicReference<AgentRuntime> built,
+                                   Instrumenter instrumenter, boolean attached, ServiceName named,
+                                   CompletableFuture<Void> premainDone, AtomicReference<AgentRuntime> built,
                                    AtomicBoolean exiting) {
         AgentRuntime runtime;
         try {
-            ServiceName named = attachedName != null ? attachedName : serviceName(config);
-            RunInfo run = new RunInfo(RunIds.random(), named.name(), ProcessHandle.current().pid(), hostName(),
-                    System.getProperty("java.vm.vendor", "?") + " " + Runtime.version(), version(),
+            RunInfo run = new RunInfo(RunIds.random(), named.name(), ManagementFactory.getRuntimeMXBean().getPid(),
+                    hostName(), System.getProperty("java.vm.vendor", "?") + " " + jvmVersion(), version(),
                     Json.object(config.masked()), System.currentTimeMillis());
             // The JDK classes every measured call enters: their literals made here, not by C2 inside a call.
             JdkStringConstants.resolve(inst, ManagementFactory.getThreadMXBean().getClass(), ThreadLocal.class);
             runtime = new AgentRuntime(config, run, registry);
-            String virtualThreads = premainDone.get(); // premain's, moments from now: it never waits for this thread
-            AgentLog.info("memagent " + version() + " started for service '" + run.serviceName() + "' (from "
-                    + named.source() + "): " + (config.jdbcUrl() != null ? "writing to " + Secrets.mask(config.jdbcUrl())
-                    + " (schema " + config.dbSchema() + ")" : "in-memory mode, report at exit") + "; heap dumps go to "
-                    + config.heapdumpDir());
-            if (virtualThreads != null) {
-                AgentLog.info("virtual threads: " + virtualThreads);
-            }
+            premainDone.get(); // moments from now: premain never waits for this thread
         } catch (Throwable t) {
             try {
                 premainDone.get(); // not before premain has enabled recording, or it would enable it again
@@ -382,6 +372,15 @@ public final class AgentRuntime {
         } catch (Exception e) {
             return "unknown";
         }
+    }
+
+    /**
+     * {@code Runtime.version()} as text: the JVM's own property of it, which says the same; the version's
+     * {@code toString()} joins its numbers with a stream, the first the agent would run.
+     */
+    static String jvmVersion() {
+        String v = System.getProperty("java.runtime.version");
+        return v != null && !v.isBlank() ? v : Runtime.version().toString();
     }
 
     static String version() {

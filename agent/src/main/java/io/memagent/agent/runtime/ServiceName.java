@@ -42,8 +42,10 @@ record ServiceName(String name, String source) {
 
     /** From this JVM's system properties, environment and launch command. */
     static ServiceName resolve(String configured) {
-        return resolve(configured, System::getProperty, System::getenv, System.getProperty("sun.java.command", ""),
-                ProcessHandle.current().pid());
+        String command = System.getProperty("sun.java.command", "");
+        // The process id only names a JVM without a command line (it costs ProcessHandle's set-up at start).
+        return resolve(configured, System::getProperty, System::getenv, command,
+                command == null || command.isBlank() ? ProcessHandle.current().pid() : -1);
     }
 
     static ServiceName resolve(String configured, UnaryOperator<String> props, UnaryOperator<String> env, String command,
