@@ -3,7 +3,6 @@ package io.memagent.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memagent.agent.store.RecentRows;
 import io.memagent.testapps.SteadyApp;
 import io.memagent.testapps.UntilKilledApp;
 import java.nio.file.Files;
@@ -23,6 +22,9 @@ import org.junit.jupiter.api.Test;
  * stored or counted as dropped. Each test runs its own PostgreSQL cluster so it can stop it.
  */
 class OutageIT {
+    /** The per-call rows the HTTP API keeps for GET /api/memory/calls (the agent's RecentRows.PER_TABLE; the agent jar is shaded, so not linked from here). */
+    private static final int RECENT_CALLS = 500;
+
     private static long count(PrivatePostgres pg, String sql) throws Exception {
         try (Connection c = DriverManager.getConnection(pg.url("postgres"), "postgres", null);
              Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
@@ -97,9 +99,9 @@ class OutageIT {
                 Thread.sleep(500); // the drain thread hands the last calls over
                 long[] held = heldRows(app.process.pid());
                 // The queue holds its capacity. Beside it, bounded: samples taken once it was full are still in the
-                // sampler's own short history, and the HTTP API keeps the last RecentRows.PER_TABLE per-call rows
+                // sampler's own short history, and the HTTP API keeps the last RECENT_CALLS per-call rows
                 // (GET /api/memory/calls), which may be rows the full queue dropped.
-                long beside = held[2] + RecentRows.PER_TABLE;
+                long beside = held[2] + RECENT_CALLS;
                 assertTrue(held[0] >= capacity && held[0] - capacity <= beside, "detail rows held (per-call rows,"
                         + " samples, GC events) " + held[0] + ", of them samples " + held[2] + ": the queue's capacity"
                         + " plus at most " + beside + " beside it");
