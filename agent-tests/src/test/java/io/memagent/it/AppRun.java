@@ -221,9 +221,11 @@ public final class AppRun {
             long start = System.nanoTime();
             Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                String where = hangReport(p.pid());
                 p.destroyForcibly();
                 throw new AssertionError("the app did not finish within " + timeoutSeconds + " s: " + command()
-                        + "\nstdout:\n" + Files.readString(out) + "\nstderr:\n" + Files.readString(err));
+                        + "\nstdout:\n" + Files.readString(out) + "\nstderr:\n" + Files.readString(err)
+                        + "\nwhere it hung:\n" + where);
             }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
@@ -232,6 +234,43 @@ public final class AppRun {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
+    }
+
+    /**
+     * Where a JVM that did not finish is: its threads from {@code jcmd Thread.print} (the app's own JDK), and, for a
+     * JVM too early or too stuck to answer, each thread's kernel state from /proc. A rare hang then names itself.
+     */
+    static String hangReport(long pid) {
+        StringBuilder sb = new StringBuilder();
+        try {
+            Path jcmd = Path.of(javaHome(), "bin", "jcmd");
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "Thread.print")
+                    .redirectErrorStream(true).start();
+            dump.getOutputStream().close();
+            byte[] bytes;
+            if (dump.waitFor(20, TimeUnit.SECONDS)) {
+                bytes = dump.getInputStream().readAllBytes();
+                sb.append(new String(bytes, StandardCharsets.UTF_8));
+            } else {
+                dump.destroyForcibly();
+                sb.append("jcmd Thread.print did not answer within 20 s\n");
+            }
+        } catch (IOException | InterruptedException e) {
+            sb.append("jcmd Thread.print: ").append(e).append('\n');
+        }
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.sorted().toList()) {
+                String comm = Files.readString(task.resolve("comm")).trim();
+                String stat = Files.readString(task.resolve("stat"));
+                String state = stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+                String wchan = Files.exists(task.resolve("wchan")) ? Files.readString(task.resolve("wchan")) : "?";
+                sb.append(task.getFileName()).append(' ').append(comm).append(" state=").append(state)
+                        .append(" wchan=").append(wchan).append('\n');
+            }
+        } catch (IOException | RuntimeException e) {
+            sb.append("/proc: ").append(e).append('\n');
+        }
+        return sb.toString();
     }
 
     /** What a finished JVM left behind. */

@@ -96,6 +96,29 @@ final class AnnotatedClassWeaver {
             }
             ids.put(m.name + m.desc, id);
         }
+        return write(loader, reader, scan, ids);
+    }
+
+    /**
+     * Runs this weaver's code once on a class file, every annotated method given operation 0 and nothing
+     * registered: loads and initializes every class weaving needs (see {@link PrefilteringTransformer#preload}).
+     */
+    static byte[] exercise(byte[] classFile) {
+        ClassReader reader = new ClassReader(classFile);
+        Scan scan = new Scan();
+        reader.accept(scan, ClassReader.SKIP_CODE | ClassReader.SKIP_FRAMES);
+        Map<String, Integer> ids = new HashMap<>();
+        for (Scan.Method m : scan.methods) {
+            if (m.annotation != null) {
+                name(scan, m);
+                spikeBytes(m.annotation, scan.typeAnnotation);
+                ids.put(m.name + m.desc, 0);
+            }
+        }
+        return write(null, reader, scan, ids).bytes();
+    }
+
+    private static Result write(ClassLoader loader, ClassReader reader, Scan scan, Map<String, Integer> ids) {
         if (ids.isEmpty()) {
             return Result.NOTHING;
         }

@@ -49,8 +49,15 @@ public final class Instrumenter {
     public void installFilter(Instrumentation inst, OperationRegistry registry) {
         this.inst = inst;
         this.registry = registry;
-        inst.addTransformer(new PrefilteringTransformer(this, includes, jdbc, http, new AnnotatedClassWeaver(registry)),
-                true);
+        PrefilteringTransformer filter = new PrefilteringTransformer(this, includes, jdbc, http,
+                new AnnotatedClassWeaver(registry));
+        try {
+            filter.preload();
+        } catch (java.io.IOException | RuntimeException e) {
+            // Not fatal: the classes then load on first use, as they always could before another agent came along.
+            AgentLog.warn("could not preload the class filter's classes: " + e);
+        }
+        inst.addTransformer(filter, true);
     }
 
     /**

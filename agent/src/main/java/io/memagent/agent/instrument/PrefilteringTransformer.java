@@ -41,6 +41,62 @@ final class PrefilteringTransformer implements ClassFileTransformer {
     }
 
     /**
+     * Loads and initializes every class this transformer's own code may need, by running that code once on
+     * {@link TransformerProbe}'s class file, on premain's thread before the transformer is installed. Why: a class
+     * this code first needed while transforming would load inside another class's load, holding nothing but
+     * waiting for that class's loading lock; when another agent's transformer runs on that class's load on a second
+     * thread and waits for a class the first thread is loading, both hang for good (seen with the OpenTelemetry
+     * agent: memagent-init loading ClassFileScan, in the OpenTelemetry agent's matcher, waited for a JDK class the
+     * app's main thread was loading, whose load, in this transformer, waited for ClassFileScan). Afterwards the
+     * only classes loaded from here are Byte Buddy's, on its own path, which another agent's transformer never
+     * needs.
+     */
+    void preload() throws java.io.IOException {
+        byte[] probe;
+        try (java.io.InputStream in = PrefilteringTransformer.class.getResourceAsStream("TransformerProbe.class")) {
+            if (in == null) {
+                throw new java.io.FileNotFoundException("TransformerProbe.class in the agent jar");
+            }
+            probe = in.readAllBytes();
+        }
+        String name = "io/memagent/agent/instrument/TransformerProbe";
+        ClassFileScan.ignored(name);
+        ClassFileScan.otherAgents(name);
+        ClassFileScan.isHttpFrameworkClass(name);
+        ClassFileScan.mentionsAnnotation(probe);
+        ClassFileScan.mentionsJdbcType(probe);
+        ClassFileScan.mentionsHttpType(probe);
+        IncludeMatchers.matchesClass(includes, name.replace('/', '.'));
+        handOff.bytes(probe, name);
+        AnnotatedClassWeaver.exercise(probe);
+        if (jdbc || http) {
+            types.kinds(ClassLoader.getSystemClassLoader(), probe);
+            AttributionWeaver.weave(probe, AttributionTypes.JDBC | AttributionTypes.HTTP);
+        }
+        SynchronizedMethods.retransforming(null);
+        // Which of ASM's classes a class file needs depends on what is in it (method handles, type annotations,
+        // dynamic constants, ...): all of ASM's core package, by name.
+        ClassLoader own = PrefilteringTransformer.class.getClassLoader();
+        String asm = net.bytebuddy.jar.asm.ClassReader.class.getPackageName() + ".";
+        try {
+            for (String simpleName : ASM_CLASSES) {
+                Class.forName(asm + simpleName, true, own);
+            }
+            Class.forName(AgentLog.class.getName(), true, own);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** ASM's core package (the copy Byte Buddy ships), class by class. */
+    private static final String[] ASM_CLASSES = {"AnnotationVisitor", "AnnotationWriter", "Attribute",
+        "Attribute$Set", "ByteVector", "ClassReader", "ClassTooLargeException", "ClassVisitor", "ClassWriter",
+        "ConstantDynamic", "Constants", "Context", "CurrentFrame", "Edge", "FieldVisitor", "FieldWriter", "Frame",
+        "Handle", "Handler", "Label", "MethodTooLargeException", "MethodVisitor", "MethodWriter", "ModuleVisitor",
+        "ModuleWriter", "Opcodes", "RecordComponentVisitor", "RecordComponentWriter", "Symbol", "SymbolTable",
+        "SymbolTable$Entry", "SymbolTable$LabelEntry", "Type", "TypePath", "TypeReference"};
+
+    /**
      * Whatever the agent allocates and the time it takes here, on the thread that loads the
      * class, is the agent's: taken off the calls open on that thread and reported as agent
      * overhead ({@link AgentOverhead}). Four clock and counter reads per class load. The same call marks

@@ -1,0 +1,98 @@
+package io.memagent.agent.instrument;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Once {@code preload()} has run, the class filter transforms an annotated class, JDBC statements and connections,
+ * and a servlet filter without loading one class of the agent or of its ASM: a class it first needed mid-transform
+ * would load inside another class's load, where another agent's transformer can deadlock with it. The filter's
+ * classes are defined here by a loader of their own, which records every class it defines.
+ */
+class PrefilteringTransformerPreloadTest {
+    /** Defines the agent's classes and Byte Buddy's (its ASM) itself and records their names. */
+    static final class Recording extends ClassLoader {
+        final List<String> defined = Collections.synchronizedList(new ArrayList<>());
+
+        Recording(ClassLoader parent) {
+            super(parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!name.startsWith("io.memagent.agent.") && !name.startsWith("net.bytebuddy.")) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c != null) {
+                    return c;
+                }
+                try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+                    if (in == null) {
+                        throw new ClassNotFoundException(name);
+                    }
+                    byte[] b = in.readAllBytes();
+                    defined.add(name);
+                    return defineClass(name, b, 0, b.length);
+                } catch (java.io.IOException e) {
+                    throw new ClassNotFoundException(name, e);
+                }
+            }
+        }
+    }
+
+    @Test
+    void afterThePreloadTransformingLoadsNoClass() throws Exception {
+        Recording loader = new Recording(getClass().getClassLoader());
+        Class<?> instrumenterClass = loader.loadClass(Instrumenter.class.getName());
+        Object instrumenter = instrumenterClass.getConstructor(List.class, boolean.class, boolean.class)
+                .newInstance(List.of(), true, true);
+        Class<?> registryClass = loader.loadClass(OperationRegistry.class.getName());
+        Object registry = registryClass.getConstructor(int.class).newInstance(1000);
+        Class<?> weaverClass = loader.loadClass(AnnotatedClassWeaver.class.getName());
+        Constructor<?> weaverConstructor = weaverClass.getDeclaredConstructor(registryClass);
+        weaverConstructor.setAccessible(true);
+        Object weaver = weaverConstructor.newInstance(registry);
+        Class<?> filterClass = loader.loadClass(PrefilteringTransformer.class.getName());
+        Constructor<?> filterConstructor = filterClass.getDeclaredConstructor(instrumenterClass, List.class,
+                boolean.class, boolean.class, weaverClass);
+        filterConstructor.setAccessible(true);
+        ClassFileTransformer filter = (ClassFileTransformer) filterConstructor.newInstance(instrumenter, List.of(),
+                true, true, weaver);
+        Method preload = filterClass.getDeclaredMethod("preload");
+        preload.setAccessible(true);
+        preload.invoke(filter);
+        int preloaded = loader.defined.size();
+        assertTrue(preloaded > 20, "the preload loads the filter's and ASM's classes: " + loader.defined);
+
+        ClassLoader app = getClass().getClassLoader();
+        // An annotated class (synchronized profiled methods among them), pgjdbc's statements and connection, a
+        // jakarta servlet filter: each is woven (bytes returned), and nothing new is loaded.
+        String[] classes = {"io/memagent/agent/instrument/woven/Shapes", "org/postgresql/jdbc/PgStatement",
+            "org/postgresql/jdbc/PgPreparedStatement", "org/postgresql/jdbc/PgConnection",
+            "io/memagent/agent/instrument/woven/OrderFilter"};
+        for (String name : classes) {
+            byte[] bytes;
+            try (InputStream in = app.getResourceAsStream(name + ".class")) {
+                assertNotNull(in, name);
+                bytes = in.readAllBytes();
+            }
+            // Named as the app's (the agent's own package is never transformed); the weavers read the class file.
+            String asAppClass = name.replace("io/memagent/agent/instrument/woven/", "com/example/");
+            assertNotNull(filter.transform(app, asAppClass, null, null, bytes), name + " is woven");
+        }
+        assertEquals(List.of(), loader.defined.subList(preloaded, loader.defined.size()),
+                "classes loaded while transforming, after the preload");
+    }
+}
