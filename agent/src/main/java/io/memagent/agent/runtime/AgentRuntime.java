@@ -46,6 +46,8 @@ import io.memagent.agent.instrument.JdkStringConstants;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -140,7 +142,9 @@ public final class AgentRuntime {
         // The boot classes' static state, made here on premain's thread before memagent-init starts, so no two
         // threads ever initialize them at once.
         HotPath.warmUp();
+        // The class filter's classes load on memagent-preload, beside the rest of premain, until it is installed.
         Instrumenter instrumenter = new Instrumenter(config.includes(), config.attributeJdbc(), config.attributeHttp());
+        instrumenter.startPreload(registry);
         // The start line names the service before the app's own output, and `java -jar memagent.jar attach` reads
         // that this JVM runs memagent, and under which name, as soon as the attach returns.
         ServiceName named = ServiceName.resolve(config.serviceName());
@@ -150,10 +154,26 @@ public final class AgentRuntime {
         CompletableFuture<Void> premainDone = new CompletableFuture<>();
         AtomicReference<AgentRuntime> built = new AtomicReference<>();
         AtomicBoolean exiting = new AtomicBoolean(); // set by the hook: the start then skips what only a running app needs
+        // Counted down once the runtime is running (or failed to start): what the shutdown hook waits for.
+        CountDownLatch running = new CountDownLatch(1);
         Thread init = new Thread(new Runnable() {
             @Override
             public void run() {
-                initialize(config, registry, inst, instrumenter, attached, named, premainDone, built, exiting);
+                boolean started = false;
+                try {
+                    if (attached) {
+                        resolveJdkStringConstants(inst); // the app's calls run already: before anything else
+                    }
+                    started = initialize(config, registry, inst, instrumenter, attached, named, premainDone, built,
+                            exiting);
+                } finally {
+                    running.countDown();
+                }
+                if (started && !attached && !exiting.get()) {
+                    // After the runtime runs, so a JVM that exits at once does not wait for these 20 ms; an app
+                    // thread's first C2 compile of these classes comes thousands of calls later.
+                    resolveJdkStringConstants(inst);
+                }
             }
         }, "memagent-init");
         init.setDaemon(true);
@@ -174,7 +194,7 @@ public final class AgentRuntime {
             Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
                 @Override
                 public void run() {
-                    stop(config, init, built, exiting);
+                    stop(config, running, built, exiting);
                 }
             }, "memagent-shutdown"));
             AgentLog.info("memagent " + version() + " started for service '" + named.name() + "' (from "
@@ -196,7 +216,13 @@ public final class AgentRuntime {
      * memagent-init, beside the rest of premain: the run, the JDK's string constants and the runtime; then, once
      * premain is done, the runtime's threads. A failure here disables recording; the app runs on.
      */
-    private static void initialize(Config config, OperationRegistry registry, Instrumentation inst,
+    /** The JDK classes every measured call enters: their literals made here, not by C2 inside a call. */
+    private static void resolveJdkStringConstants(Instrumentation inst) {
+        JdkStringConstants.resolve(inst, ManagementFactory.getThreadMXBean().getClass(), ThreadLocal.class); // best effort
+    }
+
+    /** Returns whether the runtime was built (false: memagent is disabled, and said why). */
+    private static boolean initialize(Config config, OperationRegistry registry, Instrumentation inst,
                                    Instrumenter instrumenter, boolean attached, ServiceName named,
                                    CompletableFuture<Void> premainDone, AtomicReference<AgentRuntime> built,
                                    AtomicBoolean exiting) {
@@ -205,36 +231,37 @@ public final class AgentRuntime {
             RunInfo run = new RunInfo(RunIds.random(), named.name(), ManagementFactory.getRuntimeMXBean().getPid(),
                     hostName(), System.getProperty("java.vm.vendor", "?") + " " + jvmVersion(), version(),
                     Json.object(config.masked()), System.currentTimeMillis());
-            // The JDK classes every measured call enters: their literals made here, not by C2 inside a call.
-            JdkStringConstants.resolve(inst, ManagementFactory.getThreadMXBean().getClass(), ThreadLocal.class);
             runtime = new AgentRuntime(config, run, registry);
             premainDone.get(); // moments from now: premain never waits for this thread
         } catch (Throwable t) {
             try {
                 premainDone.get(); // not before premain has enabled recording, or it would enable it again
             } catch (Throwable premainFailed) {
-                return; // MemAgent said so
+                return false; // MemAgent said so
             }
             HotPath.setEnabled(false);
             instrumenter.abandon(t);
             AgentLog.error("memagent could not start and is disabled; the application runs without it: " + t);
-            return;
+            return false;
         }
         synchronized (built) {
             built.set(runtime);
         }
         runtime.initialize(inst, instrumenter, attached, exiting);
+        return true;
     }
 
     /**
      * The shutdown hook. A JVM that exits at once still reports every call: let the agent's start finish what
      * the report and the flush need (not Byte Buddy), bounded, then flush what the threads recorded meanwhile.
      */
-    private static void stop(Config config, Thread init, AtomicReference<AgentRuntime> built, AtomicBoolean exiting) {
+    private static void stop(Config config, CountDownLatch running, AtomicReference<AgentRuntime> built,
+                             AtomicBoolean exiting) {
         exiting.set(true);
         long deadlineMs = System.currentTimeMillis() + config.shutdownTimeoutMs();
+        boolean started = false;
         try {
-            init.join(config.shutdownTimeoutMs());
+            started = running.await(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -244,7 +271,7 @@ public final class AgentRuntime {
         }
         if (runtime != null) {
             runtime.shutdown(deadlineMs);
-        } else if (init.isAlive()) {
+        } else if (!started) {
             AgentLog.error("memagent did not finish starting within memagent.shutdown.timeout.ms = "
                     + config.shutdownTimeoutMs() + " ms of the JVM's exit: the calls it counted are not reported");
         }
