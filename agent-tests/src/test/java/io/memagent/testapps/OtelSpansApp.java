@@ -52,7 +52,17 @@ public final class OtelSpansApp {
      * then one outside any span, after a span started here was ended on another thread. Prints
      * {@code traced=TRACE_ID SPAN_ID}.
      */
-    static void spikes() {
+    static void spikes() throws InterruptedException {
+        // The agent commits its JFR events on its drain thread, a few ms after each call: follow them and exit only
+        // when all four (two calls, two spikes) have arrived, so none is lost to the race between the agent's and
+        // JFR's shutdown hooks (as JfrApp does).
+        java.util.concurrent.CountDownLatch seen = new java.util.concurrent.CountDownLatch(4);
+        jdk.jfr.consumer.RecordingStream events = new jdk.jfr.consumer.RecordingStream();
+        events.enable("memagent.Call");
+        events.enable("memagent.Spike");
+        events.onEvent("memagent.Call", e -> seen.countDown());
+        events.onEvent("memagent.Spike", e -> seen.countDown());
+        events.startAsync();
         Tracer tracer = GlobalOpenTelemetry.getTracer("memagent-it");
         Profiled.loaded = true; // loaded before the calls: a call that loads classes is cold, never a spike
         Truth.sink = null;
@@ -69,6 +79,8 @@ public final class OtelSpansApp {
         }
         Profiled.big();
         System.out.println("traced=" + span.getSpanContext().getTraceId() + " " + span.getSpanContext().getSpanId());
+        System.out.println("events=" + (seen.await(60, java.util.concurrent.TimeUnit.SECONDS) ? 4 : 4 - seen.getCount()));
+        events.close();
     }
 
     /**
