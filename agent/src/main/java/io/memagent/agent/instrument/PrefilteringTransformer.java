@@ -29,6 +29,8 @@ final class PrefilteringTransformer implements ClassFileTransformer {
     private final boolean http;
     private final AnnotatedClassWeaver annotated;
     private final AttributionTypes types = new AttributionTypes();
+    /** The names searched for in every class file, in one pass: the annotation's, and with attribution JDBC's, HTTP's. */
+    private final ClassFileScan.Needles scanner;
 
     /** @param instrumenter what builds and hands out the Byte Buddy transformer */
     PrefilteringTransformer(Instrumenter instrumenter, List<MethodPattern> includes, boolean jdbc, boolean http,
@@ -38,6 +40,7 @@ final class PrefilteringTransformer implements ClassFileTransformer {
         this.jdbc = jdbc;
         this.http = http;
         this.annotated = annotated;
+        this.scanner = ClassFileScan.scanner(jdbc, http);
     }
 
     /**
@@ -63,9 +66,7 @@ final class PrefilteringTransformer implements ClassFileTransformer {
         ClassFileScan.ignored(name);
         ClassFileScan.otherAgents(name);
         ClassFileScan.isHttpFrameworkClass(name);
-        ClassFileScan.mentionsAnnotation(probe);
-        ClassFileScan.mentionsJdbcType(probe);
-        ClassFileScan.mentionsHttpType(probe);
+        scanner.find(probe);
         IncludeMatchers.matchesClass(includes, name.replace('/', '.'));
         handOff.bytes(probe, name);
         AnnotatedClassWeaver.exercise(probe);
@@ -128,9 +129,10 @@ final class PrefilteringTransformer implements ClassFileTransformer {
             // The JDBC and HTTP types of the JDK itself (javax.sql.DataSource, ...) are interfaces the
             // agent's own start loads too: only the app's classes are attribution candidates.
             boolean appClass = loader != null && loader != PLATFORM_LOADER;
-            boolean mentionsAnnotation = ClassFileScan.mentionsAnnotation(classFile);
+            int mentions = scanner.find(classFile);
+            boolean mentionsAnnotation = (mentions & ClassFileScan.ANNOTATION) != 0;
             boolean included = !includes.isEmpty() && IncludeMatchers.matchesClass(includes, className.replace('/', '.'));
-            int kinds = appClass ? attributionKinds(loader, classFile) : 0;
+            int kinds = appClass ? attributionKinds(loader, classFile, mentions) : 0;
             if (appClass && http && ClassFileScan.isHttpFrameworkClass(className)) {
                 // WebFlux, Reactor Netty and Jersey classes take Byte Buddy's advice (WebFluxAdvice, JaxRsAdvice).
                 kinds |= AttributionTypes.UNKNOWN;
@@ -182,9 +184,9 @@ final class PrefilteringTransformer implements ClassFileTransformer {
      * Which JDBC or HTTP advice may apply to the class ({@link AttributionTypes}' bits, 0 for none): a cheap byte
      * search first, then its supertypes, from class files. Only those classes are woven.
      */
-    private int attributionKinds(ClassLoader loader, byte[] classFile) {
-        boolean mentionsJdbc = jdbc && ClassFileScan.mentionsJdbcType(classFile);
-        boolean mentionsHttp = http && ClassFileScan.mentionsHttpType(classFile);
+    private int attributionKinds(ClassLoader loader, byte[] classFile, int mentions) {
+        boolean mentionsJdbc = (mentions & ClassFileScan.JDBC) != 0;
+        boolean mentionsHttp = (mentions & ClassFileScan.HTTP) != 0;
         if (!mentionsJdbc && !mentionsHttp) {
             return 0;
         }

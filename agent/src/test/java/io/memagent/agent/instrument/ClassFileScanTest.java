@@ -1,59 +1,99 @@
 package io.memagent.agent.instrument;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The pre-filter's skipping byte search finds exactly what a plain scan finds. */
+/** The pre-filter's one-pass search for several needles finds exactly what a plain scan for each finds. */
 class ClassFileScanTest {
     @Test
-    void findsTheNeedleWhereverItIsAndNothingElse() {
-        ClassFileScan.Needle needle = new ClassFileScan.Needle("java/sql/");
-        assertTrue(ClassFileScan.mentions(bytes("java/sql/"), needle));
-        assertTrue(ClassFileScan.mentions(bytes("xjava/sql/"), needle));
-        assertTrue(ClassFileScan.mentions(bytes("java/sql/x"), needle));
-        assertTrue(ClassFileScan.mentions(bytes("java/sqjava/sql/Connection"), needle));
-        assertFalse(ClassFileScan.mentions(bytes("java/sql"), needle));
-        assertFalse(ClassFileScan.mentions(bytes("java/sqL/"), needle));
-        assertFalse(ClassFileScan.mentions(bytes(""), needle));
-        assertFalse(ClassFileScan.mentions(bytes("javax/sql/"), needle));
+    void findsEachNeedleWhereverItIsAndNothingElse() {
+        ClassFileScan.Needles needles = new ClassFileScan.Needles(new String[] {"java/sql/", "jakarta/servlet/"},
+                new int[] {1, 2});
+        assertEquals(1, needles.find(bytes("java/sql/")));
+        assertEquals(1, needles.find(bytes("xjava/sql/")));
+        assertEquals(1, needles.find(bytes("java/sql/x")));
+        assertEquals(1, needles.find(bytes("java/sqjava/sql/Connection")));
+        assertEquals(3, needles.find(bytes("(Ljava/sql/Connection;Ljakarta/servlet/Filter;)V")));
+        assertEquals(2, needles.find(bytes("jakarta/servlet/")));
+        assertEquals(0, needles.find(bytes("jakarta/servlet")));
+        assertEquals(0, needles.find(bytes("java/sql")));
+        assertEquals(0, needles.find(bytes("java/sqL/")));
+        assertEquals(0, needles.find(bytes("")));
+        assertEquals(0, needles.find(bytes("javax/sql/")));
     }
 
     @Test
     void agreesWithAPlainScanOnRandomBytes() {
         Random random = new Random(28);
-        String[] texts = {"java/sql/", "Lio/memagent/api/ProfileMemory;", "aa", "aba", "javax/servlet/", "x"};
+        String[][] sets = {{"java/sql/"}, {"Lio/memagent/api/ProfileMemory;", "java/sql/", "javax/servlet/"},
+            {"aa", "aba", "x"}, {"javax/servlet/", "java/sql/", "jakarta/servlet/", "a"}, {"x", "xx", "xxx"}};
         for (int round = 0; round < 20_000; round++) {
-            String text = texts[round % texts.length];
-            ClassFileScan.Needle needle = new ClassFileScan.Needle(text);
+            String[] texts = sets[round % sets.length];
+            int[] kinds = new int[texts.length];
+            for (int k = 0; k < kinds.length; k++) {
+                kinds[k] = 1 << (k % 3); // two needles may share a kind, as the HTTP ones do
+            }
+            ClassFileScan.Needles needles = new ClassFileScan.Needles(texts, kinds);
             byte[] hay = new byte[random.nextInt(80)];
             for (int i = 0; i < hay.length; i++) { // few distinct bytes, so near misses are common
                 hay[i] = (byte) "java/sqlLioxbx;".charAt(random.nextInt(15));
             }
-            if (random.nextInt(4) == 0 && hay.length >= needle.bytes.length) {
-                System.arraycopy(needle.bytes, 0, hay, random.nextInt(hay.length - needle.bytes.length + 1),
-                        needle.bytes.length);
+            for (String text : texts) {
+                byte[] needle = bytes(text);
+                if (random.nextInt(4) == 0 && hay.length >= needle.length) {
+                    System.arraycopy(needle, 0, hay, random.nextInt(hay.length - needle.length + 1), needle.length);
+                }
             }
-            assertEquals(plain(hay, needle.bytes), ClassFileScan.mentions(hay, needle), text + " in " + new String(hay,
-                    StandardCharsets.ISO_8859_1));
+            assertEquals(plain(hay, texts, kinds), needles.find(hay), String.join(",", texts) + " in "
+                    + new String(hay, StandardCharsets.ISO_8859_1));
         }
     }
 
-    private static boolean plain(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
+    /** The filter's own scanner on real class files: the annotation, JDBC and both servlet APIs, and none. */
+    @Test
+    void theFiltersScannerOnRealClassFiles() throws IOException {
+        ClassFileScan.Needles all = ClassFileScan.scanner(true, true);
+        ClassFileScan.Needles annotationOnly = ClassFileScan.scanner(false, false);
+        assertEquals(ClassFileScan.ANNOTATION, all.find(classFile("io/memagent/agent/instrument/woven/Shapes")));
+        assertEquals(ClassFileScan.JDBC, all.find(classFile("org/postgresql/jdbc/PgStatement")));
+        assertEquals(0, annotationOnly.find(classFile("org/postgresql/jdbc/PgStatement")));
+        assertEquals(ClassFileScan.HTTP, all.find(classFile("jakarta/servlet/http/HttpServlet")));
+        assertEquals(ClassFileScan.HTTP, all.find(classFile("javax/servlet/GenericServlet")));
+        assertEquals(ClassFileScan.ANNOTATION | ClassFileScan.HTTP, // its JDBC methods take no java.sql type
+                all.find(classFile("io/memagent/agent/instrument/TransformerProbe")));
+        assertEquals(0, all.find(classFile("java/lang/String")));
+    }
+
+    private static int plain(byte[] hay, String[] texts, int[] kinds) {
+        int found = 0;
+        for (int k = 0; k < texts.length; k++) {
+            byte[] needle = bytes(texts[k]);
+            outer:
+            for (int i = 0; i + needle.length <= hay.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (hay[i + j] != needle[j]) {
+                        continue outer;
+                    }
                 }
+                found |= kinds[k];
+                break;
             }
-            return true;
         }
-        return false;
+        return found;
+    }
+
+    private static byte[] classFile(String internalName) throws IOException {
+        try (InputStream in = ClassLoader.getSystemResourceAsStream(internalName + ".class")) {
+            if (in == null) {
+                throw new IOException(internalName + " not found");
+            }
+            return in.readAllBytes();
+        }
     }
 
     private static byte[] bytes(String s) {
