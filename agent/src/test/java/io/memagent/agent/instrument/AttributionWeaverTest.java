@@ -34,47 +34,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(RecorderReset.class)
 class AttributionWeaverTest {
-    /** Defines every class under {@code prefix} itself (woven where asked), everything else from the parent. */
-    static final class ChildFirst extends ClassLoader {
-        private final String prefix;
-        private final AttributionTypes types = new AttributionTypes();
-
-        ChildFirst(ClassLoader parent, String prefix) {
-            super(parent);
-            this.prefix = prefix;
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.startsWith(prefix)) {
-                return super.loadClass(name, resolve);
-            }
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> c = findLoadedClass(name);
-                if (c != null) {
-                    return c;
-                }
-                try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-                    if (in == null) {
-                        throw new ClassNotFoundException(name);
-                    }
-                    byte[] b = in.readAllBytes();
-                    int kinds = types.kinds(getParent(), b);
-                    byte[] woven = kinds == 0 ? null : AttributionWeaver.weave(b, kinds);
-                    if (woven != null) {
-                        b = woven;
-                    }
-                    return defineClass(name, b, 0, b.length);
-                } catch (java.io.IOException e) {
-                    throw new ClassNotFoundException(name, e);
-                }
-            }
-        }
+    /** Defines every class under {@code prefix} itself, woven where the attribution weaver weaves it. */
+    static ChildFirstLoader childFirst(ClassLoader parent, String prefix) {
+        AttributionTypes types = new AttributionTypes();
+        return new ChildFirstLoader(parent, name -> name.startsWith(prefix), (name, b) -> {
+            int kinds = types.kinds(parent, b);
+            byte[] woven = kinds == 0 ? null : AttributionWeaver.weave(b, kinds);
+            return woven != null ? woven : b;
+        });
     }
 
     @Test
     void pgjdbcsStatementsAndConnectionVerifyOnceWoven() throws Exception {
-        ChildFirst loader = new ChildFirst(getClass().getClassLoader(), "org.postgresql.");
+        ChildFirstLoader loader = childFirst(getClass().getClassLoader(), "org.postgresql.");
         for (String name : new String[] {"org.postgresql.jdbc.PgStatement", "org.postgresql.jdbc.PgPreparedStatement",
             "org.postgresql.jdbc.PgCallableStatement", "org.postgresql.jdbc.PgConnection"}) {
             Class<?> c = Class.forName(name, true, loader); // linking verifies the woven code
@@ -97,7 +69,7 @@ class AttributionWeaverTest {
         HotPath.setEnabled(true);
         Aggregator aggregator = new Aggregator(10_000, 100_000_000, registry, new InMemorySink(1000), clock::get);
 
-        ChildFirst loader = new ChildFirst(getClass().getClassLoader(), OrderFilter.class.getName());
+        ChildFirstLoader loader = childFirst(getClass().getClassLoader(), OrderFilter.class.getName());
         Class<?> c = loader.loadClass(OrderFilter.class.getName());
         Object filter = c.getConstructor().newInstance();
         java.lang.reflect.Method doFilter = c.getMethod("doFilter", ServletRequest.class, ServletResponse.class,

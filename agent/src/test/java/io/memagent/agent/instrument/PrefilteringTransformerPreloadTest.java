@@ -8,8 +8,6 @@ import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,41 +18,11 @@ import org.junit.jupiter.api.Test;
  * classes are defined here by a loader of their own, which records every class it defines.
  */
 class PrefilteringTransformerPreloadTest {
-    /** Defines the agent's classes and Byte Buddy's (its ASM) itself and records their names. */
-    static final class Recording extends ClassLoader {
-        final List<String> defined = Collections.synchronizedList(new ArrayList<>());
-
-        Recording(ClassLoader parent) {
-            super(parent);
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.startsWith("io.memagent.agent.") && !name.startsWith("net.bytebuddy.")) {
-                return super.loadClass(name, resolve);
-            }
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> c = findLoadedClass(name);
-                if (c != null) {
-                    return c;
-                }
-                try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-                    if (in == null) {
-                        throw new ClassNotFoundException(name);
-                    }
-                    byte[] b = in.readAllBytes();
-                    defined.add(name);
-                    return defineClass(name, b, 0, b.length);
-                } catch (java.io.IOException e) {
-                    throw new ClassNotFoundException(name, e);
-                }
-            }
-        }
-    }
-
     @Test
     void afterThePreloadTransformingLoadsNoClass() throws Exception {
-        Recording loader = new Recording(getClass().getClassLoader());
+        // The agent's classes and Byte Buddy's (its ASM) defined by a loader of their own, which records them.
+        ChildFirstLoader loader = new ChildFirstLoader(getClass().getClassLoader(),
+                name -> name.startsWith("io.memagent.agent.") || name.startsWith("net.bytebuddy."), (name, b) -> b);
         Class<?> instrumenterClass = loader.loadClass(Instrumenter.class.getName());
         Object instrumenter = instrumenterClass.getConstructor(List.class, boolean.class, boolean.class)
                 .newInstance(List.of(), true, true);
