@@ -47,10 +47,6 @@ public final class Instrumenter {
     }
 
     /**
-     * Installs the cheap pre-filter now, on the premain thread. Byte Buddy is built later by
-     * {@link #build}; a class that needs weaving before then waits for it (bounded).
-     */
-    /**
      * Builds the class filter and starts loading every class its code needs ({@link PrefilteringTransformer#preload})
      * on a thread of its own, beside the rest of premain: 20-30 ms of class loading that would otherwise sit on
      * premain's thread. Nothing transforms classes yet, so that thread's loads cannot wait on the filter.
@@ -75,7 +71,11 @@ public final class Instrumenter {
         thread.start();
     }
 
-    /** Installs the class filter once its classes are loaded (premain's thread waits here for the preload). */
+    /**
+     * Installs the cheap pre-filter, on the premain thread, once its classes are loaded (it waits here for the
+     * preload). Byte Buddy is built later by {@link #build}; a class that needs weaving before then waits for it
+     * (bounded).
+     */
     public void installFilter(Instrumentation inst, OperationRegistry registry) {
         this.inst = inst;
         this.registry = registry;

@@ -45,7 +45,8 @@ final class PrefilteringTransformer implements ClassFileTransformer {
 
     /**
      * Loads and initializes every class this transformer's own code may need, by running that code once on
-     * {@link TransformerProbe}'s class file, on premain's thread before the transformer is installed. Why: a class
+     * {@link TransformerProbe}'s class file, before the transformer is installed (on memagent-preload, beside
+     * premain, which waits for it: {@link Instrumenter#installFilter}). Why: a class
      * this code first needed while transforming would load inside another class's load, holding nothing but
      * waiting for that class's loading lock; when another agent's transformer runs on that class's load on a second
      * thread and waits for a class the first thread is loading, both hang for good (seen with the OpenTelemetry
