@@ -159,20 +159,10 @@ public final class AgentRuntime {
         Thread init = new Thread(new Runnable() {
             @Override
             public void run() {
-                boolean started = false;
                 try {
-                    if (attached) {
-                        resolveJdkStringConstants(inst); // the app's calls run already: before anything else
-                    }
-                    started = initialize(config, registry, inst, instrumenter, attached, named, premainDone, built,
-                            exiting);
+                    initialize(config, registry, inst, instrumenter, attached, named, premainDone, built, exiting);
                 } finally {
                     running.countDown();
-                }
-                if (started && !attached && !exiting.get()) {
-                    // After the runtime runs, so a JVM that exits at once does not wait for these 20 ms; an app
-                    // thread's first C2 compile of these classes comes thousands of calls later.
-                    resolveJdkStringConstants(inst);
                 }
             }
         }, "memagent-init");
@@ -216,13 +206,7 @@ public final class AgentRuntime {
      * memagent-init, beside the rest of premain: the run, the JDK's string constants and the runtime; then, once
      * premain is done, the runtime's threads. A failure here disables recording; the app runs on.
      */
-    /** The JDK classes every measured call enters: their literals made here, not by C2 inside a call. */
-    private static void resolveJdkStringConstants(Instrumentation inst) {
-        JdkStringConstants.resolve(inst, ManagementFactory.getThreadMXBean().getClass(), ThreadLocal.class); // best effort
-    }
-
-    /** Returns whether the runtime was built (false: memagent is disabled, and said why). */
-    private static boolean initialize(Config config, OperationRegistry registry, Instrumentation inst,
+    private static void initialize(Config config, OperationRegistry registry, Instrumentation inst,
                                    Instrumenter instrumenter, boolean attached, ServiceName named,
                                    CompletableFuture<Void> premainDone, AtomicReference<AgentRuntime> built,
                                    AtomicBoolean exiting) {
@@ -231,24 +215,27 @@ public final class AgentRuntime {
             RunInfo run = new RunInfo(RunIds.random(), named.name(), ManagementFactory.getRuntimeMXBean().getPid(),
                     hostName(), System.getProperty("java.vm.vendor", "?") + " " + jvmVersion(), version(),
                     Json.object(config.masked()), System.currentTimeMillis());
+            // The JDK classes every measured call enters: their literals made here, not by C2 inside a call. Before
+            // the sampler starts, so what making them allocates (method handles spun on this thread) is in the heap's
+            // baseline, never part of a heap spike.
+            JdkStringConstants.resolve(inst, ManagementFactory.getThreadMXBean().getClass(), ThreadLocal.class);
             runtime = new AgentRuntime(config, run, registry);
             premainDone.get(); // moments from now: premain never waits for this thread
         } catch (Throwable t) {
             try {
                 premainDone.get(); // not before premain has enabled recording, or it would enable it again
             } catch (Throwable premainFailed) {
-                return false; // MemAgent said so
+                return; // MemAgent said so
             }
             HotPath.setEnabled(false);
             instrumenter.abandon(t);
             AgentLog.error("memagent could not start and is disabled; the application runs without it: " + t);
-            return false;
+            return;
         }
         synchronized (built) {
             built.set(runtime);
         }
         runtime.initialize(inst, instrumenter, attached, exiting);
-        return true;
     }
 
     /**
