@@ -1,10 +1,7 @@
 package io.memagent.agent.instrument;
 
 import io.memagent.bootstrap.Attribution;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -12,8 +9,6 @@ import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
-import net.bytebuddy.jar.asm.TypePath;
-import net.bytebuddy.utility.visitor.ExceptionTableSensitiveMethodVisitor;
 
 /**
  * Weaves JDBC and HTTP attribution into a class as it loads, with plain ASM (the copy Byte Buddy ships), so an app
@@ -37,7 +32,8 @@ import net.bytebuddy.utility.visitor.ExceptionTableSensitiveMethodVisitor;
  * the new entries (frames are read expanded). Nothing is added to the class but code: no field, no method.
  */
 final class AttributionWeaver {
-    private static final String ATTRIBUTION = Type.getInternalName(Attribution.class);
+    /** The boot class every woven call goes to. */
+    static final String ATTRIBUTION = Type.getInternalName(Attribution.class);
     private static final int SKIPPED = Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_BRIDGE
             | Opcodes.ACC_STATIC;
     private static final Set<String> EXECUTES = Set.of("execute", "executeQuery", "executeUpdate",
@@ -45,7 +41,6 @@ final class AttributionWeaver {
     private static final Set<String> BATCHES = Set.of("executeBatch", "executeLargeBatch");
     private static final Set<String> PREPARES = Set.of("prepareStatement", "prepareCall");
     private static final String STRING_FIRST = "(Ljava/lang/String;";
-    private static final String ROUTE_ATTRIBUTE = "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
 
     private AttributionWeaver() {
     }
@@ -137,7 +132,7 @@ final class AttributionWeaver {
                     return new PrepareMethod(mv);
                 case JAKARTA:
                 case JAVAX:
-                    return new ServletMethod(mv, owner, desc, kind.servletPackage());
+                    return new ServletEntryMethod(mv, owner, desc, kind.servletPackage());
                 default:
                     return new WindowMethod(mv, owner, desc, kind);
             }
@@ -168,112 +163,11 @@ final class AttributionWeaver {
     }
 
     /**
-     * A method with locals of the agent's right after its parameters: its own locals move up by {@link #extra}
-     * slots, and each stack map frame gets {@link #entries} there.
-     */
-    private abstract static class ShiftedMethod extends ExceptionTableSensitiveMethodVisitor {
-        final int firstSlot;
-        final int extra;
-        final Object[] entries;
-        /** The frame entries of {@code this} and the parameters, as at the method's start. */
-        final Object[] parameters;
-
-        ShiftedMethod(MethodVisitor mv, String owner, String desc, Object[] entries) {
-            super(Opcodes.ASM9, mv);
-            this.firstSlot = Type.getArgumentsAndReturnSizes(desc) >> 2; // counts `this` (instance methods only)
-            this.entries = entries;
-            int slots = 0;
-            for (Object e : entries) {
-                slots += e == Opcodes.LONG || e == Opcodes.DOUBLE ? 2 : 1;
-            }
-            this.extra = slots;
-            List<Object> params = new ArrayList<>();
-            params.add(owner);
-            for (Type t : Type.getArgumentTypes(desc)) {
-                params.add(AnnotatedClassWeaver.frameType(t));
-            }
-            this.parameters = params.toArray();
-        }
-
-        int shift(int slot) {
-            return slot >= firstSlot ? slot + extra : slot;
-        }
-
-        /** Frame locals: {@code head} for the slots before {@link #firstSlot}, then {@code mine}. */
-        Object[] locals(Object[] head, Object... mine) {
-            List<Object> out = new ArrayList<>();
-            int slot = 0;
-            for (int i = 0; slot < firstSlot; i++) {
-                Object e = i < head.length ? head[i] : Opcodes.TOP;
-                out.add(e);
-                slot += e == Opcodes.LONG || e == Opcodes.DOUBLE ? 2 : 1;
-            }
-            out.addAll(List.of(mine));
-            return out.toArray();
-        }
-
-        /** Every slot before {@link #firstSlot} as TOP: at an exit, the parameters' slots may hold anything. */
-        Object[] topHead() {
-            Object[] tops = new Object[firstSlot];
-            java.util.Arrays.fill(tops, Opcodes.TOP);
-            return tops;
-        }
-
-        @Override
-        protected void onVisitVarInsn(int opcode, int slot) {
-            mv.visitVarInsn(opcode, shift(slot));
-        }
-
-        @Override
-        protected void onVisitIincInsn(int slot, int increment) {
-            mv.visitIincInsn(shift(slot), increment);
-        }
-
-        @Override
-        protected void onVisitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
-            if (type != Opcodes.F_NEW) {
-                throw new IllegalStateException("frames are read expanded");
-            }
-            List<Object> out = new ArrayList<>(numLocal + entries.length + 2);
-            int slot = 0;
-            int i = 0;
-            while (slot < firstSlot) {
-                Object entry = i < numLocal ? local[i++] : Opcodes.TOP;
-                out.add(entry);
-                slot += entry == Opcodes.LONG || entry == Opcodes.DOUBLE ? 2 : 1;
-            }
-            if (slot != firstSlot) {
-                throw new IllegalStateException("a frame entry spans the parameters' end");
-            }
-            out.addAll(List.of(entries));
-            while (i < numLocal) {
-                out.add(local[i++]);
-            }
-            mv.visitFrame(type, out.size(), out.toArray(), numStack, stack);
-        }
-
-        @Override
-        public void visitLocalVariable(String name, String desc, String signature, Label from, Label to, int slot) {
-            super.visitLocalVariable(name, desc, signature, from, to, shift(slot));
-        }
-
-        @Override
-        public AnnotationVisitor visitLocalVariableAnnotation(int typeRef, TypePath typePath, Label[] from, Label[] to,
-                                                              int[] slots, String descriptor, boolean visible) {
-            int[] shifted = new int[slots.length];
-            for (int i = 0; i < slots.length; i++) {
-                shifted[i] = shift(slots[i]);
-            }
-            return super.visitLocalVariableAnnotation(typeRef, typePath, from, to, shifted, descriptor, visible);
-        }
-    }
-
-    /**
      * A statement's execute or a handler's handle: {@code long entered = Attribution.enterX(...)} at the start,
      * {@code Attribution.exitX(entered, false)} before every return, {@code exitX(entered, true)} and a rethrow in a
      * handler around the body (after the method's own handlers).
      */
-    private static final class WindowMethod extends ShiftedMethod {
+    private static final class WindowMethod extends ShiftedLocalsMethod {
         private final Kind kind;
         private final Label start = new Label();
         private final Label handler = new Label();
@@ -367,191 +261,6 @@ final class AttributionWeaver {
             mv.visitInsn(Opcodes.ATHROW);
             // The exit call's arguments (a long and an int) above a return value, or above the exception.
             mv.visitMaxs(Math.max(maxStack + 3, 1 + 3), maxLocals + extra);
-        }
-    }
-
-    /**
-     * A servlet's {@code service} or a filter's {@code doFilter} (void): as {@link ServletAdvice}. At the start,
-     * {@code entered} is the request's window if this is the outermost {@code REQUEST} dispatch on the thread (else
-     * 0); every return jumps to one exit at the end of the code, and a handler around the body to another, which
-     * read the request's method, path and route under a handler of their own and close the window.
-     *
-     * <p>Its locals after the parameters: {@code entered} (long), the request, the agent-work counter (long), the
-     * method, the path, the route and the thrown throwable.
-     */
-    private static final class ServletMethod extends ShiftedMethod {
-        private final String pkg;
-        private final Label start = new Label();
-        private final Label bodyEnd = new Label();
-        private final Label returned = new Label();
-        private final Label thrown = new Label();
-
-        ServletMethod(MethodVisitor mv, String owner, String desc, String pkg) {
-            super(mv, owner, desc, new Object[] {Opcodes.LONG, "java/lang/Object", Opcodes.TOP, Opcodes.TOP,
-                Opcodes.TOP, Opcodes.TOP, Opcodes.TOP, Opcodes.TOP});
-            this.pkg = pkg;
-        }
-
-        private int entered() {
-            return firstSlot;
-        }
-
-        private int request() {
-            return firstSlot + 2;
-        }
-
-        private int agentWork() {
-            return firstSlot + 3;
-        }
-
-        private int method() {
-            return firstSlot + 5;
-        }
-
-        private int path() {
-            return firstSlot + 6;
-        }
-
-        private int route() {
-            return firstSlot + 7;
-        }
-
-        private int throwable() {
-            return firstSlot + 8;
-        }
-
-        @Override
-        public void visitCode() {
-            super.visitCode();
-            Label enterStart = new Label();
-            Label enterEnd = new Label();
-            Label enterFailed = new Label();
-            Label notRecorded = new Label();
-            Label stored = new Label();
-            mv.visitTryCatchBlock(enterStart, enterEnd, enterFailed, "java/lang/Throwable");
-            mv.visitVarInsn(Opcodes.ALOAD, 1);
-            mv.visitVarInsn(Opcodes.ASTORE, request());
-            mv.visitLabel(enterStart);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, ATTRIBUTION, "canEnterHttp", "()Z", false);
-            mv.visitJumpInsn(Opcodes.IFEQ, notRecorded);
-            mv.visitVarInsn(Opcodes.ALOAD, request());
-            mv.visitTypeInsn(Opcodes.INSTANCEOF, pkg + "http/HttpServletRequest");
-            mv.visitJumpInsn(Opcodes.IFEQ, notRecorded);
-            mv.visitVarInsn(Opcodes.ALOAD, request());
-            mv.visitTypeInsn(Opcodes.CHECKCAST, pkg + "ServletRequest");
-            mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, pkg + "ServletRequest", "getDispatcherType",
-                    "()L" + pkg + "DispatcherType;", true);
-            mv.visitFieldInsn(Opcodes.GETSTATIC, pkg + "DispatcherType", "REQUEST", "L" + pkg + "DispatcherType;");
-            mv.visitJumpInsn(Opcodes.IF_ACMPNE, notRecorded);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, ATTRIBUTION, "enterHttp", "()J", false);
-            mv.visitVarInsn(Opcodes.LSTORE, entered());
-            mv.visitLabel(enterEnd);
-            mv.visitJumpInsn(Opcodes.GOTO, stored);
-            Object[] before = locals(parameters, Opcodes.TOP, Opcodes.TOP, "java/lang/Object");
-            mv.visitLabel(enterFailed);
-            mv.visitFrame(Opcodes.F_NEW, before.length, before, 1, new Object[] {"java/lang/Throwable"});
-            mv.visitInsn(Opcodes.POP);
-            mv.visitLabel(notRecorded);
-            mv.visitFrame(Opcodes.F_NEW, before.length, before, 0, new Object[0]);
-            mv.visitInsn(Opcodes.LCONST_0);
-            mv.visitVarInsn(Opcodes.LSTORE, entered());
-            mv.visitLabel(stored);
-            Object[] after = locals(parameters, Opcodes.LONG, "java/lang/Object");
-            mv.visitFrame(Opcodes.F_NEW, after.length, after, 0, new Object[0]);
-            mv.visitInsn(Opcodes.NOP); // the method's own first frame, if any, at an offset of its own
-        }
-
-        @Override
-        protected void onAfterExceptionTable() {
-            mv.visitTryCatchBlock(start, bodyEnd, thrown, null);
-            mv.visitLabel(start);
-        }
-
-        @Override
-        protected void onVisitInsn(int opcode) {
-            if (opcode == Opcodes.RETURN) {
-                mv.visitJumpInsn(Opcodes.GOTO, returned);
-            } else {
-                mv.visitInsn(opcode);
-            }
-        }
-
-        @Override
-        public void visitMaxs(int maxStack, int maxLocals) {
-            mv.visitLabel(bodyEnd);
-            Object[] atExit = locals(topHead(), Opcodes.LONG, "java/lang/Object");
-            mv.visitLabel(returned);
-            mv.visitFrame(Opcodes.F_NEW, atExit.length, atExit, 0, new Object[0]);
-            exit(false);
-            mv.visitInsn(Opcodes.RETURN);
-            mv.visitLabel(thrown);
-            mv.visitFrame(Opcodes.F_NEW, atExit.length, atExit, 1, new Object[] {"java/lang/Throwable"});
-            mv.visitVarInsn(Opcodes.ASTORE, throwable());
-            exit(true);
-            mv.visitVarInsn(Opcodes.ALOAD, throwable());
-            mv.visitInsn(Opcodes.ATHROW);
-            mv.visitMaxs(Math.max(maxStack, 8), maxLocals + extra);
-        }
-
-        /** Closes the window (if one was opened): the request's method, path and route read as the advice did. */
-        private void exit(boolean threw) {
-            Label skip = new Label();
-            Label tryStart = new Label();
-            Label tryEnd = new Label();
-            Label failed = new Label();
-            Label call = new Label();
-            String request = pkg + "http/HttpServletRequest";
-            Object[] head = topHead();
-            Object t = threw ? "java/lang/Throwable" : Opcodes.TOP;
-            Object[] reading = locals(head, Opcodes.LONG, "java/lang/Object", Opcodes.LONG, "java/lang/String",
-                    "java/lang/String", "java/lang/Object", t);
-            Object[] skipped = locals(head, Opcodes.LONG, "java/lang/Object", Opcodes.TOP, Opcodes.TOP, Opcodes.TOP,
-                    Opcodes.TOP, Opcodes.TOP, t);
-            mv.visitVarInsn(Opcodes.LLOAD, entered());
-            mv.visitInsn(Opcodes.LCONST_0);
-            mv.visitInsn(Opcodes.LCMP);
-            mv.visitJumpInsn(Opcodes.IFEQ, skip);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, ATTRIBUTION, "agentWorkStarts", "()J", false);
-            mv.visitVarInsn(Opcodes.LSTORE, agentWork());
-            mv.visitInsn(Opcodes.ACONST_NULL);
-            mv.visitVarInsn(Opcodes.ASTORE, method());
-            mv.visitInsn(Opcodes.ACONST_NULL);
-            mv.visitVarInsn(Opcodes.ASTORE, path());
-            mv.visitInsn(Opcodes.ACONST_NULL);
-            mv.visitVarInsn(Opcodes.ASTORE, route());
-            mv.visitTryCatchBlock(tryStart, tryEnd, failed, "java/lang/Throwable");
-            mv.visitLabel(tryStart);
-            mv.visitVarInsn(Opcodes.ALOAD, request());
-            mv.visitTypeInsn(Opcodes.CHECKCAST, request);
-            mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, request, "getMethod", "()Ljava/lang/String;", true);
-            mv.visitVarInsn(Opcodes.ASTORE, method());
-            mv.visitVarInsn(Opcodes.ALOAD, request());
-            mv.visitTypeInsn(Opcodes.CHECKCAST, request);
-            mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, request, "getRequestURI", "()Ljava/lang/String;", true);
-            mv.visitVarInsn(Opcodes.ASTORE, path());
-            mv.visitVarInsn(Opcodes.ALOAD, request());
-            mv.visitTypeInsn(Opcodes.CHECKCAST, request);
-            mv.visitLdcInsn(ROUTE_ATTRIBUTE);
-            mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, request, "getAttribute",
-                    "(Ljava/lang/String;)Ljava/lang/Object;", true);
-            mv.visitVarInsn(Opcodes.ASTORE, route());
-            mv.visitLabel(tryEnd);
-            mv.visitJumpInsn(Opcodes.GOTO, call);
-            mv.visitLabel(failed);
-            mv.visitFrame(Opcodes.F_NEW, reading.length, reading, 1, new Object[] {"java/lang/Throwable"});
-            mv.visitInsn(Opcodes.POP); // named "(other operations)", as the advice did
-            mv.visitLabel(call);
-            mv.visitFrame(Opcodes.F_NEW, reading.length, reading, 0, new Object[0]);
-            mv.visitVarInsn(Opcodes.LLOAD, entered());
-            mv.visitVarInsn(Opcodes.LLOAD, agentWork());
-            mv.visitVarInsn(Opcodes.ALOAD, method());
-            mv.visitVarInsn(Opcodes.ALOAD, path());
-            mv.visitVarInsn(Opcodes.ALOAD, route());
-            mv.visitInsn(threw ? Opcodes.ICONST_1 : Opcodes.ICONST_0);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, ATTRIBUTION, "exitHttp",
-                    "(JJLjava/lang/String;Ljava/lang/String;Ljava/lang/Object;Z)V", false);
-            mv.visitLabel(skip);
-            mv.visitFrame(Opcodes.F_NEW, skipped.length, skipped, 0, new Object[0]);
         }
     }
 }
