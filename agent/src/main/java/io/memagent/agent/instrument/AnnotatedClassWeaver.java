@@ -14,8 +14,6 @@ import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
-import net.bytebuddy.jar.asm.TypePath;
-import net.bytebuddy.utility.visitor.ExceptionTableSensitiveMethodVisitor;
 
 /**
  * Weaves {@code @ProfileMemory} classes as they load with plain ASM (the copy Byte Buddy ships),
@@ -279,28 +277,23 @@ final class AnnotatedClassWeaver {
                 return mv;
             }
             boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
-            MethodVisitor woven = new ProfiledMethod(mv, id, isStatic, desc);
+            MethodVisitor woven = new ProfiledMethod(mv, owner, id, isStatic, desc);
             return monitor ? SynchronizedMethods.monitorInBody(woven, owner, isStatic, desc, true) : woven;
         }
     }
 
-    /** One profiled method's code: the enter, the exits, the handler, the shifted locals and frames. */
-    private static final class ProfiledMethod extends ExceptionTableSensitiveMethodVisitor {
+    /**
+     * One profiled method's code: the enter, the exits, the handler. Its state and token sit right after the
+     * parameters ({@link ShiftedLocalsMethod} moves the method's own locals and frames up).
+     */
+    private static final class ProfiledMethod extends ShiftedLocalsMethod {
         private final int operationId;
-        /** The first slot after {@code this} and the parameters: the state's; the token's is the next. */
-        private final int stateSlot;
         private final Label start = new Label();
         private final Label handler = new Label();
 
-        ProfiledMethod(MethodVisitor mv, int operationId, boolean isStatic, String desc) {
-            super(Opcodes.ASM9, mv);
+        ProfiledMethod(MethodVisitor mv, String owner, int operationId, boolean isStatic, String desc) {
+            super(mv, owner, desc, isStatic, new Object[] {STATE, Opcodes.INTEGER});
             this.operationId = operationId;
-            // Type#getArgumentsAndReturnSizes counts the slots of `this` too (bits 2 and up).
-            this.stateSlot = (Type.getArgumentsAndReturnSizes(desc) >> 2) - (isStatic ? 1 : 0);
-        }
-
-        private int shift(int slot) {
-            return slot >= stateSlot ? slot + 2 : slot;
         }
 
         @Override
@@ -308,9 +301,9 @@ final class AnnotatedClassWeaver {
             super.visitCode();
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, HOT_PATH, "currentState", "()L" + STATE + ";", false);
             mv.visitInsn(Opcodes.DUP);
-            mv.visitVarInsn(Opcodes.ASTORE, stateSlot);
+            mv.visitVarInsn(Opcodes.ASTORE, firstSlot);
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, HOT_PATH, "enter", "(L" + STATE + ";)I", false);
-            mv.visitVarInsn(Opcodes.ISTORE, stateSlot + 1);
+            mv.visitVarInsn(Opcodes.ISTORE, firstSlot + 1);
         }
 
         /** After the method's own exception table: its own catch clauses come first. */
@@ -322,8 +315,8 @@ final class AnnotatedClassWeaver {
 
         private void exit(boolean threw) {
             pushInt(operationId);
-            mv.visitVarInsn(Opcodes.ALOAD, stateSlot);
-            mv.visitVarInsn(Opcodes.ILOAD, stateSlot + 1);
+            mv.visitVarInsn(Opcodes.ALOAD, firstSlot);
+            mv.visitVarInsn(Opcodes.ILOAD, firstSlot + 1);
             mv.visitInsn(threw ? Opcodes.ICONST_1 : Opcodes.ICONST_0);
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, HOT_PATH, "exit", "(IL" + STATE + ";IZ)V", false);
         }
@@ -345,68 +338,10 @@ final class AnnotatedClassWeaver {
         }
 
         @Override
-        protected void onVisitVarInsn(int opcode, int slot) {
-            mv.visitVarInsn(opcode, shift(slot));
-        }
-
-        @Override
-        protected void onVisitIincInsn(int slot, int increment) {
-            mv.visitIincInsn(shift(slot), increment);
-        }
-
-        @Override
-        protected void onVisitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
-            if (type != Opcodes.F_NEW) {
-                throw new IllegalStateException("frames are read expanded");
-            }
-            Object[] locals = withState(numLocal, local);
-            mv.visitFrame(type, locals.length, locals, numStack, stack);
-        }
-
-        /**
-         * The frame's locals with the state and token at {@link #stateSlot}, counted in slots (a long
-         * or double entry takes two); a frame that ends before it is padded with TOP.
-         */
-        private Object[] withState(int numLocal, Object[] local) {
-            List<Object> out = new ArrayList<>(numLocal + 4);
-            int slot = 0;
-            int i = 0;
-            while (slot < stateSlot) {
-                Object entry = i < numLocal ? local[i++] : Opcodes.TOP;
-                out.add(entry);
-                slot += entry == Opcodes.LONG || entry == Opcodes.DOUBLE ? 2 : 1;
-            }
-            if (slot != stateSlot) {
-                throw new IllegalStateException("a frame entry spans the parameters' end");
-            }
-            out.add(STATE);
-            out.add(Opcodes.INTEGER);
-            while (i < numLocal) {
-                out.add(local[i++]);
-            }
-            return out.toArray();
-        }
-
-        @Override
-        public void visitLocalVariable(String name, String desc, String signature, Label from, Label to, int slot) {
-            super.visitLocalVariable(name, desc, signature, from, to, shift(slot));
-        }
-
-        @Override
-        public AnnotationVisitor visitLocalVariableAnnotation(int typeRef, TypePath typePath, Label[] from, Label[] to,
-                                                              int[] slots, String descriptor, boolean visible) {
-            int[] shifted = new int[slots.length];
-            for (int i = 0; i < slots.length; i++) {
-                shifted[i] = shift(slots[i]);
-            }
-            return super.visitLocalVariableAnnotation(typeRef, typePath, from, to, shifted, descriptor, visible);
-        }
-
-        @Override
         public void visitMaxs(int maxStack, int maxLocals) {
             mv.visitLabel(handler);
             // Only the state and token are read here: the parameters' slots may hold anything by now.
-            Object[] locals = withState(0, new Object[0]);
+            Object[] locals = locals(new Object[0], entries);
             mv.visitFrame(Opcodes.F_NEW, locals.length, locals, 1, new Object[] {"java/lang/Throwable"});
             exit(true);
             mv.visitInsn(Opcodes.ATHROW);

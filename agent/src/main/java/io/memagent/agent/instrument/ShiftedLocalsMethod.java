@@ -13,18 +13,25 @@ import net.bytebuddy.utility.visitor.ExceptionTableSensitiveMethodVisitor;
 /**
  * A method with locals of the agent's right after its parameters: its own locals move up by {@link #extra}
  * slots, and each stack map frame gets {@link #entries} there. What {@link AttributionWeaver} weaves into statements,
- * handlers ({@code AttributionWeaver.WindowMethod}), servlets and filters ({@link ServletEntryMethod}) builds on it.
+ * handlers ({@code AttributionWeaver.WindowMethod}), servlets and filters ({@link ServletEntryMethod}) builds on
+ * it, and so do profiled methods ({@link AnnotatedClassWeaver}).
  */
 abstract class ShiftedLocalsMethod extends ExceptionTableSensitiveMethodVisitor {
     final int firstSlot;
     final int extra;
     final Object[] entries;
-    /** The frame entries of {@code this} and the parameters, as at the method's start. */
+    /** The frame entries of {@code this} (instance methods) and the parameters, as at the method's start. */
     final Object[] parameters;
 
+    /** An instance method of {@code owner}. */
     ShiftedLocalsMethod(MethodVisitor mv, String owner, String desc, Object[] entries) {
+        this(mv, owner, desc, false, entries);
+    }
+
+    ShiftedLocalsMethod(MethodVisitor mv, String owner, String desc, boolean isStatic, Object[] entries) {
         super(Opcodes.ASM9, mv);
-        this.firstSlot = Type.getArgumentsAndReturnSizes(desc) >> 2; // counts `this` (instance methods only)
+        // Type#getArgumentsAndReturnSizes counts the slot of `this` too (bits 2 and up).
+        this.firstSlot = (Type.getArgumentsAndReturnSizes(desc) >> 2) - (isStatic ? 1 : 0);
         this.entries = entries;
         int slots = 0;
         for (Object e : entries) {
@@ -32,7 +39,9 @@ abstract class ShiftedLocalsMethod extends ExceptionTableSensitiveMethodVisitor 
         }
         this.extra = slots;
         List<Object> params = new ArrayList<>();
-        params.add(owner);
+        if (!isStatic) {
+            params.add(owner);
+        }
         for (Type t : Type.getArgumentTypes(desc)) {
             params.add(AnnotatedClassWeaver.frameType(t));
         }
