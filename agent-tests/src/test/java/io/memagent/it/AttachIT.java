@@ -52,6 +52,10 @@ class AttachIT {
 
             Files.createFile(go);
             String truth = app.awaitLine("truth.work=");
+            StringBuilder calls = new StringBuilder(); // each call as the app saw it, for the message below
+            for (int i = 0; i < 40; i++) {
+                calls.append(app.awaitLine("call ")).append('\n');
+            }
             app.awaitLine("after=");
             assertTrue(app.process.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, app.process.exitValue());
@@ -63,7 +67,9 @@ class AttachIT {
             assertTrue(m.find(), err);
             assertEquals(40, Long.parseLong(m.group(1)), "only the calls after the attach: " + err);
             for (int g = 2; g <= 4; g++) {
-                assertEquals(exact, Long.parseLong(m.group(g).replace(",", "")), "average, min and max, to the byte: " + err);
+                assertEquals(exact, Long.parseLong(m.group(g).replace(",", "")), "average, min and max, to the byte: " + err
+                        + "\nthe calls as the app measured them (its counter less the agent's bytes; the raw counter):\n"
+                        + calls);
             }
         }
     }

@@ -26,8 +26,19 @@ public class AttachTargetApp {
             Thread.sleep(20);
         }
         Truth.print("truth.work", Truth.bytesOf(() -> new byte[3000]));
+        // Each call as the app itself sees it (its counter less the agent's own bytes, and the raw counter), printed
+        // after the calls: a call the agent reports off can be told apart from one the thread really allocated more in.
+        long[] app = new long[40];
+        long[] raw = new long[40];
         for (int i = 0; i < 40; i++) {
+            long appBefore = Truth.appBytesNow();
+            long rawBefore = Truth.rawNow();
             work();
+            raw[i] = Truth.rawNow() - rawBefore;
+            app[i] = Truth.appBytesNow() - appBefore;
+        }
+        for (int i = 0; i < 40; i++) {
+            System.out.println("call " + i + " app=" + app[i] + " raw=" + raw[i]);
         }
         Truth.print("after", 40);
     }
