@@ -34,7 +34,7 @@ public final class Instrumenter {
     private final java.util.concurrent.atomic.AtomicBoolean building = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Instrumentation inst;
     private volatile OperationRegistry registry;
-    /** The class filter, built by startPreload on premain's thread and installed by installFilter on it. */
+    /** The class filter, built by startPreload on premain's thread and installed by installFilter on it (after it). */
     private PrefilteringTransformer filter;
     /** The thread loading the filter's classes; installFilter waits for it. */
     private Thread preloading;
@@ -52,6 +52,7 @@ public final class Instrumenter {
      * premain's thread. Nothing transforms classes yet, so that thread's loads cannot wait on the filter.
      */
     public void startPreload(OperationRegistry registry) {
+        this.registry = registry;
         PrefilteringTransformer built = new PrefilteringTransformer(this, includes, jdbc, http,
                 new AnnotatedClassWeaver(registry));
         Thread thread = new Thread(new Runnable() {
@@ -76,12 +77,8 @@ public final class Instrumenter {
      * preload). Byte Buddy is built later by {@link #build}; a class that needs weaving before then waits for it
      * (bounded).
      */
-    public void installFilter(Instrumentation inst, OperationRegistry registry) {
+    public void installFilter(Instrumentation inst) {
         this.inst = inst;
-        this.registry = registry;
-        if (filter == null) {
-            startPreload(registry);
-        }
         boolean interrupted = false;
         while (true) {
             try {

@@ -46,8 +46,6 @@ import io.memagent.agent.instrument.JdkStringConstants;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -154,16 +152,10 @@ public final class AgentRuntime {
         CompletableFuture<Void> premainDone = new CompletableFuture<>();
         AtomicReference<AgentRuntime> built = new AtomicReference<>();
         AtomicBoolean exiting = new AtomicBoolean(); // set by the hook: the start then skips what only a running app needs
-        // Counted down once the runtime is running (or failed to start): what the shutdown hook waits for.
-        CountDownLatch running = new CountDownLatch(1);
         Thread init = new Thread(new Runnable() {
             @Override
             public void run() {
-                try {
-                    initialize(config, registry, inst, instrumenter, attached, named, premainDone, built, exiting);
-                } finally {
-                    running.countDown();
-                }
+                initialize(config, registry, inst, instrumenter, attached, named, premainDone, built, exiting);
             }
         }, "memagent-init");
         init.setDaemon(true);
@@ -175,7 +167,7 @@ public final class AgentRuntime {
             // a call reading 4.4 KB more). Costs 30-60 ms of start-up on JDK 21+.
             String virtualThreads = VirtualThreadMounts.install(inst);
             HotPath.setEnabled(true);
-            instrumenter.installFilter(inst, registry);
+            instrumenter.installFilter(inst);
             // Annotated classes are woven without Byte Buddy; what needs it (include patterns, attribution, a
             // late attach) gets it built at once, on a thread of its own, while memagent-init makes the rest.
             if (instrumenter.needsByteBuddy(attached)) {
@@ -184,7 +176,7 @@ public final class AgentRuntime {
             Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
                 @Override
                 public void run() {
-                    stop(config, running, built, exiting);
+                    stop(config, init, built, exiting);
                 }
             }, "memagent-shutdown"));
             AgentLog.info("memagent " + version() + " started for service '" + named.name() + "' (from "
@@ -242,13 +234,11 @@ public final class AgentRuntime {
      * The shutdown hook. A JVM that exits at once still reports every call: let the agent's start finish what
      * the report and the flush need (not Byte Buddy), bounded, then flush what the threads recorded meanwhile.
      */
-    private static void stop(Config config, CountDownLatch running, AtomicReference<AgentRuntime> built,
-                             AtomicBoolean exiting) {
+    private static void stop(Config config, Thread init, AtomicReference<AgentRuntime> built, AtomicBoolean exiting) {
         exiting.set(true);
         long deadlineMs = System.currentTimeMillis() + config.shutdownTimeoutMs();
-        boolean started = false;
         try {
-            started = running.await(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+            init.join(config.shutdownTimeoutMs());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -258,7 +248,7 @@ public final class AgentRuntime {
         }
         if (runtime != null) {
             runtime.shutdown(deadlineMs);
-        } else if (!started) {
+        } else if (init.isAlive()) {
             AgentLog.error("memagent did not finish starting within memagent.shutdown.timeout.ms = "
                     + config.shutdownTimeoutMs() + " ms of the JVM's exit: the calls it counted are not reported");
         }
