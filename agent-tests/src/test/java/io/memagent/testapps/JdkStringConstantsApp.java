@@ -7,7 +7,8 @@ import java.lang.management.ManagementFactory;
 
 /**
  * Reads every string constant of the JDK classes the agent's counter read enters
- * ({@code ThreadMXBean}'s implementation and its superclasses, {@code ThreadLocal}) through the
+ * ({@code ThreadMXBean}'s implementation and its superclasses, the VM management it asks,
+ * {@code Thread}, {@code ThreadLocal}) through the
  * JDK's own {@code jdk.internal.reflect.ConstantPool} (run with {@code --add-exports
  * java.base/jdk.internal.reflect=ALL-UNNAMED --add-exports java.base/jdk.internal.access=ALL-UNNAMED}),
  * and counts the bytes those reads allocate on this thread. A constant already made costs nothing
@@ -65,7 +66,14 @@ public class JdkStringConstantsApp {
         for (Class<?> c = THREADS.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
             bytes += bytesToRead(c);
         }
-        bytes += bytesToRead(ThreadLocal.class);
+        Truth.print("bytes.threadmxbean", bytes);
+        // What the counter read delegates to (ThreadImpl asks the VM management whether counting is supported),
+        // and Thread (JDK 21+: the read asks Thread.isVirtual).
+        long vmManagement = bytesToRead(Class.forName("sun.management.VMManagementImpl"));
+        long thread = bytesToRead(Thread.class);
+        Truth.print("bytes.vmmanagement", vmManagement);
+        Truth.print("bytes.thread", thread);
+        bytes += vmManagement + thread + bytesToRead(ThreadLocal.class);
         Truth.print("strings", strings);
         Truth.print("bytes", bytes);
     }

@@ -1,5 +1,7 @@
 package io.memagent.agent;
 
+import io.memagent.agent.jdk.JdkInternals;
+import io.memagent.agent.runtime.AgentRuntime;
 import io.memagent.agent.util.AgentLog;
 import java.io.File;
 import java.io.IOException;
@@ -13,18 +15,15 @@ import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
-import java.lang.reflect.Method;
-import java.security.ProtectionDomain;
-import java.util.Set;
 
 /**
  * Entry point named by the jar's manifest ({@code Premain-Class}, {@code Agent-Class},
  * {@code Main-Class}).
  *
- * <p>It first makes {@code io.memagent.bootstrap} visible to every class loader by appending
- * those classes (and only those) to the bootstrap class path, then starts the runtime through
- * reflection, so that nothing here links against the bootstrap classes before they are in place.
- * This class must never refer to {@code io.memagent.bootstrap} directly.
+ * <p>It first makes {@code io.memagent.bootstrap} visible to every class loader by defining
+ * those classes (and only those) in the boot loader, then starts the runtime. The JVM links a call
+ * when it first runs, so the call to {@link AgentRuntime#start} links only after the bootstrap
+ * classes are in place; this class must never refer to {@code io.memagent.bootstrap} itself.
  */
 public final class MemAgent {
     private static final String BOOTSTRAP_PREFIX = "io/memagent/bootstrap/";
@@ -56,12 +55,10 @@ public final class MemAgent {
         started = true;
         try {
             injectBootstrap(inst);
-            Class.forName("io.memagent.agent.runtime.AgentRuntime")
-                    .getMethod("start", String.class, Instrumentation.class, boolean.class)
-                    .invoke(null, args, inst, attached);
+            // Linked when it first runs, here, after the bootstrap classes it refers to are in place.
+            AgentRuntime.start(args, inst, attached);
         } catch (Throwable t) {
-            Throwable cause = t instanceof java.lang.reflect.InvocationTargetException ? t.getCause() : t;
-            AgentLog.error("memagent could not start and is disabled; the application runs without it: " + cause);
+            AgentLog.error("memagent could not start and is disabled; the application runs without it: " + t);
         }
     }
 
@@ -75,7 +72,7 @@ public final class MemAgent {
         try {
             defineInBootLoader(inst, classes);
             return;
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        } catch (RuntimeException | LinkageError e) {
             // fall through to the boot class path
         }
         Path jar = Files.createTempFile("memagent-bootstrap-", ".jar");
@@ -92,20 +89,11 @@ public final class MemAgent {
 
     /**
      * {@code jdk.internal.misc.Unsafe.defineClass} with a null loader defines a class in the boot
-     * loader. The agent may open that package to itself through {@link Instrumentation}.
+     * loader; the agent exports that package to itself through {@link Instrumentation} first
+     * ({@link JdkInternals}: plain calls, no reflection).
      */
-    private static void defineInBootLoader(Instrumentation inst, Map<String, byte[]> classes)
-            throws ReflectiveOperationException {
-        Module javaBase = Object.class.getModule();
-        inst.redefineModule(javaBase, Set.of(), Map.of(), Map.of("jdk.internal.misc", Set.of(MemAgent.class.getModule())),
-                Set.of(), Map.of());
-        Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
-        Method getUnsafe = unsafeClass.getMethod("getUnsafe");
-        getUnsafe.setAccessible(true);
-        Object unsafe = getUnsafe.invoke(null);
-        Method define = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
-                ClassLoader.class, ProtectionDomain.class);
-        define.setAccessible(true);
+    private static void defineInBootLoader(Instrumentation inst, Map<String, byte[]> classes) {
+        JdkInternals.open(inst);
         // A class's superclass and interfaces must be defined before it (ThreadState's layers): what
         // fails for want of one is tried again after the others, while that makes progress.
         java.util.List<Map.Entry<String, byte[]>> left = new java.util.ArrayList<>(classes.entrySet());
@@ -113,11 +101,8 @@ public final class MemAgent {
             java.util.List<Map.Entry<String, byte[]>> later = new java.util.ArrayList<>();
             for (Map.Entry<String, byte[]> e : left) {
                 try {
-                    define.invoke(unsafe, e.getKey(), e.getValue(), 0, e.getValue().length, null, null);
-                } catch (java.lang.reflect.InvocationTargetException x) {
-                    if (!(x.getCause() instanceof NoClassDefFoundError)) {
-                        throw x;
-                    }
+                    JdkInternals.defineInBootLoader(e.getKey(), e.getValue());
+                } catch (NoClassDefFoundError x) {
                     later.add(e);
                 }
             }

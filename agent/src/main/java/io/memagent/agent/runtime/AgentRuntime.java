@@ -210,7 +210,7 @@ public final class AgentRuntime {
             // The JDK classes every measured call enters: their literals made here, not by C2 inside a call. Before
             // the sampler starts, so what making them allocates (method handles spun on this thread) is in the heap's
             // baseline, never part of a heap spike.
-            JdkStringConstants.resolve(inst, ManagementFactory.getThreadMXBean().getClass(), ThreadLocal.class);
+            JdkStringConstants.resolveForCounterReads(inst, ManagementFactory.getThreadMXBean().getClass());
             runtime = new AgentRuntime(config, run, registry);
             premainDone.get(); // moments from now: premain never waits for this thread
         } catch (Throwable t) {
