@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memagent.testapps.ExactBytesApp;
+import io.memagent.testapps.NoCallsApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,5 +47,29 @@ class InMemoryReportIT {
         assertTrue(ClassLoadersIT.reportCalls(r).size() >= 5, r.stderr());
         // Its first track runs while the agent is still starting: counted from premain, all 6 are there.
         assertEquals(6L, ClassLoadersIT.reportCalls(r).get("clicks.generate"), r.stderr());
+    }
+
+    /**
+     * A short tool that makes no profiled call gets its report at once, without waiting for the rest of the
+     * agent's start (its MXBeans and detectors have nothing to say yet); one that runs long enough for the agent
+     * to finish starting gets the whole report.
+     */
+    @Test
+    void aToolThatMadeNoProfiledCallGetsItsReportWithoutWaitingForTheRestOfTheStart() throws Exception {
+        AppRun.Result quick = AppRun.main(NoCallsApp.class).args("0").run().assertOk();
+        String err = quick.stderr();
+        String report = err.substring(err.indexOf("\n==== memagent report: service NoCallsApp, pid "));
+        assertTrue(report.matches("(?s)\n==== memagent report: service NoCallsApp, pid \\d+, \\d+\\.\\d s ====\n"
+                + "No profiled calls were recorded\\. Annotate methods with @io\\.memagent\\.api\\.ProfileMemory or set"
+                + " memagent\\.include\\.\n"
+                + "Agent overhead on app threads: [\\d,]+ bytes, \\d+\\.\\d ms \\(weaving classes as they load, naming"
+                + " operations, per-thread state\\); in no operation's figures\\.\n"
+                + "JVM and detection: none; the JVM exited before the agent's first sample\\.\n"), quick.toString());
+
+        AppRun.Result stayed = AppRun.main(NoCallsApp.class).args("1500").run().assertOk();
+        assertTrue(stayed.stderr().contains("No profiled calls were recorded."), stayed.toString());
+        assertTrue(stayed.stderr().contains("\nJVM:\n  heap high-water mark: "), stayed.toString());
+        assertTrue(stayed.stderr().contains("\nDetection:\n  spikes: 0 medium, 0 high, 0 critical\n"), stayed.toString());
+        assertTrue(!stayed.stderr().contains("JVM and detection: none"), stayed.toString());
     }
 }

@@ -58,6 +58,15 @@ public final class TextReport {
     }
 
     /**
+     * The report of a JVM that exited before the agent finished starting and made no profiled call: the header,
+     * that line, and the agent's own cost; no JVM or detection figures, as no sample was taken.
+     */
+    public static String renderNothingRecorded(String header) {
+        return render(header, List.of(), null, 0)
+                + "JVM and detection: none; the JVM exited before the agent's first sample.\n";
+    }
+
+    /**
      * The headline: every operation's self bytes summed, so a byte allocated in nested profiled calls
      * (a request, its controller method, its SQL) counts once, not once per level.
      */

@@ -134,6 +134,7 @@ public final class AgentRuntime {
         // registry, the names and the per-thread figures need nothing else. The rest (the service name, the run's
         // id, the MXBeans, the sink, Byte Buddy, the drain and writer threads) is built on memagent-init, beside
         // the rest of premain, and finds every call made meanwhile in the threads' figures.
+        long startedAtMs = System.currentTimeMillis();
         OperationRegistry registry = new OperationRegistry(config.operationsMax());
         RuntimeNames.setOperationNames(new NamedOperations(registry, config.httpNamesMax()));
         RecordingThresholds.configure(config.callsMinBytes(), config.spikeMediumBytes());
@@ -176,7 +177,7 @@ public final class AgentRuntime {
             Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
                 @Override
                 public void run() {
-                    stop(config, init, built, exiting);
+                    stop(config, registry, named, startedAtMs, init, built, exiting);
                 }
             }, "memagent-shutdown"));
             AgentLog.info("memagent " + version() + " started for service '" + named.name() + "' (from "
@@ -234,8 +235,17 @@ public final class AgentRuntime {
      * The shutdown hook. A JVM that exits at once still reports every call: let the agent's start finish what
      * the report and the flush need (not Byte Buddy), bounded, then flush what the threads recorded meanwhile.
      */
-    private static void stop(Config config, Thread init, AtomicReference<AgentRuntime> built, AtomicBoolean exiting) {
+    private static void stop(Config config, OperationRegistry registry, ServiceName named, long startedAtMs, Thread init,
+                             AtomicReference<AgentRuntime> built, AtomicBoolean exiting) {
         exiting.set(true);
+        if (nothingToWaitFor(config, registry, built)) {
+            HotPath.setEnabled(false);
+            System.err.print(TextReport.renderNothingRecorded("service " + named.name() + ", pid "
+                    + ProcessHandle.current().pid() + ", " + (System.currentTimeMillis() - startedAtMs) / 100 / 10.0
+                    + " s"));
+            System.err.flush();
+            return;
+        }
         long deadlineMs = System.currentTimeMillis() + config.shutdownTimeoutMs();
         try {
             init.join(config.shutdownTimeoutMs());
@@ -251,6 +261,19 @@ public final class AgentRuntime {
         } else if (init.isAlive()) {
             AgentLog.error("memagent did not finish starting within memagent.shutdown.timeout.ms = "
                     + config.shutdownTimeoutMs() + " ms of the JVM's exit: the calls it counted are not reported");
+        }
+    }
+
+    /**
+     * Whether the exit can skip the rest of the agent's start: in memory mode, a JVM that exits before the runtime
+     * is built and has no operation yet (nothing woven, no block or track named) made no profiled call, and the
+     * runtime's MXBeans, detectors and sink would have nothing to report. Short tools and jobs that get the agent
+     * through {@code JAVA_TOOL_OPTIONS} exit so, and would otherwise wait tens of milliseconds for it.
+     */
+    private static boolean nothingToWaitFor(Config config, OperationRegistry registry,
+                                            AtomicReference<AgentRuntime> built) {
+        synchronized (built) {
+            return config.jdbcUrl() == null && built.get() == null && registry.size() == 1; // only the catch-all
         }
     }
 
