@@ -34,42 +34,32 @@ public final class Instrumenter {
     private final java.util.concurrent.atomic.AtomicBoolean building = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Instrumentation inst;
     private volatile OperationRegistry registry;
-    /** The class filter, built by startPreload on premain's thread and installed by installFilter on it (after it). */
-    private PrefilteringTransformer filter;
-    /** The thread loading the filter's classes; installFilter waits for it. */
-    private Thread preloading;
+    /** The thread loading the filter's classes, started first thing in premain; installFilter waits for it. */
+    private final FilterPreload preload;
 
-    /** @param jdbc {@code memagent.attribute.jdbc}; @param http {@code memagent.attribute.http} */
-    public Instrumenter(List<MethodPattern> includes, boolean jdbc, boolean http) {
+    /**
+     * @param jdbc {@code memagent.attribute.jdbc}; @param http {@code memagent.attribute.http}
+     * @param preload the memagent-preload thread, started first thing in premain
+     */
+    public Instrumenter(List<MethodPattern> includes, boolean jdbc, boolean http, FilterPreload preload) {
         this.includes = includes;
         this.jdbc = jdbc;
         this.http = http;
+        this.preload = preload;
     }
 
     /**
-     * Builds the class filter and starts loading every class its code needs ({@link PrefilteringTransformer#preload})
-     * on a thread of its own, beside the rest of premain: 20-30 ms of class loading that would otherwise sit on
-     * premain's thread. Nothing transforms classes yet, so that thread's loads cannot wait on the filter.
+     * Hands the preload thread what it needs to build the class filter and run its code once
+     * ({@link PrefilteringTransformer#preload}); call after the boot classes' warm-up.
      */
-    public void startPreload(OperationRegistry registry) {
+    public void preloadFilter(OperationRegistry registry) {
         this.registry = registry;
-        PrefilteringTransformer built = new PrefilteringTransformer(this, includes, jdbc, http,
-                new AnnotatedClassWeaver(registry));
-        Thread thread = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                try {
-                    built.preload();
-                } catch (java.io.IOException | RuntimeException | LinkageError e) {
-                    // Not fatal: the classes then load on first use, as they could before another agent came along.
-                    AgentLog.warn("could not preload the class filter's classes: " + e);
-                }
-            }
-        }, "memagent-preload");
-        thread.setDaemon(true);
-        filter = built;
-        preloading = thread;
-        thread.start();
+        preload.filterFor(this);
+    }
+
+    /** The class filter, built on the preload thread (or by installFilter, if that thread could not). */
+    PrefilteringTransformer newFilter() {
+        return new PrefilteringTransformer(this, includes, jdbc, http, new AnnotatedClassWeaver(registry));
     }
 
     /**
@@ -79,19 +69,8 @@ public final class Instrumenter {
      */
     public void installFilter(Instrumentation inst) {
         this.inst = inst;
-        boolean interrupted = false;
-        while (true) {
-            try {
-                preloading.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        inst.addTransformer(filter, true);
+        PrefilteringTransformer filter = preload.await();
+        inst.addTransformer(filter != null ? filter : newFilter(), true);
     }
 
     /**

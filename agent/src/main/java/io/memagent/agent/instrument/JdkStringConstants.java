@@ -18,9 +18,9 @@ import java.util.Set;
  *
  * <p>How: {@code jdk.internal.reflect.ConstantPool#getStringAt} resolves a constant the way
  * {@code ldc} does, into the same cache the compile request checks ({@link JdkInternals}). Best
- * effort: on a JDK without that API nothing is done. It costs about a kilobyte and 20 ms of the agent's start thread, once,
- * off the app's start-up path; an app thread that crosses C2's threshold in those first milliseconds
- * would still make them.
+ * effort: on a JDK without that API nothing is done. It costs about 1.5 KB, once, on the agent's
+ * start thread, off the app's start-up path; an app thread that crosses C2's threshold in those
+ * first milliseconds would still make them.
  */
 public final class JdkStringConstants {
     private JdkStringConstants() {

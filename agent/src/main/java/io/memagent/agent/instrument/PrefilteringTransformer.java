@@ -46,7 +46,7 @@ final class PrefilteringTransformer implements ClassFileTransformer {
     /**
      * Loads and initializes every class this transformer's own code may need, by running that code once on
      * {@link TransformerProbe}'s class file, before the transformer is installed (on memagent-preload, beside
-     * premain, which waits for it: {@link Instrumenter#installFilter}). Why: a class
+     * premain, which waits for it: {@link FilterPreload}). Why: a class
      * this code first needed while transforming would load inside another class's load, holding nothing but
      * waiting for that class's loading lock; when another agent's transformer runs on that class's load on a second
      * thread and waits for a class the first thread is loading, both hang for good (seen with the OpenTelemetry
@@ -76,15 +76,25 @@ final class PrefilteringTransformer implements ClassFileTransformer {
             AttributionWeaver.weave(probe, AttributionTypes.JDBC | AttributionTypes.HTTP);
         }
         SynchronizedMethods.retransforming(null);
-        // Which of ASM's classes a class file needs depends on what is in it (method handles, type annotations,
-        // dynamic constants, ...): all of ASM's core package, by name.
+        preloadAsm(); // done already on memagent-preload: here for a caller that did not
+        try {
+            Class.forName(AgentLog.class.getName(), true, PrefilteringTransformer.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Which of ASM's classes a class file needs depends on what is in it (method handles, type annotations,
+     * dynamic constants, ...): all of ASM's core package, by name, loaded and initialized. Needs no configuration.
+     */
+    static void preloadAsm() {
         ClassLoader own = PrefilteringTransformer.class.getClassLoader();
         String asm = net.bytebuddy.jar.asm.ClassReader.class.getPackageName() + ".";
         try {
             for (String simpleName : ASM_CLASSES) {
                 Class.forName(asm + simpleName, true, own);
             }
-            Class.forName(AgentLog.class.getName(), true, own);
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);
         }

@@ -23,6 +23,7 @@ import io.memagent.agent.detect.StateAlerts;
 import io.memagent.agent.http.ApiSources;
 import io.memagent.agent.http.HttpApi;
 import io.memagent.agent.report.DetectionReport;
+import io.memagent.agent.instrument.FilterPreload;
 import io.memagent.agent.instrument.Instrumenter;
 import io.memagent.agent.instrument.NamedOperations;
 import io.memagent.agent.instrument.OperationRegistry;
@@ -119,14 +120,19 @@ public final class AgentRuntime {
     }
 
     public static void start(String agentArgs, Instrumentation inst, boolean attached) {
+        // The class filter's classes load on memagent-preload from here on, beside the rest of premain, until the
+        // filter is installed: most of it (ASM) needs no configuration.
+        FilterPreload preload = FilterPreload.start();
         Config config;
         try {
             config = Config.fromEnvironment(agentArgs);
         } catch (ConfigException e) {
+            preload.cancel();
             AgentLog.error(e.getMessage() + ". memagent is disabled; the application runs without it.");
             return;
         }
         if (!config.enabled()) {
+            preload.cancel();
             AgentLog.info("disabled (memagent.enabled=false)");
             return;
         }
@@ -140,10 +146,16 @@ public final class AgentRuntime {
         RecordingThresholds.configure(config.callsMinBytes(), config.spikeMediumBytes());
         // The boot classes' static state, made here on premain's thread before memagent-init starts, so no two
         // threads ever initialize them at once.
-        HotPath.warmUp();
-        // The class filter's classes load on memagent-preload, beside the rest of premain, until it is installed.
-        Instrumenter instrumenter = new Instrumenter(config.includes(), config.attributeJdbc(), config.attributeHttp());
-        instrumenter.startPreload(registry);
+        Instrumenter instrumenter = new Instrumenter(config.includes(), config.attributeJdbc(), config.attributeHttp(),
+                preload);
+        try {
+            HotPath.warmUp();
+        } catch (Throwable t) {
+            preload.cancel();
+            throw t;
+        }
+        // After the warm-up: the filter's code touches boot classes, whose static state premain's thread makes.
+        instrumenter.preloadFilter(registry);
         // The start line names the service before the app's own output, and `java -jar memagent.jar attach` reads
         // that this JVM runs memagent, and under which name, as soon as the attach returns.
         ServiceName named = ServiceName.resolve(config.serviceName());

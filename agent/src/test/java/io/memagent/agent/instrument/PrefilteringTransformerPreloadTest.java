@@ -24,8 +24,9 @@ class PrefilteringTransformerPreloadTest {
         ChildFirstLoader loader = new ChildFirstLoader(getClass().getClassLoader(),
                 name -> name.startsWith("io.memagent.agent.") || name.startsWith("net.bytebuddy."), (name, b) -> b);
         Class<?> instrumenterClass = loader.loadClass(Instrumenter.class.getName());
-        Object instrumenter = instrumenterClass.getConstructor(List.class, boolean.class, boolean.class)
-                .newInstance(List.of(), true, true);
+        Class<?> preloadClass = loader.loadClass(FilterPreload.class.getName());
+        Object instrumenter = instrumenterClass.getConstructor(List.class, boolean.class, boolean.class, preloadClass)
+                .newInstance(List.of(), true, true, null); // no preload thread: the test runs the preload itself
         Class<?> registryClass = loader.loadClass(OperationRegistry.class.getName());
         Object registry = registryClass.getConstructor(int.class).newInstance(1000);
         Class<?> weaverClass = loader.loadClass(AnnotatedClassWeaver.class.getName());
