@@ -2,6 +2,7 @@ package io.memagent.agent.detect;
 
 import io.memagent.agent.util.Json;
 import io.memagent.agent.jvm.JvmSample;
+import io.memagent.agent.jvm.SampleListener;
 import io.memagent.agent.store.RowSink;
 import java.util.HashMap;
 import java.util.Locale;
@@ -18,7 +19,7 @@ import java.util.UUID;
  * change of pattern is reported once, not every interval. The 25% floor keeps an operation of
  * constant size (standard deviation 0) from alerting on a few bytes. Sampler thread only.
  */
-public final class AllocationAnomalies {
+public final class AllocationAnomalies implements SampleListener {
     static final int MIN_INTERVALS = 5;
     static final long MIN_CALLS = 5;
     static final double MIN_CHANGE = 0.25;
@@ -53,6 +54,7 @@ public final class AllocationAnomalies {
         this.deltas = deltas;
     }
 
+    @Override
     public void onSample(JvmSample s) {
         for (OperationDeltas.Delta d : deltas.at(s.recordedAtMs())) {
             if (d.measuredCalls() < MIN_CALLS) {

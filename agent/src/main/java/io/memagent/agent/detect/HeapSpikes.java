@@ -1,6 +1,7 @@
 package io.memagent.agent.detect;
 
 import io.memagent.agent.jvm.JvmSample;
+import io.memagent.agent.jvm.SampleListener;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,7 +14,7 @@ import java.util.Locale;
  * samples as a matter of course. Nor when operations that made cold calls in the interval (calls during
  * which their thread loaded classes) account for half the jump or more. Sampler thread only.
  */
-public final class HeapSpikes {
+public final class HeapSpikes implements SampleListener {
     public static final String OPERATION = "(heap)";
     /** How long a heap spike waits for the call that caused it to end before naming operations. */
     static final long SETTLE_NS = 100_000_000L;
@@ -46,6 +47,7 @@ public final class HeapSpikes {
         this.warmupEndsAtMs = warmupEndsAtMs;
     }
 
+    @Override
     public void onSample(JvmSample s) {
         long used = s.heapUsedBytes();
         long jump = lastUsed < 0 ? 0 : used - lastUsed;

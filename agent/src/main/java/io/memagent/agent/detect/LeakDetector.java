@@ -1,6 +1,7 @@
 package io.memagent.agent.detect;
 
 import io.memagent.agent.jvm.JvmSample;
+import io.memagent.agent.jvm.SampleListener;
 import io.memagent.agent.store.RowSink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +39,7 @@ import java.util.UUID;
  * marked {@code resolved} once the rule has not held for half a window. Severity by the growth:
  * low < 1 MB, medium >= 1 MB, high >= 10 MB, critical >= 100 MB. Runs on the sampler's thread.
  */
-public final class LeakDetector {
+public final class LeakDetector implements SampleListener {
     static final double MIN_R2 = 0.8;
     static final int MIN_POINTS = 8;
     static final long FAST_WINDOW_MS = 300_000;
@@ -90,6 +91,7 @@ public final class LeakDetector {
     }
 
     /** Called with every sample, on the sampler's thread. */
+    @Override
     public synchronized void onSample(JvmSample s) {
         long now = s.recordedAtMs();
         if (s.gcCount() != lastGcCount) {

@@ -1,6 +1,7 @@
 package io.memagent.agent.detect;
 
 import io.memagent.agent.jvm.JvmSample;
+import io.memagent.agent.jvm.SampleListener;
 import io.memagent.agent.jvm.NativeMemory;
 import io.memagent.agent.store.RowSink;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ import java.util.function.Supplier;
  * updated at most every 30 s (or on a new severity), resolved after half a window without the
  * rule holding. Runs on the sampler's thread.
  */
-public final class NativeLeaks {
+public final class NativeLeaks implements SampleListener {
     public static final String TYPE = "native_memory_growth";
     static final String NMT = "nmt";
     static final String RSS = "rss";
@@ -71,6 +72,7 @@ public final class NativeLeaks {
         this.growthPerHour = rules.growthBytesPerHour();
     }
 
+    @Override
     public synchronized void onSample(JvmSample s) {
         long now = s.recordedAtMs();
         if (now < notBeforeMs) {

@@ -2,6 +2,7 @@ package io.memagent.agent.detect;
 
 import io.memagent.agent.aggregate.OperationSummary;
 import io.memagent.agent.jvm.JvmSample;
+import io.memagent.agent.jvm.SampleListener;
 import io.memagent.agent.store.RowSink;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -27,7 +28,7 @@ import java.util.function.Supplier;
  * unique index enforces the same across JVMs). The hour is kept as 60 one-minute buckets, so the
  * window does not depend on the sample period or the sample history's size.
  */
-public final class Recommender {
+public final class Recommender implements SampleListener {
     static final long WINDOW_MS = 3_600_000;
     static final int MINUTES = 60;
     static final int MIN_COVERED_MINUTES = 55;
@@ -50,6 +51,7 @@ public final class Recommender {
     }
 
     /** Called with every sample, on the sampler's thread. */
+    @Override
     public void onSample(JvmSample s) {
         long minute = Math.floorDiv(s.recordedAtMs(), 60_000L);
         int slot = (int) Math.floorMod(minute, (long) MINUTES);

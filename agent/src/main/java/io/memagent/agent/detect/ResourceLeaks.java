@@ -1,6 +1,7 @@
 package io.memagent.agent.detect;
 
 import io.memagent.agent.jvm.JvmSample;
+import io.memagent.agent.jvm.SampleListener;
 import io.memagent.agent.store.RowSink;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ import java.util.Locale;
  * </ul>
  * Runs on the sampler's thread.
  */
-public final class ResourceLeaks {
+public final class ResourceLeaks implements SampleListener {
     static final long BASELINE_MS = 60_000;
     static final long STACK_BYTES_PER_THREAD = 1L << 20;
 
@@ -50,6 +51,7 @@ public final class ResourceLeaks {
         this.growthPerHour = rules.growthBytesPerHour();
     }
 
+    @Override
     public synchronized void onSample(JvmSample s) {
         long now = s.recordedAtMs();
         if (firstMs == Long.MIN_VALUE) {

@@ -3,6 +3,7 @@ package io.memagent.agent.detect;
 import io.memagent.agent.jvm.HeapState;
 import io.memagent.agent.jvm.JvmHistory;
 import io.memagent.agent.jvm.JvmSample;
+import io.memagent.agent.jvm.SampleListener;
 import io.memagent.agent.jvm.OutsideHeap;
 import io.memagent.agent.util.Bytes;
 import io.memagent.agent.store.RowSink;
@@ -14,7 +15,7 @@ import java.util.Locale;
  * resident set against the container's limit (or physical memory), each raised once per entry
  * ({@link HeapStateAlerts}). A container alert says what outside the heap holds the memory.
  */
-public final class StateAlerts {
+public final class StateAlerts implements SampleListener {
     private final JvmHistory history;
     private final HeapStateAlerts heap;
     private final HeapStateAlerts container;
@@ -25,6 +26,7 @@ public final class StateAlerts {
         this.container = new HeapStateAlerts(sink, "container_memory_");
     }
 
+    @Override
     public void onSample(JvmSample s) {
         heap.observe(state(s.memoryState()), s.utilizationPct(), s.heapUsedBytes(), s.heapMaxBytes(), s.recordedAtMs());
         if (s.containerState() != null && s.containerUtilizationPct() != null && s.processRssBytes() != null) {

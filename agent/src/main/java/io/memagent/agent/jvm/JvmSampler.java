@@ -61,7 +61,7 @@ public final class JvmSampler {
     private BufferPoolMXBean direct;
     private BufferPoolMXBean mapped;
     private ScheduledExecutorService executor;
-    private final List<java.util.function.Consumer<JvmSample>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<SampleListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long lastUsed = -1;
     private long lastFreed;
     private long lastAtNanos;
@@ -93,7 +93,7 @@ public final class JvmSampler {
      * Called with every sample on the sampler's thread, in the order registered (the state alerts,
      * the recommender, the detectors). Register before {@link #start}.
      */
-    public void addListener(java.util.function.Consumer<JvmSample> listener) {
+    public void addListener(SampleListener listener) {
         listeners.add(listener);
     }
 
@@ -182,9 +182,9 @@ public final class JvmSampler {
             long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
             history.addSample(s, cpu);
             sink.offer(s);
-            for (java.util.function.Consumer<JvmSample> l : listeners) {
+            for (SampleListener l : listeners) {
                 try {
-                    l.accept(s);
+                    l.onSample(s);
                 } catch (Throwable t) {
                     AgentLog.errorAtMostEvery("sample-listener", 60_000, "a detector failed on a sample and will retry: " + t);
                 }

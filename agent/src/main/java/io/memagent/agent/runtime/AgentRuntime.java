@@ -2,6 +2,7 @@ package io.memagent.agent.runtime;
 
 import io.memagent.agent.util.AgentLog;
 import io.memagent.agent.util.Secrets;
+import io.memagent.agent.util.WallClock;
 import io.memagent.agent.util.Json;
 import io.memagent.agent.aggregate.Aggregator;
 import io.memagent.agent.config.Config;
@@ -71,7 +72,7 @@ public final class AgentRuntime {
     private volatile HttpApi http;
     private final HeapDumper heapDumper;
     private final SpikeDetector spikes;
-    private final ClassHistogram histogram = new ClassHistogram(System::currentTimeMillis);
+    private final ClassHistogram histogram = new ClassHistogram(WallClock.MILLIS);
     private final LeakDetector leaks;
     private final ResourceLeaks resourceLeaks;
     private final NativeLeaks nativeLeaks;
@@ -86,7 +87,7 @@ public final class AgentRuntime {
         this.sink = new RecentRows(config.jdbcUrl() != null ? new PostgresWriter(Settings.database(config), run)
                 : new InMemorySink(IN_MEMORY_ROWS_PER_TABLE), RecentRows.PER_TABLE);
         this.aggregator = new Aggregator(config.statsIntervalMs(), config.callsMinBytes(), registry, sink,
-                System::currentTimeMillis);
+                WallClock.MILLIS);
         // Spikes and leaks reach the sink through JfrRows, which makes memagent.Spike/Leak events of them.
         RowSink detections = sink;
         if (ModuleLayer.boot().findModule("jdk.jfr").isPresent()) { // absent from some jlink'd runtimes
@@ -95,28 +96,28 @@ public final class AgentRuntime {
         }
         this.memoryPressure = new MemoryPressure(aggregator::shed);
         this.heapDumper = new HeapDumper(config.heapdumpDir(), config.heapdumpIntervalMs(), run.serviceName(),
-                System::currentTimeMillis);
+                WallClock.MILLIS);
         this.spikes = new SpikeDetector(spikeThresholds, config.heapdumpOnCritical(), detections, heapDumper);
         aggregator.addObserver(spikes);
         this.sampler = new JvmSampler(Settings.sampler(config), jvmHistory, sink);
         // In this order on every sample: the state alerts, the recommender, then the detectors.
-        sampler.addListener(new StateAlerts(sink, jvmHistory)::onSample);
-        sampler.addListener(new Recommender(sink, aggregator::summaries)::onSample);
+        sampler.addListener(new StateAlerts(sink, jvmHistory));
+        sampler.addListener(new Recommender(sink, aggregator::summaries));
         this.leaks = new LeakDetector(leakRules, detections, histogram, "old generation (" + String.join(", ",
                 sampler.oldGenerationPools()) + ")", sampler::oldGenerationUsedBytes);
-        sampler.addListener(leaks::onSample);
+        sampler.addListener(leaks);
         this.resourceLeaks = new ResourceLeaks(leakRules, config.leakThreadsGrowth(), config.leakClassesGrowth(),
                 detections);
-        sampler.addListener(resourceLeaks::onSample);
+        sampler.addListener(resourceLeaks);
         this.nativeLeaks = new NativeLeaks(leakRules, config.leakNativeWarmupMs(), detections,
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime(), jvmHistory::nativeMemory);
-        sampler.addListener(nativeLeaks::onSample);
-        this.risk = new RiskScore(jvmHistory, this::leaks, spikes, System::currentTimeMillis);
+        sampler.addListener(nativeLeaks);
+        this.risk = new RiskScore(jvmHistory, this::leaks, spikes, WallClock.MILLIS);
         OperationDeltas deltas = new OperationDeltas(aggregator::summaries);
         HeapSpikes heapSpikes = new HeapSpikes(spikeThresholds, config.heapSpikeWarmupMs(), spikes, deltas,
                 aggregator::collectNow);
-        sampler.addListener(heapSpikes::onSample);
-        sampler.addListener(new AllocationAnomalies(sink, config.anomalyK(), deltas)::onSample);
+        sampler.addListener(heapSpikes);
+        sampler.addListener(new AllocationAnomalies(sink, config.anomalyK(), deltas));
     }
 
     public static void start(String agentArgs, Instrumentation inst, boolean attached) {
