@@ -1,7 +1,5 @@
 package io.memagent.agent.util;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.Locale;
 
 /**
@@ -126,7 +124,9 @@ public final class Text {
 
     /**
      * {@code %.Nf}: as the formatter does, the shortest decimal that names the double ({@link Double#toString}),
-     * rounded half up to {@code precision} places; the sign of a negative value (or negative zero) is kept.
+     * rounded half up to {@code precision} places; the sign of a negative value (or negative zero) is kept. Done
+     * on the digits, without {@code BigDecimal}, whose first use (and {@code BigInteger}'s) costs a JVM's exit
+     * several milliseconds more.
      */
     private static String decimal(double value, int precision, boolean plus) {
         if (Double.isNaN(value)) {
@@ -134,9 +134,42 @@ public final class Text {
         }
         boolean negative = Double.compare(value, 0.0) < 0;
         double magnitude = Math.abs(value);
-        String digits = Double.isInfinite(magnitude) ? "Infinity"
-                : new BigDecimal(Double.toString(magnitude)).setScale(precision, RoundingMode.HALF_UP).toPlainString();
+        String digits = Double.isInfinite(magnitude) ? "Infinity" : rounded(Double.toString(magnitude), precision);
         return negative ? "-" + digits : plus ? "+" + digits : digits;
+    }
+
+    /** {@code shortest} ("123.456", "1.0E-5", "1.234E10") in plain notation, rounded half up to {@code places}. */
+    private static String rounded(String shortest, int places) {
+        int e = shortest.indexOf('E');
+        String mantissa = e < 0 ? shortest : shortest.substring(0, e);
+        int dot = mantissa.indexOf('.');
+        StringBuilder d = new StringBuilder(mantissa.length() + 8).append(mantissa, 0, dot).append(mantissa, dot + 1,
+                mantissa.length());
+        int point = dot + (e < 0 ? 0 : Integer.parseInt(shortest.substring(e + 1))); // digits before the point
+        if (point < 1) {
+            d.insert(0, "0".repeat(1 - point));
+            point = 1;
+        }
+        while (d.length() < point + places + 1) {
+            d.append('0');
+        }
+        boolean up = d.charAt(point + places) >= '5';
+        d.setLength(point + places);
+        for (int k = d.length() - 1; up && k >= 0; k--) {
+            char c = d.charAt(k);
+            d.setCharAt(k, c == '9' ? '0' : (char) (c + 1));
+            up = c == '9';
+        }
+        if (up) {
+            d.insert(0, '1');
+            point++;
+        }
+        int lead = 0;
+        while (lead < point - 1 && d.charAt(lead) == '0') {
+            lead++;
+        }
+        String whole = d.substring(lead, point);
+        return places == 0 ? whole : whole + "." + d.substring(point);
     }
 
     private static void pad(StringBuilder out, String text, int width, boolean left) {

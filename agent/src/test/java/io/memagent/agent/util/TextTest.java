@@ -25,6 +25,8 @@ class TextTest {
         same("%.1f %.1f %.1f %.1f %.2f %f", 0.05, 0.15, 0.25, -0.0, -0.001, 1e-7);
         same("%.1f %.1f %.3f %.1f", 1e20, 123456789.987654, 2.0005, Double.NaN);
         same("%.1f %s", Double.POSITIVE_INFINITY, 1.5f);
+        same("%.1f %.1f %.2f %.0f %.0f %.3f", 9.95, 99.96, 0.995, 0.5, 9.5, 999.9995);
+        same("%.1f %.2f %.1f %.0f", 1e-5, 4.9e-324, Double.MAX_VALUE, 1.0E7);
         same("100%% %n");
     }
 
@@ -38,10 +40,12 @@ class TextTest {
     void agreesWithTheFormatterOnRandomNumbers() {
         Random random = new Random(28);
         for (int i = 0; i < 50_000; i++) {
-            double d = switch (i % 4) {
+            double d = switch (i % 6) {
                 case 0 -> random.nextDouble() * 100;
                 case 1 -> Math.round(random.nextDouble() * 10_000) / 1000.0 + (random.nextBoolean() ? 0.0005 : 0.05);
                 case 2 -> -random.nextDouble() * Math.pow(10, random.nextInt(12));
+                case 3 -> random.nextDouble() * Math.pow(10, -random.nextInt(12)); // Double.toString's 1.0E-5 forms
+                case 4 -> Math.round(random.nextDouble() * 1000) * Math.pow(10, random.nextInt(25)) + 0.95; // and 1.0E10
                 default -> random.nextLong() / 1e6;
             };
             long l = random.nextInt(3) == 0 ? random.nextLong() : random.nextInt(2_000_000) - 1_000_000;
