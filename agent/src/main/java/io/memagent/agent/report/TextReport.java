@@ -58,12 +58,19 @@ public final class TextReport {
     }
 
     /**
-     * The report of a JVM that exited before the agent finished starting and made no profiled call: the header,
-     * that line, and the agent's own cost; no JVM or detection figures, as no sample was taken.
+     * The report of a JVM that exited before the agent's runtime was built (no sample taken, no detector run):
+     * the operations as {@link #render} shows them, then why the JVM and detection sections are empty, and how
+     * many calls were large enough to have been spikes.
      */
-    public static String renderNothingRecorded(String header) {
-        return render(header, List.of(), null, 0)
+    public static String renderBeforeFirstSample(String header, List<OperationSummary> operations, WriterStats writer,
+                                                 long detailsLost, long spikeSizedCalls) {
+        String report = render(header, operations, writer, detailsLost)
                 + "JVM and detection: none; the JVM exited before the agent's first sample.\n";
+        if (spikeSizedCalls > 0) {
+            report += spikeSizedCalls + " calls reached their operation's spike threshold before the detectors started:"
+                    + " they are in the figures above, without a spike of their own.\n";
+        }
+        return report;
     }
 
     /**

@@ -49,7 +49,6 @@ import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Wires the agent together after {@code MemAgent} (the premain class) has put the bootstrap classes in place:
@@ -164,7 +163,7 @@ public final class AgentRuntime {
         System.setProperty(AttachCommand.SERVICE_PROPERTY, named.name());
         // Completed once nothing of premain is left to run; failed if premain failed.
         CompletableFuture<Void> premainDone = new CompletableFuture<>();
-        AtomicReference<AgentRuntime> built = new AtomicReference<>();
+        RuntimeSlot built = new RuntimeSlot();
         AtomicBoolean exiting = new AtomicBoolean(); // set by the hook: the start then skips what only a running app needs
         Thread init = new Thread(new Runnable() {
             @Override
@@ -214,7 +213,7 @@ public final class AgentRuntime {
      */
     private static void initialize(Config config, OperationRegistry registry, Instrumentation inst,
                                    Instrumenter instrumenter, boolean attached, ServiceName named,
-                                   CompletableFuture<Void> premainDone, AtomicReference<AgentRuntime> built,
+                                   CompletableFuture<Void> premainDone, RuntimeSlot built,
                                    AtomicBoolean exiting) {
         AgentRuntime runtime;
         try {
@@ -238,25 +237,25 @@ public final class AgentRuntime {
             AgentLog.error("memagent could not start and is disabled; the application runs without it: " + t);
             return;
         }
-        synchronized (built) {
-            built.set(runtime);
+        if (!built.publish(runtime)) {
+            return; // the JVM exited first, and its report is made without the runtime (EarlyExit)
         }
         runtime.initialize(inst, instrumenter, attached, exiting);
     }
 
     /**
-     * The shutdown hook. A JVM that exits at once still reports every call: let the agent's start finish what
-     * the report and the flush need (not Byte Buddy), bounded, then flush what the threads recorded meanwhile.
+     * The shutdown hook. A JVM that exits at once still reports every call: in memory mode from the threads' figures
+     * if the runtime is not built yet ({@link EarlyExit}); with PostgreSQL, after letting the agent's start finish
+     * what the flush needs (not Byte Buddy), bounded, then flushing what the threads recorded meanwhile.
      */
     private static void stop(Config config, OperationRegistry registry, ServiceName named, long startedAtMs, Thread init,
-                             AtomicReference<AgentRuntime> built, AtomicBoolean exiting) {
+                             RuntimeSlot built, AtomicBoolean exiting) {
         exiting.set(true);
-        if (nothingToWaitFor(config, registry, built)) {
-            HotPath.setEnabled(false);
-            System.err.print(TextReport.renderNothingRecorded("service " + named.name() + ", pid "
-                    + ProcessHandle.current().pid() + ", " + (System.currentTimeMillis() - startedAtMs) / 100 / 10.0
-                    + " s"));
-            System.err.flush();
+        // In memory mode a JVM that exits before the runtime is built gets its report without it; with PostgreSQL
+        // the runtime is waited for, as the run's rows are written by it.
+        if (config.jdbcUrl() == null && built.giveUpIfNotBuilt()) {
+            EarlyExit.report(config, registry, "service " + named.name() + ", pid " + ProcessHandle.current().pid()
+                    + ", " + (System.currentTimeMillis() - startedAtMs) / 100 / 10.0 + " s");
             return;
         }
         long deadlineMs = System.currentTimeMillis() + config.shutdownTimeoutMs();
@@ -265,28 +264,12 @@ public final class AgentRuntime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        AgentRuntime runtime;
-        synchronized (built) {
-            runtime = built.get();
-        }
+        AgentRuntime runtime = built.get();
         if (runtime != null) {
             runtime.shutdown(deadlineMs);
         } else if (init.isAlive()) {
             AgentLog.error("memagent did not finish starting within memagent.shutdown.timeout.ms = "
                     + config.shutdownTimeoutMs() + " ms of the JVM's exit: the calls it counted are not reported");
-        }
-    }
-
-    /**
-     * Whether the exit can skip the rest of the agent's start: in memory mode, a JVM that exits before the runtime
-     * is built and has no operation yet (nothing woven, no block or track named) made no profiled call, and the
-     * runtime's MXBeans, detectors and sink would have nothing to report. Short tools and jobs that get the agent
-     * through {@code JAVA_TOOL_OPTIONS} exit so, and would otherwise wait tens of milliseconds for it.
-     */
-    private static boolean nothingToWaitFor(Config config, OperationRegistry registry,
-                                            AtomicReference<AgentRuntime> built) {
-        synchronized (built) {
-            return config.jdbcUrl() == null && built.get() == null && registry.size() == 1; // only the catch-all
         }
     }
 
