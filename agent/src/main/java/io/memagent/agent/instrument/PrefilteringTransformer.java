@@ -72,6 +72,7 @@ final class PrefilteringTransformer implements ClassFileTransformer {
         handOff.bytes(probe, name);
         AnnotatedClassWeaver.exercise(probe);
         if (jdbc || http) {
+            AttributionWeaver.declaresWeavable(probe, AttributionTypes.JDBC | AttributionTypes.HTTP);
             types.kinds(ClassLoader.getSystemClassLoader(), probe);
             AttributionWeaver.weave(probe, AttributionTypes.JDBC | AttributionTypes.HTTP);
         }
@@ -193,7 +194,8 @@ final class PrefilteringTransformer implements ClassFileTransformer {
 
     /**
      * Which JDBC or HTTP advice may apply to the class ({@link AttributionTypes}' bits, 0 for none): a cheap byte
-     * search first, then its supertypes, from class files. Only those classes are woven.
+     * search first, then whether it declares a method to weave, then its supertypes, from class files. Only those
+     * classes are woven.
      */
     private int attributionKinds(ClassLoader loader, byte[] classFile, int mentions) {
         boolean mentionsJdbc = (mentions & ClassFileScan.JDBC) != 0;
@@ -201,9 +203,12 @@ final class PrefilteringTransformer implements ClassFileTransformer {
         if (!mentionsJdbc && !mentionsHttp) {
             return 0;
         }
+        int mentioned = (mentionsJdbc ? AttributionTypes.JDBC : 0) | (mentionsHttp ? AttributionTypes.HTTP : 0);
+        if (!AttributionWeaver.declaresWeavable(classFile, mentioned)) {
+            return 0; // nothing to weave here, whatever its supertypes: they are not read
+        }
         int kinds = types.kinds(loader, classFile);
-        return kinds & ((mentionsJdbc ? AttributionTypes.JDBC : 0) | (mentionsHttp ? AttributionTypes.HTTP : 0)
-                | AttributionTypes.UNKNOWN);
+        return kinds & (mentioned | AttributionTypes.UNKNOWN);
     }
 
     @Override

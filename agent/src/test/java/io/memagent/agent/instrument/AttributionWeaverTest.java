@@ -60,6 +60,45 @@ class AttributionWeaverTest {
         assertNull(AttributionWeaver.weave(statement, AttributionTypes.CONNECTION), "no connection method in it");
     }
 
+    /**
+     * The pre-check that spares reading supertypes loses nothing: on every class of pgjdbc and of the servlet API,
+     * wherever the weaver weaves a method, the class is said to declare one; and it rules out most classes.
+     */
+    @Test
+    void everyClassTheWeaverWeavesDeclaresAWeavableMethod() throws Exception {
+        ClassLoader loader = getClass().getClassLoader();
+        AttributionTypes types = new AttributionTypes();
+        int classes = 0;
+        int declaring = 0;
+        java.util.List<String> woven = new java.util.ArrayList<>();
+        for (Class<?> inJar : new Class<?>[] {org.postgresql.jdbc.PgStatement.class, FilterChain.class}) {
+            java.nio.file.Path jar = java.nio.file.Path.of(inJar.getProtectionDomain().getCodeSource().getLocation().toURI());
+            try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+                for (java.util.jar.JarEntry e : java.util.Collections.list(j.entries())) {
+                    if (!e.getName().endsWith(".class") || e.getName().contains("module-info")) {
+                        continue;
+                    }
+                    byte[] b;
+                    try (InputStream in = j.getInputStream(e)) {
+                        b = in.readAllBytes();
+                    }
+                    classes++;
+                    boolean declares = AttributionWeaver.declaresWeavable(b, AttributionTypes.JDBC | AttributionTypes.HTTP);
+                    declaring += declares ? 1 : 0;
+                    int kinds = types.kinds(loader, b) & (AttributionTypes.JDBC | AttributionTypes.HTTP);
+                    if (kinds != 0 && AttributionWeaver.weave(b, kinds) != null) {
+                        woven.add(e.getName());
+                        assertTrue(declares, e.getName() + " is woven, so it declares a method to weave");
+                    }
+                }
+            }
+        }
+        assertTrue(woven.containsAll(java.util.List.of("org/postgresql/jdbc/PgStatement.class",
+                "org/postgresql/jdbc/PgPreparedStatement.class", "org/postgresql/jdbc/PgConnection.class",
+                "jakarta/servlet/http/HttpServlet.class")), "woven: " + woven);
+        assertTrue(declaring * 10 < classes, declaring + " of " + classes + " classes declare a method to weave");
+    }
+
     @Test
     void aFilterBehavesAsTheOriginalAndEachOutermostRequestIsRecordedOnce() throws Exception {
         OperationRegistry registry = new OperationRegistry(20_000);
