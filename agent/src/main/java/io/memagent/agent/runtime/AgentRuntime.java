@@ -238,7 +238,10 @@ public final class AgentRuntime {
             return;
         }
         if (!built.publish(runtime)) {
-            return; // the JVM exited first, and its report is made without the runtime (EarlyExit)
+            // The JVM exited first, and its report is made without the runtime (EarlyExit); classes still loading
+            // while it exits do so unwoven, at once, as when the runtime starts during the exit.
+            instrumenter.abandon(new IllegalStateException("the JVM is exiting"));
+            return;
         }
         runtime.initialize(inst, instrumenter, attached, exiting);
     }
