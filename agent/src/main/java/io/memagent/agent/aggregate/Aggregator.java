@@ -69,15 +69,39 @@ public final class Aggregator {
     private boolean busy;
     /** Calls that could not be measured (virtual threads' fallbacks), folded in by difference. */
     private final UnmeasuredTotals unmeasured = new UnmeasuredTotals();
-    private final java.util.function.IntFunction<Figures> figuresOf = this::figures;
-    private final PeriodHandoff.Folder folder = this::fold;
+    // The callbacks below are inner classes, not method references: each reference is a class the JDK generates when
+    // the aggregator is built, at the agent's start or in the exit of a JVM that ends before it (EarlyExit).
+    private final java.util.function.IntFunction<Figures> figuresOf = new java.util.function.IntFunction<Figures>() {
+        @Override
+        public Figures apply(int op) {
+            return figures(op);
+        }
+    };
+    private final PeriodHandoff.Folder folder = new PeriodHandoff.Folder() {
+        @Override
+        public void fold(int op, Period period) {
+            Aggregator.this.fold(op, period);
+        }
+    };
     /** The thread and drain time of the ring being read, for {@link #readDetail}. */
     private Thread detailOwner;
     private long detailNowMs;
     private boolean detailShed;
-    private final DetailRing.Reader detailReader = this::readDetail;
+    private final DetailRing.Reader detailReader = new DetailRing.Reader() {
+        @Override
+        public void read(long[] ring, int at, StackTraceElement[] stackAtExit, String traceId, String spanId) {
+            readDetail(ring, at, stackAtExit, traceId, spanId);
+        }
+    };
     /** Reused to merge a run's and the open bucket's figures when summaries are asked for. */
     private final Figures scratch = new Figures();
+    private static final java.util.Comparator<OperationSummary> MOST_BYTES_FIRST =
+            new java.util.Comparator<OperationSummary>() {
+                @Override
+                public int compare(OperationSummary a, OperationSummary b) {
+                    return Long.compare(b.totalBytes(), a.totalBytes());
+                }
+            };
     private volatile boolean running;
     /** Set while the app's heap is nearly full (see {@code jvm.MemoryPressure}): detail is shed, counters kept. */
     private volatile boolean shedding;
@@ -136,7 +160,12 @@ public final class Aggregator {
 
     public void start() {
         running = true;
-        thread = new Thread(this::loop, "memagent-aggregator");
+        thread = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                loop();
+            }
+        }, "memagent-aggregator");
         thread.setDaemon(true);
         thread.start();
     }
@@ -370,7 +399,7 @@ public final class Aggregator {
             Operation o = operation(op);
             out.add(new OperationSummary(o.name(), o.method(), o.kind(), f.figures()));
         }
-        out.sort((a, b) -> Long.compare(b.totalBytes(), a.totalBytes()));
+        out.sort(MOST_BYTES_FIRST);
         return Collections.unmodifiableList(out);
     }
 

@@ -50,7 +50,12 @@ public final class BucketHistory {
             order[i] = i;
             total += sizes[i];
         }
-        Arrays.sort(order, (a, b) -> Long.compare(sizes[b], sizes[a]));
+        Arrays.sort(order, new java.util.Comparator<Integer>() { // not a lambda: see Aggregator's callbacks
+            @Override
+            public int compare(Integer a, Integer b) {
+                return Long.compare(sizes[b], sizes[a]);
+            }
+        });
         int kept = Math.min(PER_BUCKET, order.length);
         List<String> ops = new ArrayList<>(kept);
         long[] bytes = new long[kept];

@@ -83,7 +83,7 @@ public final class Keys {
     public static final Property<String> HTTP_TOKEN = Property.text("memagent.http.token",
             null, "`Authorization: Bearer <token>`: always required on POST endpoints (unset: a random one is generated into `~/.memagent/http-token-PID`, mode 0600), and on every endpoint off loopback", true);
     public static final Property<List<MethodPattern>> INCLUDE = Property.custom("memagent.include",
-            null, MethodPattern.ACCEPTED, "methods to profile without an annotation (`Class#method` patterns with `*`)", MethodPattern::parseList);
+            null, MethodPattern.ACCEPTED, "methods to profile without an annotation (`Class#method` patterns with `*`)", MethodPattern.LIST_PARSER);
     public static final Property<Boolean> ATTRIBUTE_JDBC = Property.bool("memagent.attribute.jdbc",
             false, "profile the app's JDBC statements (any driver) as operations named by their SQL, e.g. `DB.SELECT.users`");
     public static final Property<Boolean> ATTRIBUTE_HTTP = Property.bool("memagent.attribute.http",

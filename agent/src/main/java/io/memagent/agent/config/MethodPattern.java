@@ -29,6 +29,14 @@ public final class MethodPattern {
         this.classLiteralPrefix = star < 0 ? classPart : classPart.substring(0, star);
     }
 
+    /** {@link #parseList} as {@code memagent.include}'s parser (a class, not a method reference: see Property). */
+    static final Property.Parser<List<MethodPattern>> LIST_PARSER = new Property.Parser<List<MethodPattern>>() {
+        @Override
+        public List<MethodPattern> parse(String key, String raw) throws ConfigException {
+            return parseList(key, raw);
+        }
+    };
+
     static List<MethodPattern> parseList(String key, String raw) throws ConfigException {
         List<MethodPattern> out = new ArrayList<>();
         for (String part : raw.split(";", -1)) {

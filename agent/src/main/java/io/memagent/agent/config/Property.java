@@ -62,9 +62,31 @@ public final class Property<T> {
         return new ConfigException(key + " = " + show(raw) + " is not valid: expected " + accepted);
     }
 
+    // The parsers are classes of their own, not lambdas: the configuration is read on premain's thread, and each
+    // lambda is a class the JDK generates there (performance.md, start-up).
+
     static Property<Boolean> bool(String key, boolean def, String meaning) {
-        String acc = "true or false";
-        return new Property<>(key, String.valueOf(def), acc, meaning, false, (k, raw) -> {
+        return new Property<>(key, String.valueOf(def), BoolParser.ACCEPTED, meaning, false, new BoolParser());
+    }
+
+    static Property<Long> longRange(String key, Long def, long min, long max, String meaning) {
+        LongRangeParser parser = new LongRangeParser(min, max);
+        return new Property<>(key, def == null ? null : String.valueOf(def), parser.accepted, meaning, false, parser);
+    }
+
+    static Property<String> text(String key, String def, String meaning, boolean secret) {
+        return new Property<>(key, def, TextParser.ACCEPTED, meaning, secret, new TextParser());
+    }
+
+    static Property<String> matching(String key, String def, Pattern pattern, String acc, String meaning) {
+        return new Property<>(key, def, acc, meaning, false, new MatchingParser(pattern, acc));
+    }
+
+    private static final class BoolParser implements Parser<Boolean> {
+        static final String ACCEPTED = "true or false";
+
+        @Override
+        public Boolean parse(String key, String raw) throws ConfigException {
             String v = raw.trim().toLowerCase(Locale.ROOT);
             if (v.equals("true")) {
                 return Boolean.TRUE;
@@ -72,44 +94,65 @@ public final class Property<T> {
             if (v.equals("false")) {
                 return Boolean.FALSE;
             }
-            throw bad(k, raw, acc);
-        });
+            throw bad(key, raw, ACCEPTED);
+        }
     }
 
-    static Property<Long> longRange(String key, Long def, long min, long max, String meaning) {
-        String acc = "a whole number from " + min + " to " + max;
-        return new Property<>(key, def == null ? null : String.valueOf(def), acc, meaning, false, (k, raw) -> {
+    private static final class LongRangeParser implements Parser<Long> {
+        private final long min;
+        private final long max;
+        final String accepted;
+
+        LongRangeParser(long min, long max) {
+            this.min = min;
+            this.max = max;
+            this.accepted = "a whole number from " + min + " to " + max;
+        }
+
+        @Override
+        public Long parse(String key, String raw) throws ConfigException {
             long v;
             try {
                 v = Long.parseLong(raw.trim().replace("_", ""));
             } catch (NumberFormatException e) {
-                throw bad(k, raw, acc);
+                throw bad(key, raw, accepted);
             }
             if (v < min || v > max) {
-                throw bad(k, raw, acc);
+                throw bad(key, raw, accepted);
             }
             return v;
-        });
+        }
     }
 
-    static Property<String> text(String key, String def, String meaning, boolean secret) {
-        String acc = "a non-empty string";
-        return new Property<>(key, def, acc, meaning, secret, (k, raw) -> {
+    private static final class TextParser implements Parser<String> {
+        static final String ACCEPTED = "a non-empty string";
+
+        @Override
+        public String parse(String key, String raw) throws ConfigException {
             if (raw.trim().isEmpty()) {
-                throw new ConfigException(k + " is empty: expected " + acc);
+                throw new ConfigException(key + " is empty: expected " + ACCEPTED);
             }
             return raw.trim();
-        });
+        }
     }
 
-    static Property<String> matching(String key, String def, Pattern pattern, String acc, String meaning) {
-        return new Property<>(key, def, acc, meaning, false, (k, raw) -> {
+    private static final class MatchingParser implements Parser<String> {
+        private final Pattern pattern;
+        private final String accepted;
+
+        MatchingParser(Pattern pattern, String accepted) {
+            this.pattern = pattern;
+            this.accepted = accepted;
+        }
+
+        @Override
+        public String parse(String key, String raw) throws ConfigException {
             String v = raw.trim();
             if (!pattern.matcher(v).matches()) {
-                throw bad(k, raw, acc);
+                throw bad(key, raw, accepted);
             }
             return v;
-        });
+        }
     }
 
     static <T> Property<T> custom(String key, String def, String acc, String meaning, Parser<T> parser) {

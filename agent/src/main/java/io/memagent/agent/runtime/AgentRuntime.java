@@ -257,7 +257,7 @@ public final class AgentRuntime {
         // In memory mode a JVM that exits before the runtime is built gets its report without it; with PostgreSQL
         // the runtime is waited for, as the run's rows are written by it.
         if (config.jdbcUrl() == null && built.giveUpIfNotBuilt()) {
-            EarlyExit.report(config, registry, "service " + named.name() + ", pid " + ProcessHandle.current().pid()
+            EarlyExit.report(config, registry, "service " + named.name() + ", pid " + EarlyExit.pid()
                     + ", " + (System.currentTimeMillis() - startedAtMs) / 100 / 10.0 + " s");
             return;
         }

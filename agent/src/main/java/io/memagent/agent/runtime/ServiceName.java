@@ -44,9 +44,23 @@ record ServiceName(String name, String source) {
     static ServiceName resolve(String configured) {
         String command = System.getProperty("sun.java.command", "");
         // The process id only names a JVM without a command line (it costs ProcessHandle's set-up at start).
-        return resolve(configured, System::getProperty, System::getenv, command,
+        return resolve(configured, SYSTEM_PROPERTIES, ENVIRONMENT, command,
                 command == null || command.isBlank() ? ProcessHandle.current().pid() : -1);
     }
+
+    // Classes, not method references: this runs on premain's thread, where the JDK would generate one per reference.
+    private static final UnaryOperator<String> SYSTEM_PROPERTIES = new UnaryOperator<String>() {
+        @Override
+        public String apply(String key) {
+            return System.getProperty(key);
+        }
+    };
+    private static final UnaryOperator<String> ENVIRONMENT = new UnaryOperator<String>() {
+        @Override
+        public String apply(String key) {
+            return System.getenv(key);
+        }
+    };
 
     static ServiceName resolve(String configured, UnaryOperator<String> props, UnaryOperator<String> env, String command,
                                long pid) {

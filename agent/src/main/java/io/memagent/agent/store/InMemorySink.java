@@ -16,9 +16,17 @@ public final class InMemorySink implements RowSink {
     private final Map<Table, ArrayDeque<Row>> rows = new EnumMap<>(Table.class);
     private final WriterStats stats;
 
+    /** Nothing waits in memory mode. A class, not a lambda: the JDK generates one per lambda, at the agent's start. */
+    private static final java.util.function.IntSupplier NO_QUEUE = new java.util.function.IntSupplier() {
+        @Override
+        public int getAsInt() {
+            return 0;
+        }
+    };
+
     public InMemorySink(int perTable) {
         this.perTable = perTable;
-        this.stats = new WriterStats("memory", perTable, () -> 0);
+        this.stats = new WriterStats("memory", perTable, NO_QUEUE);
         for (Table t : Table.values()) {
             rows.put(t, new ArrayDeque<>());
         }

@@ -64,7 +64,9 @@ public final class WriterStats {
 
     public Map<String, Long> dropsByTable() {
         Map<String, Long> out = new TreeMap<>();
-        dropsByTable.forEach((k, v) -> out.put(k, v.get()));
+        for (Map.Entry<String, AtomicLong> e : dropsByTable.entrySet()) {
+            out.put(e.getKey(), e.getValue().get());
+        }
         return out;
     }
 
@@ -114,7 +116,9 @@ public final class WriterStats {
 
     public Map<String, Long> dropsByReason() {
         Map<String, Long> out = new TreeMap<>();
-        drops.forEach((k, v) -> out.put(k, v.get()));
+        for (Map.Entry<String, AtomicLong> e : drops.entrySet()) {
+            out.put(e.getKey(), e.getValue().get());
+        }
         return out;
     }
 
