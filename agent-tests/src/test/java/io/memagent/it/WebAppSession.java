@@ -51,11 +51,16 @@ final class WebAppSession {
             s.client = new HttpClientForTests("http://127.0.0.1:" + ready.substring(ready.indexOf('=') + 1).trim());
             try {
                 traffic.send(s);
-            } finally {
-                s.exitCode = app.terminate(60);
-                s.stderr = app.stderr();
-                s.stdout = app.stdoutRest();
+            } catch (Exception | AssertionError e) {
+                // A request that failed or timed out: where the app's threads were, and what it printed, go with it.
+                String threads = AppRun.hangReport(app.process.pid());
+                app.terminate(60);
+                throw new AssertionError(e + "\nthe app's threads then:\n" + threads + "\nthe app's stderr:\n"
+                        + app.stderr(), e);
             }
+            s.exitCode = app.terminate(60);
+            s.stderr = app.stderr();
+            s.stdout = app.stdoutRest();
         }
         return s;
     }
