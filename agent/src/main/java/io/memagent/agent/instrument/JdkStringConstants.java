@@ -1,7 +1,6 @@
 package io.memagent.agent.instrument;
 
 import io.memagent.agent.jdk.JdkInternals;
-import java.lang.instrument.Instrumentation;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -32,20 +31,22 @@ public final class JdkStringConstants {
      * string constants: 424 bytes unmade on JDK 17, 488 on JDK 25, seen landing in one call), {@code Thread}
      * (JDK 21+: the read asks {@code isVirtual}) and {@code ThreadLocal} (the state lookup).
      */
-    public static int resolveForCounterReads(Instrumentation inst, Class<?> threadMxBeanClass) {
+    public static int resolveForCounterReads(Class<?> threadMxBeanClass) {
         Class<?> vmManagement;
         try {
             vmManagement = Class.forName("sun.management.VMManagementImpl", false, null);
         } catch (ClassNotFoundException | LinkageError e) {
             vmManagement = Object.class; // another JDK's internals: nothing to add
         }
-        return resolve(inst, threadMxBeanClass, vmManagement, Thread.class, ThreadLocal.class);
+        return resolve(threadMxBeanClass, vmManagement, Thread.class, ThreadLocal.class);
     }
 
-    /** Returns how many string constants it resolved; 0 when the JDK's internals were not reachable. */
-    public static int resolve(Instrumentation inst, Class<?>... classes) {
+    /**
+     * Returns how many string constants it resolved; 0 when the JDK's internals were not reachable. The packages
+     * it needs were exported to the agent at start ({@code MemAgent} opens them to define the boot classes).
+     */
+    public static int resolve(Class<?>... classes) {
         try {
-            JdkInternals.open(inst);
             int resolved = 0;
             for (Class<?> c : withSuperclasses(classes)) {
                 resolved += JdkInternals.resolveStringConstants(c);

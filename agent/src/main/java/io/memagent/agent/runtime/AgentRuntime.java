@@ -223,7 +223,7 @@ public final class AgentRuntime {
             // The JDK classes every measured call enters: their literals made here, not by C2 inside a call. Before
             // the sampler starts, so what making them allocates (method handles spun on this thread) is in the heap's
             // baseline, never part of a heap spike.
-            JdkStringConstants.resolveForCounterReads(inst, ManagementFactory.getThreadMXBean().getClass());
+            JdkStringConstants.resolveForCounterReads(ManagementFactory.getThreadMXBean().getClass());
             runtime = new AgentRuntime(config, run, registry);
             premainDone.get(); // moments from now: premain never waits for this thread
         } catch (Throwable t) {
@@ -257,8 +257,7 @@ public final class AgentRuntime {
         // In memory mode a JVM that exits before the runtime is built gets its report without it; with PostgreSQL
         // the runtime is waited for, as the run's rows are written by it.
         if (config.jdbcUrl() == null && built.giveUpIfNotBuilt()) {
-            EarlyExit.report(config, registry, "service " + named.name() + ", pid " + EarlyExit.pid()
-                    + ", " + (System.currentTimeMillis() - startedAtMs) / 100 / 10.0 + " s");
+            EarlyExit.report(config, registry, reportHeader(named.name(), EarlyExit.pid(), startedAtMs));
             return;
         }
         long deadlineMs = System.currentTimeMillis() + config.shutdownTimeoutMs();
@@ -323,6 +322,12 @@ public final class AgentRuntime {
         }
     }
 
+    /** The exit report's header line: the service, the pid and how long the agent ran. */
+    static String reportHeader(String service, long pid, long startedAtMs) {
+        return "service " + service + ", pid " + pid + ", " + (System.currentTimeMillis() - startedAtMs) / 100 / 10.0
+                + " s";
+    }
+
     /** Operations printed at exit in PostgreSQL mode ({@code memagent.exit.summary}). */
     private static final int EXIT_SUMMARY_TOP = 10;
 
@@ -342,8 +347,7 @@ public final class AgentRuntime {
             aggregator.stop();
             spikes.stop(Math.min(2_000, Math.max(0, deadlineMs - System.currentTimeMillis())));
             sink.close(Math.max(0, deadlineMs - System.currentTimeMillis()));
-            String header = "service " + run.serviceName() + ", pid " + run.processId() + ", "
-                    + (System.currentTimeMillis() - run.startedAtMs()) / 100 / 10.0 + " s";
+            String header = reportHeader(run.serviceName(), run.processId(), run.startedAtMs());
             HttpApi api = http;
             if (api != null) {
                 api.stop();
