@@ -270,7 +270,37 @@ public final class AppRun {
         } catch (IOException | RuntimeException e) {
             sb.append("/proc: ").append(e).append('\n');
         }
+        sb.append(sockets(pid));
         return sb.toString();
+    }
+
+    /**
+     * The JVM's TCP sockets with their queues ({@code ss -tnpi}): bytes in a connection's Recv-Q are a
+     * request the app has not read, in Send-Q an answer the peer has not taken.
+     */
+    static String sockets(long pid) {
+        try {
+            Process ss = new ProcessBuilder("ss", "-tanpi").redirectErrorStream(true).start();
+            ss.getOutputStream().close();
+            if (!ss.waitFor(10, TimeUnit.SECONDS)) {
+                ss.destroyForcibly();
+                return "ss did not answer within 10 s\n";
+            }
+            StringBuilder sb = new StringBuilder("the JVM's sockets (ss -tanpi):\n");
+            String[] lines = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n");
+            for (int i = 0; i < lines.length; i++) {
+                // A socket's line names its process; the line after it (indented) holds its TCP details.
+                if (i == 0 || lines[i].contains("pid=" + pid + ",")) {
+                    sb.append(lines[i]).append('\n');
+                    if (i > 0 && i + 1 < lines.length && lines[i + 1].startsWith("\t")) {
+                        sb.append(lines[i + 1]).append('\n');
+                    }
+                }
+            }
+            return sb.toString();
+        } catch (IOException | InterruptedException e) {
+            return "ss: " + e + "\n";
+        }
     }
 
     /** What a finished JVM left behind. */

@@ -55,8 +55,9 @@ final class WebAppSession {
                 // A request that failed or timed out: where the app's threads were, and what it printed, go with it.
                 String threads = AppRun.hangReport(app.process.pid());
                 app.terminate(60);
-                throw new AssertionError(e + "\nthe app's threads then:\n" + threads + "\nthe app's stderr:\n"
-                        + app.stderr(), e);
+                // stderr first: a CI log cut in the middle keeps the head and the tail.
+                throw new AssertionError(e + "\nthe app's stderr:\n" + app.stderr() + "\nthe app's threads then:\n"
+                        + threads, e);
             }
             s.exitCode = app.terminate(60);
             s.stderr = app.stderr();
@@ -67,7 +68,15 @@ final class WebAppSession {
 
     HttpClientForTests.Reply send(String method, String path, String operation, int status) throws Exception {
         sent.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
-        HttpClientForTests.Reply r = client.send(method, path, null);
+        HttpClientForTests.Reply r;
+        try {
+            r = client.send(method, path, null);
+        } catch (java.io.IOException e) {
+            // Which request, and what the client's threads did meanwhile (its connection pool, its selector).
+            throw new java.io.IOException(method + " " + path + " (request " + sentTotal() + "): " + e
+                    + "\nthe test JVM's sockets:\n" + AppRun.sockets(ProcessHandle.current().pid())
+                    + "the test JVM's HTTP client threads:\n" + clientThreads(), e);
+        }
         if (r.status() != status) {
             throw new AssertionError("expected " + status + " from " + method + " " + path + ", got " + r.status()
                     + ": " + r.body());
@@ -75,8 +84,37 @@ final class WebAppSession {
         return r;
     }
 
+    /** A response read off a connection of the test's own: counted as sent to {@code operation} if it came. */
+    int answered(KeepAliveConnection.Response r, String operation) {
+        if (r.status() != 0) {
+            sent.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
+        }
+        return r.status();
+    }
+
     JsonNode json(String method, String path, String operation) throws Exception {
         return send(method, path, operation, 200).json();
+    }
+
+    private static String clientThreads() {
+        StringBuilder sb = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (t.getName().startsWith("HttpClient")) {
+                sb.append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');
+                for (StackTraceElement e : stack) {
+                    sb.append("\tat ").append(e).append('\n');
+                }
+            }
+        });
+        return sb.toString();
+    }
+
+    private int sentTotal() {
+        int n = 0;
+        for (AtomicInteger c : sent.values()) {
+            n += c.get();
+        }
+        return n;
     }
 
     Map<String, Long> sentCounts() {

@@ -63,6 +63,8 @@ class WebFluxIT {
     static final List<JsonNode> flux = Collections.synchronizedList(new ArrayList<>());
     static final List<JsonNode> route = Collections.synchronizedList(new ArrayList<>());
     static long serverThreadBytes;
+    /** The statuses on the keep-alive connection: two pipelined requests, then one more (0: not answered). */
+    static final List<Integer> keepAlive = new ArrayList<>();
 
     @BeforeAll
     static void runTheApp() throws Exception {
@@ -95,6 +97,16 @@ class WebFluxIT {
         for (int i = 0; i < 2; i++) {
             s.send("GET", "/slow/" + SLOW_MS, SLOW, 200);
         }
+        // One keep-alive connection: an answer that hops to boundedElastic and one made at once, written together
+        // (pipelined), then another request on the same connection, which the server must still read.
+        int port = java.net.URI.create(s.client.base).getPort();
+        try (KeepAliveConnection c = new KeepAliveConnection(port, 20_000)) {
+            c.send("/warm/flux/1", "/threads");
+            keepAlive.add(s.answered(c.read(), WARM_FLUX));
+            keepAlive.add(s.answered(c.read(), THREADS));
+            c.send("/threads");
+            keepAlive.add(s.answered(c.read(), THREADS));
+        }
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -122,6 +134,12 @@ class WebFluxIT {
     void everyRequestIsOneCallOfItsRouteTemplateAndNoNameCarriesAValue() {
         assertEquals(session.sentCounts(), WebAppSession.httpCalls(db, schema),
                 "calls per request operation, and no other request operation\n" + session.stderr);
+    }
+
+    @Test
+    void aKeepAliveConnectionIsStillReadAfterPipelinedRequests() {
+        assertEquals(List.of(200, 200, 200), keepAlive,
+                "statuses of /warm/flux/1 and /threads written together, then /threads on the same connection");
     }
 
     @Test
