@@ -29,7 +29,14 @@ public final class MemAgent {
     private static final String BOOTSTRAP_PREFIX = "io/memagent/bootstrap/";
     /** The bootstrap classes' simple names, supertypes first (agent-bootstrap's resource of that name). */
     static final String CLASS_LIST = BOOTSTRAP_PREFIX + "classes.txt";
+    /** The class file the class filter is exercised on before it is installed ({@code FilterPreload}). */
+    static final String FILTER_PROBE = "io/memagent/agent/instrument/TransformerProbe.class";
     private static volatile boolean started;
+    /**
+     * The filter probe's class file, read from the agent jar with the bootstrap classes (null outside a jar): each
+     * further open of the jar indexes its thousands of entries again, some 10-20 ms of a cold JVM's start.
+     */
+    private static byte[] filterProbe;
 
     private MemAgent() {
     }
@@ -56,7 +63,7 @@ public final class MemAgent {
         try {
             injectBootstrap(inst);
             // Linked when it first runs, here, after the bootstrap classes it refers to are in place.
-            AgentRuntime.start(args, inst, attached);
+            AgentRuntime.start(args, inst, attached, filterProbe);
         } catch (Throwable t) {
             AgentLog.error("memagent could not start and is disabled; the application runs without it: " + t);
         }
@@ -142,6 +149,7 @@ public final class MemAgent {
                     String entry = BOOTSTRAP_PREFIX + simpleName + ".class";
                     classes.put(className(entry), read(in, entry));
                 }
+                filterProbe = in.getJarEntry(FILTER_PROBE) != null ? read(in, FILTER_PROBE) : null; // null: read later
             }
         }
         if (classes.isEmpty()) {

@@ -54,4 +54,16 @@ class BootstrapClassListTest {
             before.add(name);
         }
     }
+
+    /** premain reads the class filter's probe from the jar by this name: it must be the probe's class file. */
+    @Test
+    void theFilterProbeIsReadByItsClassFileName() throws IOException {
+        try (InputStream in = MemAgent.class.getClassLoader().getResourceAsStream(MemAgent.FILTER_PROBE)) {
+            assertNotNull(in, MemAgent.FILTER_PROBE);
+            byte[] b = in.readAllBytes();
+            assertEquals(0xCAFEBABE, ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff));
+        }
+        assertEquals(MemAgent.FILTER_PROBE, io.memagent.agent.instrument.FilterPreload.class.getPackageName()
+                .replace('.', '/') + "/TransformerProbe.class");
+    }
 }

@@ -1,5 +1,6 @@
 package io.memagent.agent.detect;
 
+import io.memagent.agent.util.ProcessId;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.memagent.agent.util.AgentLog;
 import java.io.IOException;
@@ -80,7 +81,7 @@ public final class HeapDumper {
         SimpleDateFormat f = new SimpleDateFormat("yyyyMMdd'T'HHmmss.SSS'Z'", Locale.ROOT);
         f.setTimeZone(TimeZone.getTimeZone("UTC"));
         String safeReason = reason.replaceAll("[^A-Za-z0-9_-]", "_");
-        Path file = dir.resolve("memagent-" + service + "-" + ProcessHandle.current().pid() + "-" + f.format(new Date(now))
+        Path file = dir.resolve("memagent-" + service + "-" + ProcessId.current() + "-" + f.format(new Date(now))
                 + "-" + safeReason + ".hprof");
         lastDumpMs = now; // a failed attempt counts too: a failing dump must not be retried on every spike
         HotSpotDiagnosticMXBean bean = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);

@@ -1,5 +1,6 @@
 package io.memagent.agent.http;
 
+import io.memagent.agent.util.ProcessId;
 import io.memagent.agent.util.PrivateDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ final class GeneratedToken {
         new SecureRandom().nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Path dir = Path.of(System.getProperty("user.home"), ".memagent");
-        Path file = dir.resolve("http-token-" + ProcessHandle.current().pid());
+        Path file = dir.resolve("http-token-" + ProcessId.current());
         String problem = PrivateDir.problem("the token directory", dir);
         if (problem != null) {
             return new GeneratedToken(token, null, problem);

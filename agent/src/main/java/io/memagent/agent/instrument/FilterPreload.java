@@ -20,10 +20,13 @@ public final class FilterPreload {
     /** The instrumenter whose filter to build and exercise; null: the agent will not start, stop here. */
     private final CompletableFuture<Instrumenter> handedOver = new CompletableFuture<>();
     private final Thread thread;
+    /** The class file to exercise the filter on; null: read from the jar. */
+    private final byte[] probe;
     /** Written by the preload thread, read after {@link #await} (the join orders the two). */
     private PrefilteringTransformer filter;
 
-    private FilterPreload() {
+    private FilterPreload(byte[] probe) {
+        this.probe = probe;
         thread = new Thread(new Runnable() {
             @Override
             public void run() {
@@ -33,9 +36,9 @@ public final class FilterPreload {
         thread.setDaemon(true);
     }
 
-    /** Starts the thread; first thing in premain. */
-    public static FilterPreload start() {
-        FilterPreload p = new FilterPreload();
+    /** Starts the thread; first thing in premain. {@code probe}: the probe's class file, if at hand (else null). */
+    public static FilterPreload start(byte[] probe) {
+        FilterPreload p = new FilterPreload(probe);
         p.thread.start();
         return p;
     }
@@ -85,7 +88,7 @@ public final class FilterPreload {
             }
             PrefilteringTransformer built = instrumenter.newFilter();
             filter = built;
-            built.preload();
+            built.preload(probe);
         } catch (java.io.IOException | RuntimeException | LinkageError e) {
             // Not fatal: the classes then load on first use, as they could before another agent came along.
             AgentLog.warn("could not preload the class filter's classes: " + e);

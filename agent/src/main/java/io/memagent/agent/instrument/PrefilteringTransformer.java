@@ -55,13 +55,15 @@ final class PrefilteringTransformer implements ClassFileTransformer {
      * only classes loaded from here are Byte Buddy's, on its own path, which another agent's transformer never
      * needs.
      */
-    void preload() throws java.io.IOException {
-        byte[] probe;
-        try (java.io.InputStream in = PrefilteringTransformer.class.getResourceAsStream("TransformerProbe.class")) {
-            if (in == null) {
-                throw new java.io.FileNotFoundException("TransformerProbe.class in the agent jar");
+    void preload(byte[] probeClassFile) throws java.io.IOException {
+        byte[] probe = probeClassFile;
+        if (probe == null) { // read here only when premain did not have it from the jar already
+            try (java.io.InputStream in = PrefilteringTransformer.class.getResourceAsStream("TransformerProbe.class")) {
+                if (in == null) {
+                    throw new java.io.FileNotFoundException("TransformerProbe.class in the agent jar");
+                }
+                probe = in.readAllBytes();
             }
-            probe = in.readAllBytes();
         }
         String name = "io/memagent/agent/instrument/TransformerProbe";
         ClassFileScan.ignored(name);

@@ -54,9 +54,6 @@ import static net.bytebuddy.matcher.ElementMatchers.isSynchronized;
  * JVM would refuse the changed modifiers.
  */
 final class SynchronizedMethods {
-    /** Stack map frames (Java 6) are what the handler's frame is written as. */
-    private static final ClassFileVersion FIRST_VERSION = ClassFileVersion.JAVA_V6;
-
     /** The class being retransformed, set around the delegate call by the pre-filter; null while loading. */
     private static final ThreadLocal<Class<?>> RETRANSFORMING = new ThreadLocal<>();
     /** Classes whose methods were rewritten at load, by loader (weakly) and name. */
@@ -82,7 +79,10 @@ final class SynchronizedMethods {
                                           ElementMatcher<? super MethodDescription> profiled) {
         ElementMatcher.Junction<MethodDescription> methods = isSynchronized().and(profiled);
         ClassFileVersion version = type.getClassFileVersion();
-        if (loader == null || version == null || !version.isAtLeast(FIRST_VERSION)
+        // Stack map frames (Java 6) are what the handler's frame is written as. Named here, not in a static field:
+        // ClassFileVersion's initializer finds the JVM's version by reflection, which the ASM weaver, calling this
+        // class at start, should not pay for.
+        if (loader == null || version == null || !version.isAtLeast(ClassFileVersion.JAVA_V6)
                 || type.getDeclaredMethods().filter(methods).isEmpty()) {
             return builder;
         }

@@ -1,5 +1,6 @@
 package io.memagent.agent.runtime;
 
+import io.memagent.agent.util.ProcessId;
 import io.memagent.agent.util.AgentLog;
 import io.memagent.agent.util.Secrets;
 import io.memagent.agent.util.WallClock;
@@ -119,10 +120,14 @@ public final class AgentRuntime {
         sampler.addListener(new AllocationAnomalies(sink, config.anomalyK(), deltas));
     }
 
-    public static void start(String agentArgs, Instrumentation inst, boolean attached) {
+    /**
+     * premain's (or agentmain's) work once the boot classes are defined. {@code filterProbe}: the class file the
+     * class filter is exercised on before it is installed, if the caller has it at hand (else read from the jar).
+     */
+    public static void start(String agentArgs, Instrumentation inst, boolean attached, byte[] filterProbe) {
         // The class filter's classes load on memagent-preload from here on, beside the rest of premain, until the
         // filter is installed: most of it (ASM) needs no configuration.
-        FilterPreload preload = FilterPreload.start();
+        FilterPreload preload = FilterPreload.start(filterProbe);
         Config config;
         try {
             config = Config.fromEnvironment(agentArgs);
@@ -217,7 +222,7 @@ public final class AgentRuntime {
                                    AtomicBoolean exiting) {
         AgentRuntime runtime;
         try {
-            RunInfo run = new RunInfo(RunIds.random(), named.name(), ManagementFactory.getRuntimeMXBean().getPid(),
+            RunInfo run = new RunInfo(RunIds.random(), named.name(), ProcessId.current(),
                     hostName(), System.getProperty("java.vm.vendor", "?") + " " + jvmVersion(), version(),
                     Json.object(config.masked()), System.currentTimeMillis());
             // The JDK classes every measured call enters: their literals made here, not by C2 inside a call. Before
@@ -257,7 +262,7 @@ public final class AgentRuntime {
         // In memory mode a JVM that exits before the runtime is built gets its report without it; with PostgreSQL
         // the runtime is waited for, as the run's rows are written by it.
         if (config.jdbcUrl() == null && built.giveUpIfNotBuilt()) {
-            EarlyExit.report(config, registry, reportHeader(named.name(), EarlyExit.pid(), startedAtMs));
+            EarlyExit.report(config, registry, reportHeader(named.name(), ProcessId.current(), startedAtMs));
             return;
         }
         long deadlineMs = System.currentTimeMillis() + config.shutdownTimeoutMs();

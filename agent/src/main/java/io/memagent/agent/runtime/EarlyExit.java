@@ -38,18 +38,6 @@ final class EarlyExit {
                 aggregator.detailsLost(), spikeSized.calls));
     }
 
-    /**
-     * This process's id: on Linux the name {@code /proc/self} links to, else {@link ProcessHandle}, whose first use
-     * sets up its process reaper (and the JDK generates classes for its lambdas) in a JVM that is exiting.
-     */
-    static long pid() {
-        try {
-            return Long.parseLong(new java.io.File("/proc/self").getCanonicalFile().getName());
-        } catch (java.io.IOException | RuntimeException e) {
-            return ProcessHandle.current().pid();
-        }
-    }
-
     private static void print(String report) {
         System.err.print(report);
         System.err.flush();

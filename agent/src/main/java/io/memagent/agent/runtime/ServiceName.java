@@ -1,5 +1,6 @@
 package io.memagent.agent.runtime;
 
+import io.memagent.agent.util.ProcessId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -43,9 +44,9 @@ record ServiceName(String name, String source) {
     /** From this JVM's system properties, environment and launch command. */
     static ServiceName resolve(String configured) {
         String command = System.getProperty("sun.java.command", "");
-        // The process id only names a JVM without a command line (it costs ProcessHandle's set-up at start).
+        // The process id only names a JVM without a command line.
         return resolve(configured, SYSTEM_PROPERTIES, ENVIRONMENT, command,
-                command == null || command.isBlank() ? ProcessHandle.current().pid() : -1);
+                command == null || command.isBlank() ? ProcessId.current() : -1);
     }
 
     // Classes, not method references: this runs on premain's thread, where the JDK would generate one per reference.

@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Once {@code preload()} has run, the class filter transforms an annotated class, JDBC statements and connections,
+ * Once {@code preload(null)} has run, the class filter transforms an annotated class, JDBC statements and connections,
  * and a servlet filter without loading one class of the agent or of its ASM: a class it first needed mid-transform
  * would load inside another class's load, where another agent's transformer can deadlock with it. The filter's
  * classes are defined here by a loader of their own, which records every class it defines.
@@ -39,9 +39,9 @@ class PrefilteringTransformerPreloadTest {
         filterConstructor.setAccessible(true);
         ClassFileTransformer filter = (ClassFileTransformer) filterConstructor.newInstance(instrumenter, List.of(),
                 true, true, weaver);
-        Method preload = filterClass.getDeclaredMethod("preload");
+        Method preload = filterClass.getDeclaredMethod("preload", byte[].class);
         preload.setAccessible(true);
-        preload.invoke(filter);
+        preload.invoke(filter, (Object) null); // null: the probe read from the classes, as outside a jar
         int preloaded = loader.defined.size();
         assertTrue(preloaded > 20, "the preload loads the filter's and ASM's classes: " + loader.defined);
 

@@ -67,11 +67,6 @@ class EarlyExitTest {
                 report);
     }
 
-    @Test
-    void thePidIsThisProcesss() {
-        assertEquals(ProcessHandle.current().pid(), EarlyExit.pid());
-    }
-
     /** The calls and the minimum bytes (the average, min and max columns) of the operation's line. */
     private static long[] row(String report, String operation) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(operation)
