@@ -1,8 +1,8 @@
 package io.memagent.agent.detect;
 
-import io.memagent.agent.util.ProcessId;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.memagent.agent.util.AgentLog;
+import io.memagent.agent.util.ProcessId;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.FileStore;

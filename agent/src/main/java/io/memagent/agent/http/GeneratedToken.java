@@ -1,7 +1,7 @@
 package io.memagent.agent.http;
 
-import io.memagent.agent.util.ProcessId;
 import io.memagent.agent.util.PrivateDir;
+import io.memagent.agent.util.ProcessId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
