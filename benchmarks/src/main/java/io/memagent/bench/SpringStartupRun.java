@@ -86,12 +86,10 @@ public final class SpringStartupRun {
             // Not a target: the CPU the agent adds until started, which a busy machine stretches less than the wall.
             double c0 = median(cpu[0]);
             double cm = median(cpu[s]);
-            double[] paired = pairedRatios(cpu[s], cpu[0]);
-            int n = paired.length;
             System.out.printf(Locale.ROOT, "SUMMARY|Spring Boot CPU until started (all threads), %s, JDK %s|%.2fx"
-                            + " (%,.0f -> %,.0f ms, %+,.0f ms, median of %d; middle half of the rounds %.2fx..%.2fx)"
-                            + "|(information)|-%n", names[s], jdk, cm / c0, c0, cm, cm - c0, runs, paired[n / 4],
-                    paired[(3 * n - 1) / 4]);
+                            + " (%,.0f -> %,.0f ms, %+,.0f ms, median of %d; middle half of the rounds %s)"
+                            + "|(information)|-%n", names[s], jdk, cm / c0, c0, cm, cm - c0, runs,
+                    middleHalf(pairedRatios(cpu[s], cpu[0])));
         }
     }
 
@@ -108,14 +106,20 @@ public final class SpringStartupRun {
         return r;
     }
 
+    /** The middle half of sorted ratios, as {@code 0.95x..1.05x}. */
+    static String middleHalf(double[] sorted) {
+        int n = sorted.length;
+        return String.format(Locale.ROOT, "%.2fx..%.2fx", sorted[n / 4], sorted[(3 * n - 1) / 4]);
+    }
+
     private static void summary(String what, double ratio, double base, double with, int runs, double target,
                                 double[] paired) {
         int n = paired.length;
         double pairedMedian = n % 2 == 1 ? paired[n / 2] : (paired[n / 2 - 1] + paired[n / 2]) / 2;
         System.out.printf(Locale.ROOT, "SUMMARY|%s|%.2fx (%,.0f -> %,.0f ms, %+,.0f ms, median of %d; round by round"
-                        + " %.2fx, middle half %.2fx..%.2fx)|<= %.2fx|%s%n",
-                what, ratio, base, with, with - base, runs, pairedMedian, paired[n / 4], paired[(3 * n - 1) / 4],
-                target, ratio <= target ? "met" : "MISSED");
+                        + " %.2fx, middle half %s)|<= %.2fx|%s%n",
+                what, ratio, base, with, with - base, runs, pairedMedian, middleHalf(paired), target,
+                ratio <= target ? "met" : "MISSED");
     }
 
     static double median(long[] values) {
