@@ -1,7 +1,5 @@
 package io.memagent.bootstrap;
 
-import java.lang.management.ManagementFactory;
-
 /**
  * The hot path: what inlined advice calls on application threads. The agent defines this
  * package in the boot loader at start, so advice woven into classes of any class loader can reach
@@ -31,8 +29,7 @@ public final class HotPath {
      */
     public static final int FLAG_COLD = 8;
 
-    static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    static final com.sun.management.ThreadMXBean THREADS = ThreadCounterSource.threads();
 
     static final ThreadLocal<ThreadState> STATE = new ThreadLocal<>();
 

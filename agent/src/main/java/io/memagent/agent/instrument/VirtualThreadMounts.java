@@ -27,7 +27,9 @@ import net.bytebuddy.jar.asm.Type;
  */
 public final class VirtualThreadMounts {
     private static final String VIRTUAL_THREAD = "java/lang/VirtualThread";
-    private static final String CARRIERS = Type.getInternalName(Carriers.class);
+    /** {@code Carriers}' internal name, as a literal: computing it with ASM's {@code Type} would load that class
+     * on premain's thread even on a JDK without virtual threads. */
+    private static final String CARRIERS = "io/memagent/bootstrap/Carriers";
     private static final String HOOK = "(Ljava/lang/Thread;)V";
 
     private VirtualThreadMounts() {

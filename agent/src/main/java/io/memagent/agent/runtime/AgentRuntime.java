@@ -25,6 +25,7 @@ import io.memagent.agent.instrument.JdkStringConstants;
 import io.memagent.agent.instrument.NamedOperations;
 import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.instrument.VirtualThreadMounts;
+import io.memagent.agent.jdk.JdkInternals;
 import io.memagent.agent.jfr.JfrEvents;
 import io.memagent.agent.jfr.JfrRows;
 import io.memagent.agent.jvm.JvmHistory;
@@ -46,6 +47,7 @@ import io.memagent.agent.util.WallClock;
 import io.memagent.bootstrap.HotPath;
 import io.memagent.bootstrap.RecordingThresholds;
 import io.memagent.bootstrap.RuntimeNames;
+import io.memagent.bootstrap.ThreadCounterSource;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CompletableFuture;
@@ -146,6 +148,7 @@ public final class AgentRuntime {
         // id, the MXBeans, the sink, Byte Buddy, the drain and writer threads) is built on memagent-init, beside
         // the rest of premain, and finds every call made meanwhile in the threads' figures.
         long startedAtMs = System.currentTimeMillis();
+        Class<?> counterClass = offerThreadCounter(inst);
         OperationRegistry registry = new OperationRegistry(config.operationsMax());
         RuntimeNames.setOperationNames(new NamedOperations(registry, config.httpNamesMax()));
         RecordingThresholds.configure(config.callsMinBytes(), config.spikeMediumBytes());
@@ -173,7 +176,8 @@ public final class AgentRuntime {
         Thread init = new Thread(new Runnable() {
             @Override
             public void run() {
-                initialize(config, registry, inst, instrumenter, attached, named, premainDone, built, exiting);
+                initialize(config, registry, inst, instrumenter, attached, named, premainDone, built, exiting,
+                        counterClass);
             }
         }, "memagent-init");
         init.setDaemon(true);
@@ -213,13 +217,29 @@ public final class AgentRuntime {
     }
 
     /**
+     * Gives the hot path the JVM's allocation counter made with plain calls ({@link JdkInternals#threadCounter}),
+     * before anything initializes {@link HotPath}; where that cannot be had, the hot path asks
+     * {@code ManagementFactory}, which costs more of the start but reads the same counter. Returns the offered
+     * bean's class, or null.
+     */
+    private static Class<?> offerThreadCounter(Instrumentation inst) {
+        try {
+            com.sun.management.ThreadMXBean counter = JdkInternals.threadCounter(inst);
+            ThreadCounterSource.offer(counter);
+            return counter.getClass();
+        } catch (RuntimeException | LinkageError e) {
+            return null; // the platform's bean, then
+        }
+    }
+
+    /**
      * memagent-init, beside the rest of premain: the run, the JDK's string constants and the runtime; then, once
      * premain is done, the runtime's threads. A failure here disables recording; the app runs on.
      */
     private static void initialize(Config config, OperationRegistry registry, Instrumentation inst,
                                    Instrumenter instrumenter, boolean attached, ServiceName named,
                                    CompletableFuture<Void> premainDone, RuntimeSlot built,
-                                   AtomicBoolean exiting) {
+                                   AtomicBoolean exiting, Class<?> counterClass) {
         AgentRuntime runtime;
         try {
             RunInfo run = new RunInfo(RunIds.random(), named.name(), ProcessId.current(),
@@ -228,7 +248,8 @@ public final class AgentRuntime {
             // The JDK classes every measured call enters: their literals made here, not by C2 inside a call. Before
             // the sampler starts, so what making them allocates (method handles spun on this thread) is in the heap's
             // baseline, never part of a heap spike.
-            JdkStringConstants.resolveForCounterReads(ManagementFactory.getThreadMXBean().getClass());
+            JdkStringConstants.resolveForCounterReads(counterClass != null ? counterClass
+                    : ManagementFactory.getThreadMXBean().getClass());
             runtime = new AgentRuntime(config, run, registry);
             premainDone.get(); // moments from now: premain never waits for this thread
         } catch (Throwable t) {
