@@ -36,10 +36,64 @@ public final class VirtualThreadMounts {
     }
 
     /**
+     * Starts setting it up on a thread of its own, memagent-vthreads, beside the rest of premain, which waits for it
+     * ({@link Installing#await}) before it enables recording and returns: retransforming {@code VirtualThread}
+     * deoptimizes compiled code, and a deoptimization inside an app's open call would re-create the objects C2 had
+     * eliminated there, on the app's thread (seen: a call reading 4.4 KB more), so it must be over before the app
+     * runs. On a JDK without virtual threads, nothing is started.
+     */
+    public static Installing startInstall(Instrumentation inst) {
+        Installing installing = new Installing(inst);
+        if (Runtime.version().feature() >= 21) {
+            installing.thread.start();
+        }
+        return installing;
+    }
+
+    /** The set-up on its thread; {@link #await} gives its outcome. */
+    public static final class Installing implements Runnable {
+        private final Instrumentation inst;
+        private final Thread thread;
+        /** Written by memagent-vthreads, read after the join (which orders the two). */
+        private String mode;
+
+        private Installing(Instrumentation inst) {
+            this.inst = inst;
+            this.thread = new Thread(this, "memagent-vthreads");
+            thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            mode = install(inst);
+        }
+
+        /** Waits for the set-up; the mode for the start-up line, or null on a JDK without virtual threads. */
+        public String await() {
+            if (thread.getState() == Thread.State.NEW) {
+                return null; // not started: no virtual threads on this JDK
+            }
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return mode;
+        }
+    }
+
+    /**
      * Sets it up; returns the mode for the start-up line, or null on a JDK without virtual
      * threads. Never throws: a failure leaves virtual threads' calls unmeasured, and says why.
      */
-    public static String install(Instrumentation inst) {
+    static String install(Instrumentation inst) {
         if (Runtime.version().feature() < 21) {
             return null;
         }

@@ -148,6 +148,8 @@ public final class AgentRuntime {
         // id, the MXBeans, the sink, Byte Buddy, the drain and writer threads) is built on memagent-init, beside
         // the rest of premain, and finds every call made meanwhile in the threads' figures.
         long startedAtMs = System.currentTimeMillis();
+        // JDK 21+: virtual threads' calls measured on their carriers; set up beside what follows, awaited below.
+        VirtualThreadMounts.Installing virtualThreadHooks = VirtualThreadMounts.startInstall(inst);
         Class<?> counterClass = offerThreadCounter(inst);
         OperationRegistry registry = new OperationRegistry(config.operationsMax());
         RuntimeNames.setOperationNames(new NamedOperations(registry, config.httpNamesMax()));
@@ -183,11 +185,8 @@ public final class AgentRuntime {
         init.setDaemon(true);
         init.start();
         try {
-            // JDK 21+: virtual threads' calls measured on their carriers. Here, before the app runs, not later on a
-            // thread of its own: retransforming VirtualThread deoptimizes compiled code, and a deoptimization
-            // inside an app's open call re-creates the objects C2 had eliminated there, on the app's thread (seen:
-            // a call reading 4.4 KB more). Costs 30-60 ms of start-up on JDK 21+.
-            String virtualThreads = VirtualThreadMounts.install(inst);
+            // Before the app runs (VirtualThreadMounts#startInstall says why).
+            String virtualThreads = virtualThreadHooks.await();
             HotPath.setEnabled(true);
             instrumenter.installFilter(inst);
             // Annotated classes are woven without Byte Buddy; what needs it (include patterns, attribution, a
