@@ -1,6 +1,7 @@
 package io.memagent.agent.instrument;
 
 import io.memagent.agent.util.AgentLog;
+import io.memagent.agent.util.Joins;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -55,18 +56,7 @@ public final class FilterPreload {
 
     /** Waits for the thread; returns the filter it built, or null if it could not (then built on the caller). */
     PrefilteringTransformer await() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Joins.uninterruptibly(thread);
         return filter;
     }
 

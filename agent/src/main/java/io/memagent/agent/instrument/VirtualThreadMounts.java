@@ -1,5 +1,6 @@
 package io.memagent.agent.instrument;
 
+import io.memagent.agent.util.Joins;
 import io.memagent.bootstrap.Carriers;
 import io.memagent.bootstrap.HotPath;
 import java.lang.instrument.ClassFileTransformer;
@@ -12,7 +13,6 @@ import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
 
 /**
  * Lets profiled calls on virtual threads be measured on their carriers (JDK 21+, see the
@@ -29,7 +29,7 @@ public final class VirtualThreadMounts {
     private static final String VIRTUAL_THREAD = "java/lang/VirtualThread";
     /** {@code Carriers}' internal name, as a literal: computing it with ASM's {@code Type} would load that class
      * on premain's thread even on a JDK without virtual threads. */
-    private static final String CARRIERS = "io/memagent/bootstrap/Carriers";
+    static final String CARRIERS = "io/memagent/bootstrap/Carriers";
     private static final String HOOK = "(Ljava/lang/Thread;)V";
 
     private VirtualThreadMounts() {
@@ -73,18 +73,7 @@ public final class VirtualThreadMounts {
             if (thread.getState() == Thread.State.NEW) {
                 return null; // not started: no virtual threads on this JDK
             }
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    thread.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            Joins.uninterruptibly(thread);
             return mode;
         }
     }
