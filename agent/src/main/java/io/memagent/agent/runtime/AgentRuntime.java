@@ -150,7 +150,7 @@ public final class AgentRuntime {
         long startedAtMs = System.currentTimeMillis();
         // JDK 21+: virtual threads' calls measured on their carriers; set up beside what follows, awaited below.
         VirtualThreadMounts.Installing virtualThreadHooks = VirtualThreadMounts.startInstall(inst);
-        Class<?> counterClass = offerThreadCounter(inst);
+        offerThreadCounter(inst);
         OperationRegistry registry = new OperationRegistry(config.operationsMax());
         RuntimeNames.setOperationNames(new NamedOperations(registry, config.httpNamesMax()));
         RecordingThresholds.configure(config.callsMinBytes(), config.spikeMediumBytes());
@@ -178,8 +178,7 @@ public final class AgentRuntime {
         Thread init = new Thread(new Runnable() {
             @Override
             public void run() {
-                initialize(config, registry, inst, instrumenter, attached, named, premainDone, built, exiting,
-                        counterClass);
+                initialize(config, registry, inst, instrumenter, attached, named, premainDone, built, exiting);
             }
         }, "memagent-init");
         init.setDaemon(true);
@@ -218,16 +217,13 @@ public final class AgentRuntime {
     /**
      * Gives the hot path the JVM's allocation counter made with plain calls ({@link JdkInternals#threadCounter}),
      * before anything initializes {@link HotPath}; where that cannot be had, the hot path asks
-     * {@code ManagementFactory}, which costs more of the start but reads the same counter. Returns the offered
-     * bean's class, or null.
+     * {@code ManagementFactory}, which costs more of the start but reads the same counter.
      */
-    private static Class<?> offerThreadCounter(Instrumentation inst) {
+    private static void offerThreadCounter(Instrumentation inst) {
         try {
-            com.sun.management.ThreadMXBean counter = JdkInternals.threadCounter(inst);
-            ThreadCounterSource.offer(counter);
-            return counter.getClass();
+            ThreadCounterSource.offer(JdkInternals.threadCounter(inst));
         } catch (RuntimeException | LinkageError e) {
-            return null; // the platform's bean, then
+            // the platform's bean, then
         }
     }
 
@@ -238,7 +234,7 @@ public final class AgentRuntime {
     private static void initialize(Config config, OperationRegistry registry, Instrumentation inst,
                                    Instrumenter instrumenter, boolean attached, ServiceName named,
                                    CompletableFuture<Void> premainDone, RuntimeSlot built,
-                                   AtomicBoolean exiting, Class<?> counterClass) {
+                                   AtomicBoolean exiting) {
         AgentRuntime runtime;
         try {
             RunInfo run = new RunInfo(RunIds.random(), named.name(), ProcessId.current(),
@@ -247,8 +243,8 @@ public final class AgentRuntime {
             // The JDK classes every measured call enters: their literals made here, not by C2 inside a call. Before
             // the sampler starts, so what making them allocates (method handles spun on this thread) is in the heap's
             // baseline, never part of a heap spike.
-            JdkStringConstants.resolveForCounterReads(counterClass != null ? counterClass
-                    : ManagementFactory.getThreadMXBean().getClass());
+            // The platform's bean is of the same class as the one the hot path reads (ThreadCounterSource).
+            JdkStringConstants.resolveForCounterReads(ManagementFactory.getThreadMXBean().getClass());
             runtime = new AgentRuntime(config, run, registry);
             premainDone.get(); // moments from now: premain never waits for this thread
         } catch (Throwable t) {
