@@ -22,6 +22,11 @@ public final class ThreadCounterSource {
         offered = threads;
     }
 
+    /** The class of the bean the hot path reads (initializing {@link HotPath} if it is not yet). */
+    public static Class<?> counterClass() {
+        return HotPath.THREADS.getClass();
+    }
+
     /** The offered bean, or the platform's. */
     static com.sun.management.ThreadMXBean threads() {
         com.sun.management.ThreadMXBean t = offered;
