@@ -59,13 +59,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * writer thread's job, so a slow or absent database never delays the app's start.
  */
 public final class AgentRuntime {
-    /**
-     * How long after premain memagent-init waits before it builds the runtime: a JVM that lives shorter (a tool, a
-     * job, a test) never pays for the MXBeans and detectors, and a longer one's start gets the CPU first. Measured on
-     * 2 cores: a trivial app's start and exit 20 ms shorter on JDK 17 and 25.
-     */
-    static final long RUNTIME_AFTER_PREMAIN_MS = 100;
-
     static final int IN_MEMORY_ROWS_PER_TABLE = 10_000;
 
     private final Config config;
@@ -235,7 +228,7 @@ public final class AgentRuntime {
 
     /**
      * memagent-init: the JDK's string constants, beside the rest of premain; once premain is done and the app has had
-     * its first moments ({@link #awaitAppStart}), the run and the runtime, then the runtime's threads. A failure here
+     * its first moments ({@link RuntimeBuildDelay}), the run and the runtime, then the runtime's threads. A failure here
      * disables recording; the app runs on.
      */
     private static void initialize(Config config, OperationRegistry registry, Instrumentation inst,
@@ -249,7 +242,7 @@ public final class AgentRuntime {
             // thread) is in the heap's baseline, never part of a heap spike.
             JdkStringConstants.resolveForCounterReads(ThreadCounterSource.counterClass());
             premainDone.get(); // premain never waits for this thread
-            if (!awaitAppStart(exiting) && config.jdbcUrl() == null) {
+            if (!RuntimeBuildDelay.awaitAppStart(exiting) && config.jdbcUrl() == null) {
                 // The JVM is exiting: its report is made without the runtime (EarlyExit), so none is built.
                 instrumenter.abandon(new IllegalStateException("the JVM is exiting"));
                 return;
@@ -279,21 +272,6 @@ public final class AgentRuntime {
     }
 
     /**
-     * memagent-init, once premain is done: lets the app's own start have the CPU for {@link #RUNTIME_AFTER_PREMAIN_MS}
-     * before the runtime (MXBeans, detectors, sink, threads) is built; cut short when the JVM begins to exit (the
-     * shutdown hook unparks this thread). Returns false if the JVM is exiting. Recording needs none of it: calls made
-     * meanwhile are in the threads' figures, and a JVM that exits within it is reported without the runtime
-     * (memory mode) or builds it at once (PostgreSQL).
-     */
-    private static boolean awaitAppStart(AtomicBoolean exiting) {
-        long deadline = System.nanoTime() + RUNTIME_AFTER_PREMAIN_MS * 1_000_000L;
-        for (long left; !exiting.get() && (left = deadline - System.nanoTime()) > 0; ) {
-            java.util.concurrent.locks.LockSupport.parkNanos(left);
-        }
-        return !exiting.get();
-    }
-
-    /**
      * The shutdown hook. A JVM that exits at once still reports every call: in memory mode from the threads' figures
      * if the runtime is not built yet ({@link EarlyExit}); with PostgreSQL, after letting the agent's start finish
      * what the flush needs (not Byte Buddy), bounded, then flushing what the threads recorded meanwhile.
@@ -301,7 +279,7 @@ public final class AgentRuntime {
     private static void stop(Config config, OperationRegistry registry, ServiceName named, long startedAtMs, Thread init,
                              RuntimeSlot built, AtomicBoolean exiting) {
         exiting.set(true);
-        java.util.concurrent.locks.LockSupport.unpark(init); // out of awaitAppStart, if it is there
+        RuntimeBuildDelay.wake(init);
         // In memory mode a JVM that exits before the runtime is built gets its report without it; with PostgreSQL
         // the runtime is waited for, as the run's rows are written by it.
         if (config.jdbcUrl() == null && built.giveUpIfNotBuilt()) {
