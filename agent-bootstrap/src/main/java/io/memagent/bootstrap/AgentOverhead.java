@@ -36,9 +36,21 @@ public final class AgentOverhead {
      * call open on this thread becomes cold ({@link HotPath#FLAG_COLD}).
      */
     public static void classLoadWork(long counterBefore, long nanosBefore, long handOffBytes) {
-        long nanos = System.nanoTime() - nanosBefore;
-        long bytes = counterBefore < 0 ? 0 : Math.max(0, counter() - counterBefore) + handOffBytes;
         CLASSES.incrementAndGet();
+        spent(counterBefore, nanosBefore, handOffBytes);
+    }
+
+    /**
+     * The agent did one-off work on this thread since {@code counterBefore}/{@code nanosBefore} (setting up what
+     * measures virtual threads as the first one is made): the agent's, as in {@link #classLoadWork}.
+     */
+    public static void oneOffWork(long counterBefore, long nanosBefore) {
+        spent(counterBefore, nanosBefore, 0);
+    }
+
+    private static void spent(long counterBefore, long nanosBefore, long extraBytes) {
+        long nanos = System.nanoTime() - nanosBefore;
+        long bytes = counterBefore < 0 ? 0 : Math.max(0, counter() - counterBefore) + extraBytes;
         ThreadState s = HotPath.ownState();
         if (s != null) {
             s.compensate(bytes, nanos);

@@ -36,6 +36,9 @@ class VirtualThreadsIT {
             assertEquals(25, n(s, "calls"), r.toString());
             assertEquals(0, n(s, "unmeasured"), r.toString());
             assertEquals(25 * 4016L, n(s, "total"), "new byte[4000] is 4,016 bytes, 25 times");
+            // Set up when the app made its first virtual thread, not at start, and done before that thread ran.
+            assertEquals(1, r.value("setUpAtFirstVirtualThread"), r.toString());
+            assertEquals(1, r.value("measuringWhenItRan"), r.toString());
             assertEquals(4016, n(s, "min"));
             assertEquals(4016, n(s, "max"));
             assertEquals(1, r.agentLines().stream().filter(l -> l.contains(EXACT_MODE)).count(), r.toString());

@@ -5,22 +5,30 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * For test apps that run profiled code on virtual threads: fails fast, with a clear message, if the
- * agent is not measuring virtual threads (it weaves the JDK's {@code VirtualThread} in premain, so
- * it normally is before main starts), through {@code io.memagent.bootstrap.Carriers.enabled()}
- * found by name (no compile-time tie to the agent). Without the agent it returns at once.
+ * For test apps that run profiled code on virtual threads. The agent sets up what measures them when the app makes
+ * its first virtual thread, before that thread exists; {@link #firstVirtualThreadSetsUp} says whether that is still
+ * to come here (through {@code io.memagent.bootstrap.FirstVirtualThread.armed()} and
+ * {@code io.memagent.bootstrap.Carriers.enabled()}, found by name: no compile-time tie to the agent).
  */
 final class AgentReady {
     private AgentReady() {
     }
 
-    static void awaitVirtualThreadsMeasured() throws Throwable {
+    /**
+     * True if the agent will set up at the app's next virtual thread (none has been made yet), false without the
+     * agent; if it has been set up already, waits until it is done (at most 10 s) and returns false.
+     */
+    static boolean firstVirtualThreadSetsUp() throws Throwable {
+        MethodHandle armed;
         MethodHandle enabled;
         try {
-            enabled = MethodHandles.publicLookup().findStatic(Class.forName("io.memagent.bootstrap.Carriers", false,
-                    null), "enabled", MethodType.methodType(boolean.class));
+            armed = find("io.memagent.bootstrap.FirstVirtualThread", "armed");
+            enabled = find("io.memagent.bootstrap.Carriers", "enabled");
         } catch (ReflectiveOperationException e) {
-            return; // no agent
+            return false; // no agent
+        }
+        if ((boolean) armed.invokeExact()) {
+            return true;
         }
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!(boolean) enabled.invokeExact()) {
@@ -29,5 +37,22 @@ final class AgentReady {
             }
             Thread.sleep(5);
         }
+        return false;
+    }
+
+    /** Whether the agent measures virtual threads' calls now (false without the agent). */
+    static boolean measuring() {
+        try {
+            return (boolean) find("io.memagent.bootstrap.Carriers", "enabled").invokeExact();
+        } catch (ReflectiveOperationException e) {
+            return false;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static MethodHandle find(String className, String method) throws ReflectiveOperationException {
+        return MethodHandles.publicLookup().findStatic(Class.forName(className, false, null), method,
+                MethodType.methodType(boolean.class));
     }
 }

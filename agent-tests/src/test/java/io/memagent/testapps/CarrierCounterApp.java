@@ -135,7 +135,7 @@ public class CarrierCounterApp {
     }
 
     public static void main(String[] args) throws Throwable {
-        AgentReady.awaitVirtualThreadsMeasured();
+        AgentReady.firstVirtualThreadSetsUp();
         int threads = Integer.parseInt(args[0]);
         CountDownLatch called = new CountDownLatch(threads);
         CountDownLatch release = new CountDownLatch(1);

@@ -89,7 +89,7 @@ public final class OtelSpansApp {
      * for each thread after the first two (which make the carrier's state and link the code).
      */
     static void virtual() throws Throwable {
-        AgentReady.awaitVirtualThreadsMeasured();
+        AgentReady.firstVirtualThreadSetsUp();
         Tracer tracer = GlobalOpenTelemetry.getTracer("memagent-it");
         Truth.sink = null;
         for (int i = 0; i < 5; i++) {

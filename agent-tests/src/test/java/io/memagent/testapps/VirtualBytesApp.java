@@ -87,7 +87,7 @@ public class VirtualBytesApp {
     }
 
     public static void main(String[] args) throws Throwable {
-        AgentReady.awaitVirtualThreadsMeasured();
+        AgentReady.firstVirtualThreadSetsUp();
         TreeSet<Long> own = new TreeSet<>();
         int[] sameCarrier = new int[1];
         Thread t = startVirtual(() -> {

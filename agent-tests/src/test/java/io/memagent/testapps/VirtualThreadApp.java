@@ -4,7 +4,11 @@ import io.memagent.api.ProfileMemory;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
-/** Profiled calls on a virtual thread (JDK 21+), which stays mounted: measured on its carrier. */
+/**
+ * Profiled calls on a virtual thread (JDK 21+), which stays mounted: measured on its carrier. It is the app's first
+ * virtual thread: prints whether the agent set up what measures virtual threads at it (not at start) and whether
+ * that was done by the time the thread ran.
+ */
 public class VirtualThreadApp {
     static volatile Object sink;
 
@@ -14,8 +18,9 @@ public class VirtualThreadApp {
     }
 
     public static void main(String[] args) throws Throwable {
-        AgentReady.awaitVirtualThreadsMeasured();
+        Truth.print("setUpAtFirstVirtualThread", AgentReady.firstVirtualThreadSetsUp() ? 1 : 0);
         Runnable work = () -> {
+            Truth.print("measuringWhenItRan", AgentReady.measuring() ? 1 : 0);
             for (int i = 0; i < 25; i++) {
                 sink = onVirtualThread();
             }

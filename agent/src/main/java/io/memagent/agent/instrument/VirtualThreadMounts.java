@@ -1,7 +1,10 @@
 package io.memagent.agent.instrument;
 
+import io.memagent.agent.util.AgentLog;
 import io.memagent.agent.util.Joins;
+import io.memagent.bootstrap.AgentOverhead;
 import io.memagent.bootstrap.Carriers;
+import io.memagent.bootstrap.FirstVirtualThread;
 import io.memagent.bootstrap.HotPath;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -31,31 +34,47 @@ public final class VirtualThreadMounts {
      * on premain's thread even on a JDK without virtual threads. */
     static final String CARRIERS = "io/memagent/bootstrap/Carriers";
     private static final String HOOK = "(Ljava/lang/Thread;)V";
+    private static final String THREAD_BUILDERS = "java.lang.ThreadBuilders";
+    /** {@code FirstVirtualThread}'s internal name, a literal for the same reason as {@link #CARRIERS}. */
+    static final String FIRST_VIRTUAL_THREAD = "io/memagent/bootstrap/FirstVirtualThread";
+    static final String EXACT = "exact, also across unmounts (what the thread allocates while mounted, on any carrier)";
 
     private VirtualThreadMounts() {
     }
 
     /**
-     * Starts setting it up on a thread of its own, memagent-vthreads, beside the rest of premain, which waits for it
-     * ({@link Installing#await}) before it enables recording and returns: retransforming {@code VirtualThread}
-     * deoptimizes compiled code, and a deoptimization inside an app's open call would re-create the objects C2 had
-     * eliminated there, on the app's thread (seen: a call reading 4.4 KB more), so it must be over before the app
-     * runs. On a JDK without virtual threads, nothing is started.
+     * premain (JDK 21+): readies the set-up. Retransforming {@code VirtualThread} deoptimizes the compiled code that
+     * depends on it, and a deoptimization inside an app's open call would re-create the objects C2 had eliminated
+     * there, on the app's thread (seen: a call reading 4.4 KB more), so it happens where no such code can be running:
+     * <ul>
+     * <li>as a rule, when the app makes its first virtual thread ({@link FirstVirtualThread}): until then no code
+     * has run on one, and a JVM that never makes one never pays for it;</li>
+     * <li>at once, on memagent-vthreads, with premain waiting for it ({@link Installing#await}) before it enables
+     * recording, when the first virtual thread cannot be caught (an attach to a running JVM, a JDK whose
+     * {@code ThreadBuilders} was loaded before this agent's premain or that this weaver does not know).</li>
+     * </ul>
+     * On a JDK without virtual threads, nothing is done.
      */
-    public static Installing startInstall(Instrumentation inst) {
+    public static Installing prepare(Instrumentation inst, boolean attached) {
         Installing installing = new Installing(inst);
-        if (Runtime.version().feature() >= 21) {
+        if (Runtime.version().feature() >= 21 && (attached || !installing.armAtFirstVirtualThread())) {
             installing.thread.start();
         }
         return installing;
     }
 
-    /** The set-up on its thread; {@link #await} gives its outcome. */
+    /** The set-up on its thread, memagent-vthreads; {@link #await} gives its outcome. */
     public static final class Installing implements Runnable {
+        /** How long the app's thread that makes the first virtual thread waits for the set-up, at most. */
+        private static final long FIRST_THREAD_WAIT_MS = 10_000;
         private final Instrumentation inst;
         private final Thread thread;
         /** Written by memagent-vthreads, read after the join (which orders the two). */
         private String mode;
+        /** Set up when the app makes its first virtual thread, not now; written by premain's thread before the
+         * set-up can start. */
+        private boolean atFirstVirtualThread;
+        private StartHook startHook;
 
         private Installing(Instrumentation inst) {
             this.inst = inst;
@@ -66,15 +85,103 @@ public final class VirtualThreadMounts {
         @Override
         public void run() {
             mode = install(inst);
+            if (atFirstVirtualThread) {
+                inst.removeTransformer(startHook); // ThreadBuilders is woven: it has done its work
+                if (!mode.equals(EXACT)) {
+                    AgentLog.info("virtual threads: " + mode); // premain said it would be exact
+                }
+            }
         }
 
-        /** Waits for the set-up; the mode for the start-up line, or null on a JDK without virtual threads. */
+        /**
+         * Waits for the set-up; the mode for the start-up line, or null on a JDK without virtual threads. When the
+         * set-up waits for the first virtual thread, the mode it sets up; should it then fail, it says so itself.
+         */
         public String await() {
+            if (atFirstVirtualThread) {
+                return EXACT;
+            }
             if (thread.getState() == Thread.State.NEW) {
                 return null; // not started: no virtual threads on this JDK
             }
             Joins.uninterruptibly(thread);
             return mode;
+        }
+
+        /**
+         * Weaves {@link FirstVirtualThread#starting} into {@code ThreadBuilders.newVirtualThread} as that class loads
+         * and arms it with the set-up. False if it cannot be done that way (then the caller sets up at once).
+         */
+        private boolean armAtFirstVirtualThread() {
+            try {
+                Class<?> virtualThread = Class.forName("java.lang.VirtualThread", false, null);
+                if (!inst.isRetransformClassesSupported() || !inst.isModifiableClass(virtualThread)) {
+                    return false; // the set-up says why
+                }
+                // java.base reads the boot loader's unnamed module: the woven call links against FirstVirtualThread.
+                inst.redefineModule(Object.class.getModule(), Set.of(HotPath.class.getModule()), Map.of(), Map.of(),
+                        Set.of(), Map.of());
+                atFirstVirtualThread = true;
+                startHook = new StartHook(this);
+                FirstVirtualThread.arm(new AtFirstVirtualThread(this));
+                // Retransform-capable like the agent's other transformers: a JVMTI environment with a
+                // transformer gets every class load handed over, as a copy of its bytes on the loading thread, so
+                // a transformer of the other kind would double that cost for every class the app loads.
+                inst.addTransformer(startHook, true);
+                if (!startHook.seen && loaded(THREAD_BUILDERS)) { // loaded before the hook was in: too late for it
+                    inst.removeTransformer(startHook);
+                    FirstVirtualThread.disarm();
+                    atFirstVirtualThread = false;
+                }
+                return atFirstVirtualThread;
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                FirstVirtualThread.disarm();
+                atFirstVirtualThread = false;
+                return false;
+            }
+        }
+
+        private boolean loaded(String name) {
+            for (Class<?> c : inst.getAllLoadedClasses()) {
+                if (c.getClassLoader() == null && name.equals(c.getName())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** ThreadBuilders could not be woven: set up now, without waiting (virtual threads unmeasured until then). */
+        void setUpNow() {
+            if (FirstVirtualThread.disarm() != null) {
+                thread.start();
+            }
+        }
+
+        /**
+         * Runs on the app's thread that makes the first virtual thread: starts the set-up and waits for it (tens of
+         * ms, once; at most {@link #FIRST_THREAD_WAIT_MS}, after which virtual threads' calls stay unmeasured until
+         * it is done). What that costs the thread is the agent's, not the calls open on it.
+         */
+        void setUpAndWait() {
+            long counterBefore = AgentOverhead.counter();
+            long nanosBefore = System.nanoTime();
+            thread.start();
+            Joins.atMost(thread, FIRST_THREAD_WAIT_MS);
+            AgentOverhead.oneOffWork(counterBefore, nanosBefore);
+        }
+    }
+
+    /** What {@link FirstVirtualThread} runs (a class, not a lambda: a lambda's first use generates classes). */
+    private static final class AtFirstVirtualThread implements Runnable {
+        private final Installing installing;
+
+        AtFirstVirtualThread(Installing installing) {
+            this.installing = installing;
+        }
+
+        @Override
+        public void run() {
+            installing.setUpAndWait();
         }
     }
 
@@ -114,7 +221,7 @@ public final class VirtualThreadMounts {
                 return unmeasured("java.lang.VirtualThread has no mount() and unmount() this agent knows");
             }
             Carriers.enable();
-            return "exact, also across unmounts (what the thread allocates while mounted, on any carrier)";
+            return EXACT;
         } catch (Throwable t) {
             return unmeasured(t.toString());
         }
@@ -191,6 +298,90 @@ public final class VirtualThreadMounts {
                 }
             }, 0);
             return found[0] && found[1] ? writer.toByteArray() : null;
+        }
+    }
+
+    /**
+     * Adds {@code FirstVirtualThread.starting()} at the start of {@code java.lang.ThreadBuilders.newVirtualThread},
+     * as that class loads (it is not loaded at a JVM's start), and again should another agent retransform it before
+     * the set-up. Should the JDK lack that method, the set-up runs at once instead. Registered until the set-up is
+     * done; what it costs the loading thread is the agent's.
+     */
+    static final class StartHook implements ClassFileTransformer {
+        private static final String CLASS = "java/lang/ThreadBuilders";
+        private final Installing installing;
+        /** Set before weaving, so premain's check after registering knows the class did not load unseen. */
+        volatile boolean seen;
+
+        StartHook(Installing installing) {
+            this.installing = installing;
+        }
+
+        @Override
+        public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
+                                ProtectionDomain domain, byte[] classfile) {
+            if (loader != null || !CLASS.equals(className)) {
+                return null;
+            }
+            seen = true;
+            long counterBefore = AgentOverhead.counter();
+            long nanosBefore = System.nanoTime();
+            byte[] out = null;
+            try {
+                out = weave(classfile);
+            } catch (Throwable t) {
+                // below
+            }
+            if (out == null) {
+                installing.setUpNow();
+            }
+            AgentOverhead.oneOffWork(counterBefore, nanosBefore);
+            return out;
+        }
+
+        /** The class with the call, or null if it has no static {@code newVirtualThread}. */
+        static byte[] weave(byte[] classfile) {
+            ClassReader reader = new ClassReader(classfile);
+            ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS); // no frame changes
+            StartVisitor visitor = new StartVisitor(writer);
+            reader.accept(visitor, 0);
+            return visitor.found ? writer.toByteArray() : null;
+        }
+    }
+
+    /**
+     * The visitor of {@link StartHook#weave}. It and {@link CallAtStart} are the only classes loaded while
+     * ThreadBuilders loads, and nothing else loads them: no other thread can hold their loading.
+     */
+    private static final class StartVisitor extends ClassVisitor {
+        boolean found;
+
+        StartVisitor(ClassVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                         String[] exceptions) {
+            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+            if (!"newVirtualThread".equals(name) || (access & Opcodes.ACC_STATIC) == 0) {
+                return mv;
+            }
+            found = true;
+            return new CallAtStart(mv);
+        }
+    }
+
+    /** {@code FirstVirtualThread.starting()} before a method's first instruction. */
+    private static final class CallAtStart extends MethodVisitor {
+        CallAtStart(MethodVisitor next) {
+            super(Opcodes.ASM9, next);
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, FIRST_VIRTUAL_THREAD, "starting", "()V", false);
         }
     }
 }

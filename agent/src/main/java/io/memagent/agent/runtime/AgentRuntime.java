@@ -147,8 +147,9 @@ public final class AgentRuntime {
         // id, the MXBeans, the sink, Byte Buddy, the drain and writer threads) is built on memagent-init, beside
         // the rest of premain, and finds every call made meanwhile in the threads' figures.
         long startedAtMs = System.currentTimeMillis();
-        // JDK 21+: virtual threads' calls measured on their carriers; set up beside what follows, awaited below.
-        VirtualThreadMounts.Installing virtualThreadHooks = VirtualThreadMounts.startInstall(inst);
+        // JDK 21+: virtual threads' calls measured on their carriers; set up when the app makes its first virtual thread
+        // or, where that cannot be caught, beside what follows and awaited below.
+        VirtualThreadMounts.Installing virtualThreadHooks = VirtualThreadMounts.prepare(inst, attached);
         offerThreadCounter(inst);
         OperationRegistry registry = new OperationRegistry(config.operationsMax());
         RuntimeNames.setOperationNames(new NamedOperations(registry, config.httpNamesMax()));
@@ -183,7 +184,7 @@ public final class AgentRuntime {
         init.setDaemon(true);
         init.start();
         try {
-            // Before the app runs (VirtualThreadMounts#startInstall says why).
+            // Before the app runs (VirtualThreadMounts#prepare says why).
             String virtualThreads = virtualThreadHooks.await();
             HotPath.setEnabled(true);
             instrumenter.installFilter(inst);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.memagent.bootstrap.Carriers;
+import io.memagent.bootstrap.FirstVirtualThread;
 import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.jar.asm.ClassReader;
@@ -14,7 +15,10 @@ import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 import org.junit.jupiter.api.Test;
 
-/** The mount hooks woven into a class shaped like {@code java.lang.VirtualThread}'s mount() and unmount(). */
+/**
+ * The mount hooks woven into a class shaped like {@code java.lang.VirtualThread}'s mount() and unmount(), and the
+ * first-virtual-thread call woven into one shaped like {@code java.lang.ThreadBuilders}' newVirtualThread.
+ */
 class VirtualThreadMountsTest {
     @Test
     void theHooksCallCarriersByItsRealName() {
@@ -35,6 +39,39 @@ class VirtualThreadMountsTest {
         assertNull(VirtualThreadMounts.MountHook.weave(virtualThreadLike(false)));
     }
 
+    @Test
+    void theStartCallNamesFirstVirtualThreadByItsRealName() {
+        assertEquals(Type.getInternalName(FirstVirtualThread.class), VirtualThreadMounts.FIRST_VIRTUAL_THREAD);
+    }
+
+    @Test
+    void startingIsCalledFirstInNewVirtualThreadAndNowhereElse() {
+        byte[] woven = VirtualThreadMounts.StartHook.weave(threadBuildersLike(true));
+        assertEquals(List.of("INVOKESTATIC FirstVirtualThread.starting()V", "GETSTATIC", "RETURN"),
+                instructions(woven, "newVirtualThread"));
+        assertEquals(List.of("GETSTATIC", "RETURN"), instructions(woven, "other"));
+    }
+
+    @Test
+    void aClassWithoutNewVirtualThreadIsLeftAsItIs() {
+        assertNull(VirtualThreadMounts.StartHook.weave(threadBuildersLike(false)));
+    }
+
+    /** A static newVirtualThread(Executor, String, int, Runnable) and a static other(), each reading a field. */
+    private static byte[] threadBuildersLike(boolean withNewVirtualThread) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_FINAL, "test/ThreadBuildersLike", null, "java/lang/Object", null);
+        cw.visitField(Opcodes.ACC_STATIC, "flag", "Z", null, null).visitEnd();
+        String[][] methods = withNewVirtualThread
+                ? new String[][] {{"newVirtualThread", "(Ljava/util/concurrent/Executor;Ljava/lang/String;ILjava/lang/Runnable;)V"}, {"other", "()V"}}
+                : new String[][] {{"other", "()V"}};
+        for (String[] m : methods) {
+            readFlagAndReturn(cw, "test/ThreadBuildersLike", Opcodes.ACC_STATIC, m[0], m[1]);
+        }
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
     /** mount() with two returns (an early one), unmount() with one; each reads a static field first. */
     private static byte[] virtualThreadLike(boolean withUnmount) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
@@ -51,16 +88,21 @@ class VirtualThreadMountsTest {
         mount.visitMaxs(0, 0);
         mount.visitEnd();
         if (withUnmount) {
-            MethodVisitor unmount = cw.visitMethod(0, "unmount", "()V", null, null);
-            unmount.visitCode();
-            unmount.visitFieldInsn(Opcodes.GETSTATIC, "test/VirtualThreadLike", "flag", "Z");
-            unmount.visitInsn(Opcodes.POP);
-            unmount.visitInsn(Opcodes.RETURN);
-            unmount.visitMaxs(0, 0);
-            unmount.visitEnd();
+            readFlagAndReturn(cw, "test/VirtualThreadLike", 0, "unmount", "()V");
         }
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /** A method that reads the class's static {@code flag}, drops it and returns. */
+    private static void readFlagAndReturn(ClassWriter cw, String owner, int access, String name, String descriptor) {
+        MethodVisitor mv = cw.visitMethod(access, name, descriptor, null, null);
+        mv.visitCode();
+        mv.visitFieldInsn(Opcodes.GETSTATIC, owner, "flag", "Z");
+        mv.visitInsn(Opcodes.POP);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
     }
 
     /** The method's instructions, by opcode name (labels, jumps and stack-only instructions left out). */
