@@ -145,6 +145,8 @@ class HttpApiIT {
         assertEquals("http-it", s.get("service").asText());
         assertEquals(app.process.pid(), s.get("process_id").asLong());
         assertEquals("memory", s.get("mode").asText());
+        // JDK 21+: exact, set up when the app makes its first virtual thread (this app makes none); JDK 17: none.
+        assertEquals(AppRun.javaFeatureVersion() >= 21 ? "\"exact\"" : "null", s.get("virtual_threads").toString());
         assertEquals(3, s.at("/profiled/operations").asInt());
         assertEquals(55, s.at("/profiled/calls").asLong());
         assertEquals(20 * load + 30 * query + 5 * render, s.at("/profiled/self_bytes").asLong());

@@ -13,9 +13,10 @@ import java.util.function.Supplier;
 /**
  * What the HTTP API reads, all of it in memory in either mode: the run's per-operation figures,
  * the JVM history, the recent rows of spikes/leaks/alerts/recommendations and the writer's
- * counters, the recent statistics buckets. Nothing here touches the database.
+ * counters, the recent statistics buckets, how calls on virtual threads are measured. Nothing here touches the
+ * database.
  */
 public record ApiSources(HttpSettings settings, RunInfo run, Supplier<List<OperationSummary>> operations, JvmHistory jvm,
                          RecentRows rows, HeapSnapshots heapDumper, ClassHistogram classHistogram, RiskScore risk,
-                         BucketHistory buckets) {
+                         BucketHistory buckets, Supplier<String> virtualThreads) {
 }

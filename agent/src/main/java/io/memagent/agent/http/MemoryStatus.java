@@ -35,6 +35,7 @@ final class MemoryStatus {
         m.put("jvm_version", src.run().jvmVersion());
         m.put("agent_version", src.run().agentVersion());
         m.put("mode", src.rows().stats().mode());
+        m.put("virtual_threads", src.virtualThreads().get());
         m.put("started_at", Instant.ofEpochMilli(src.run().startedAtMs()).toString());
         m.put("uptime_seconds", (now - src.run().startedAtMs()) / 1000.0);
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();

@@ -38,6 +38,8 @@ public final class VirtualThreadMounts {
     /** {@code FirstVirtualThread}'s internal name, a literal for the same reason as {@link #CARRIERS}. */
     static final String FIRST_VIRTUAL_THREAD = "io/memagent/bootstrap/FirstVirtualThread";
     static final String EXACT = "exact, also across unmounts (what the thread allocates while mounted, on any carrier)";
+    /** {@link #mode()}: null until {@link #prepare} and on a JDK without virtual threads. */
+    private static volatile String shortMode;
 
     private VirtualThreadMounts() {
     }
@@ -57,10 +59,22 @@ public final class VirtualThreadMounts {
      */
     public static Installing prepare(Instrumentation inst, boolean attached) {
         Installing installing = new Installing(inst);
-        if (Runtime.version().feature() >= 21 && (attached || !installing.armAtFirstVirtualThread())) {
-            installing.thread.start();
+        if (Runtime.version().feature() >= 21) {
+            if (attached || !installing.armAtFirstVirtualThread()) {
+                installing.thread.start();
+            } else {
+                shortMode = "exact"; // what the set-up at the first virtual thread gives; it says so if it fails
+            }
         }
         return installing;
+    }
+
+    /**
+     * How calls on virtual threads are measured, for the status endpoint: {@code exact}, {@code unmeasured}, or null
+     * on a JDK without virtual threads. {@code exact} also while the set-up waits for the app's first virtual thread.
+     */
+    public static String mode() {
+        return shortMode;
     }
 
     /** The set-up on its thread, memagent-vthreads; {@link #await} gives its outcome. */
@@ -85,6 +99,7 @@ public final class VirtualThreadMounts {
         @Override
         public void run() {
             mode = install(inst);
+            shortMode = mode.equals(EXACT) ? "exact" : "unmeasured";
             if (atFirstVirtualThread) {
                 inst.removeTransformer(startHook); // ThreadBuilders is woven: it has done its work
                 if (!mode.equals(EXACT)) {

@@ -342,7 +342,8 @@ public final class AgentRuntime {
     private void startHttp() {
         try {
             http = HttpApi.start(new ApiSources(Settings.http(config), run, aggregator::summaries, jvmHistory, sink,
-                    () -> heapDumper.dump("snapshot"), histogram, risk, aggregator.history()));
+                    () -> heapDumper.dump("snapshot"), histogram, risk, aggregator.history(),
+                    VirtualThreadMounts::mode));
         } catch (Throwable t) {
             AgentLog.error("the HTTP API could not start (" + t + "); the application and the rest of the agent run"
                     + " on without it");

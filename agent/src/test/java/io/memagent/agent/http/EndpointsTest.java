@@ -58,7 +58,7 @@ class EndpointsTest {
 
     private static Endpoints endpoints(RecentRows rows) {
         RunInfo run = new RunInfo(UUID.randomUUID(), "svc", 42, "host", "jvm", "dev", "{}", 1_000);
-        return new Endpoints(new ApiSources(Settings.http(Config.defaults()), run, List::of, new JvmHistory(), rows, null, null, null, null), () -> JSON);
+        return new Endpoints(new ApiSources(Settings.http(Config.defaults()), run, List::of, new JvmHistory(), rows, null, null, null, null, () -> "exact"), () -> JSON);
     }
 
     @Test
