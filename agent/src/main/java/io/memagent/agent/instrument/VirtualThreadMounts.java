@@ -35,8 +35,6 @@ public final class VirtualThreadMounts {
     static final String CARRIERS = "io/memagent/bootstrap/Carriers";
     private static final String HOOK = "(Ljava/lang/Thread;)V";
     private static final String THREAD_BUILDERS = "java.lang.ThreadBuilders";
-    /** {@code FirstVirtualThread}'s internal name, a literal for the same reason as {@link #CARRIERS}. */
-    static final String FIRST_VIRTUAL_THREAD = "io/memagent/bootstrap/FirstVirtualThread";
     static final String EXACT = "exact, also across unmounts (what the thread allocates while mounted, on any carrier)";
     /** {@link #mode()}: null until {@link #prepare} and on a JDK without virtual threads. */
     private static volatile String shortMode;
@@ -88,7 +86,7 @@ public final class VirtualThreadMounts {
         /** Set up when the app makes its first virtual thread, not now; written by premain's thread before the
          * set-up can start. */
         private boolean atFirstVirtualThread;
-        private StartHook startHook;
+        private ThreadBuildersHook startHook;
 
         private Installing(Instrumentation inst) {
             this.inst = inst;
@@ -137,7 +135,7 @@ public final class VirtualThreadMounts {
                 inst.redefineModule(Object.class.getModule(), Set.of(HotPath.class.getModule()), Map.of(), Map.of(),
                         Set.of(), Map.of());
                 atFirstVirtualThread = true;
-                startHook = new StartHook(this);
+                startHook = new ThreadBuildersHook(this);
                 FirstVirtualThread.arm(new AtFirstVirtualThread(this));
                 // Retransform-capable like the agent's other transformers: a JVMTI environment with a
                 // transformer gets every class load handed over, as a copy of its bytes on the loading thread, so
@@ -313,90 +311,6 @@ public final class VirtualThreadMounts {
                 }
             }, 0);
             return found[0] && found[1] ? writer.toByteArray() : null;
-        }
-    }
-
-    /**
-     * Adds {@code FirstVirtualThread.starting()} at the start of {@code java.lang.ThreadBuilders.newVirtualThread},
-     * as that class loads (it is not loaded at a JVM's start), and again should another agent retransform it before
-     * the set-up. Should the JDK lack that method, the set-up runs at once instead. Registered until the set-up is
-     * done; what it costs the loading thread is the agent's.
-     */
-    static final class StartHook implements ClassFileTransformer {
-        private static final String CLASS = "java/lang/ThreadBuilders";
-        private final Installing installing;
-        /** Set before weaving, so premain's check after registering knows the class did not load unseen. */
-        volatile boolean seen;
-
-        StartHook(Installing installing) {
-            this.installing = installing;
-        }
-
-        @Override
-        public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
-                                ProtectionDomain domain, byte[] classfile) {
-            if (loader != null || !CLASS.equals(className)) {
-                return null;
-            }
-            seen = true;
-            long counterBefore = AgentOverhead.counter();
-            long nanosBefore = System.nanoTime();
-            byte[] out = null;
-            try {
-                out = weave(classfile);
-            } catch (Throwable t) {
-                // below
-            }
-            if (out == null) {
-                installing.setUpNow();
-            }
-            AgentOverhead.oneOffWork(counterBefore, nanosBefore);
-            return out;
-        }
-
-        /** The class with the call, or null if it has no static {@code newVirtualThread}. */
-        static byte[] weave(byte[] classfile) {
-            ClassReader reader = new ClassReader(classfile);
-            ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS); // no frame changes
-            StartVisitor visitor = new StartVisitor(writer);
-            reader.accept(visitor, 0);
-            return visitor.found ? writer.toByteArray() : null;
-        }
-    }
-
-    /**
-     * The visitor of {@link StartHook#weave}. It and {@link CallAtStart} are the only classes loaded while
-     * ThreadBuilders loads, and nothing else loads them: no other thread can hold their loading.
-     */
-    private static final class StartVisitor extends ClassVisitor {
-        boolean found;
-
-        StartVisitor(ClassVisitor next) {
-            super(Opcodes.ASM9, next);
-        }
-
-        @Override
-        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                         String[] exceptions) {
-            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-            if (!"newVirtualThread".equals(name) || (access & Opcodes.ACC_STATIC) == 0) {
-                return mv;
-            }
-            found = true;
-            return new CallAtStart(mv);
-        }
-    }
-
-    /** {@code FirstVirtualThread.starting()} before a method's first instruction. */
-    private static final class CallAtStart extends MethodVisitor {
-        CallAtStart(MethodVisitor next) {
-            super(Opcodes.ASM9, next);
-        }
-
-        @Override
-        public void visitCode() {
-            super.visitCode();
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, FIRST_VIRTUAL_THREAD, "starting", "()V", false);
         }
     }
 }

@@ -41,12 +41,12 @@ class VirtualThreadMountsTest {
 
     @Test
     void theStartCallNamesFirstVirtualThreadByItsRealName() {
-        assertEquals(Type.getInternalName(FirstVirtualThread.class), VirtualThreadMounts.FIRST_VIRTUAL_THREAD);
+        assertEquals(Type.getInternalName(FirstVirtualThread.class), ThreadBuildersHook.FIRST_VIRTUAL_THREAD);
     }
 
     @Test
     void startingIsCalledFirstInNewVirtualThreadAndNowhereElse() {
-        byte[] woven = VirtualThreadMounts.StartHook.weave(threadBuildersLike(true));
+        byte[] woven = ThreadBuildersHook.weave(threadBuildersLike(true));
         assertEquals(List.of("INVOKESTATIC FirstVirtualThread.starting()V", "GETSTATIC", "RETURN"),
                 instructions(woven, "newVirtualThread"));
         assertEquals(List.of("GETSTATIC", "RETURN"), instructions(woven, "other"));
@@ -54,7 +54,7 @@ class VirtualThreadMountsTest {
 
     @Test
     void aClassWithoutNewVirtualThreadIsLeftAsItIs() {
-        assertNull(VirtualThreadMounts.StartHook.weave(threadBuildersLike(false)));
+        assertNull(ThreadBuildersHook.weave(threadBuildersLike(false)));
     }
 
     /** A static newVirtualThread(Executor, String, int, Runnable) and a static other(), each reading a field. */
