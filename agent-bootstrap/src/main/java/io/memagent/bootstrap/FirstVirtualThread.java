@@ -8,9 +8,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code java.lang.ThreadBuilders.newVirtualThread}, through which the JDK makes every virtual thread, and
  * {@linkplain #arm arms} it at premain with that set-up. The first thread to get here runs it before its virtual
  * thread exists, so no virtual thread mounts without the hooks. Why not at premain: most JVMs never start a
- * virtual thread, and the set-up (weaving and redefining {@code VirtualThread}, the carrier's method handles) costs
- * 30 to 60 ms of CPU at start and, on JDK 24+, some 10 MiB of resident memory (it gets C1 to compile the JDK's
- * class-file library, whose compile arena stays in the process).
+ * virtual thread, and they then neither have {@code VirtualThread} redefined nor pay for the set-up (weaving it, the
+ * carrier's method handles: on JDK 25 here about 4 ms of a start's CPU, most of it beside the rest of premain).
  *
  * <p>Concurrency: one atomic swap hands the set-up to exactly one thread; once it has been taken, a call is one
  * volatile read. A thread that makes a virtual thread while the first one's set-up is still running does not wait
