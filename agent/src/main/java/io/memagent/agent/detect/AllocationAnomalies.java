@@ -60,7 +60,11 @@ public final class AllocationAnomalies implements SampleListener {
             if (d.measuredCalls() < MIN_CALLS) {
                 continue;
             }
-            Baseline b = baselines.computeIfAbsent(d.name(), x -> new Baseline());
+            Baseline b = baselines.get(d.name());
+            if (b == null) {
+                b = new Baseline();
+                baselines.put(d.name(), b);
+            }
             double perCall = d.bytesPerCall();
             double deviation = Math.abs(perCall - b.mean);
             double sd = b.sd();

@@ -1,6 +1,7 @@
 package io.memagent.agent.detect;
 
 import io.memagent.agent.util.AgentLog;
+import io.memagent.agent.util.DaemonThreads;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,11 +58,7 @@ public final class ClassHistogram {
 
     /** Takes a snapshot every {@code intervalMs} on a {@code memagent-histogram} thread (first after one period). */
     public void startPeriodic(long intervalMs) {
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "memagent-histogram");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("memagent-histogram"));
         executor.scheduleAtFixedRate(() -> {
             try {
                 take();

@@ -1,6 +1,7 @@
 package io.memagent.agent.detect;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import io.memagent.agent.jdk.PlatformBeans;
 import io.memagent.agent.util.AgentLog;
 import io.memagent.agent.util.ProcessId;
 import java.io.IOException;
@@ -72,7 +73,7 @@ public final class HeapDumper {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
-        long needed = (long) (ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() * SPACE_FACTOR);
+        long needed = (long) (PlatformBeans.memory().getHeapMemoryUsage().getUsed() * SPACE_FACTOR);
         FileStore store = Files.getFileStore(dir);
         if (store.getUsableSpace() < needed) {
             throw new DumpRefused("not enough disk space in " + dir + ": " + store.getUsableSpace() + " bytes free, "

@@ -1,5 +1,6 @@
 package io.memagent.agent.detect;
 
+import io.memagent.agent.jdk.PlatformBeans;
 import io.memagent.agent.jvm.JvmSample;
 import io.memagent.agent.jvm.SampleListener;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class HeapSpikes implements SampleListener {
     public HeapSpikes(SpikeThresholds thresholds, long warmupMs, SpikeDetector spikes, OperationDeltas deltas,
                       Runnable collectNow) {
         this(thresholds, spikes, deltas, collectNow,
-                java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime() + warmupMs);
+                PlatformBeans.runtime().getStartTime() + warmupMs);
     }
 
     HeapSpikes(SpikeThresholds thresholds, SpikeDetector spikes, OperationDeltas deltas, Runnable collectNow,

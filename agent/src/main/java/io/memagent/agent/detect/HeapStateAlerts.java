@@ -38,12 +38,36 @@ public final class HeapStateAlerts {
 
     /** The heap's state. Returns the previous state if it changed, else null. */
     public HeapState observe(HeapState state, double utilizationPct, long usedBytes, Long maxBytes, long nowMs) {
-        return observe(state, nowMs, (before, to) -> new Text(
-                String.format(Locale.ROOT, "heap utilization %.1f%% entered %s (was %s)", utilizationPct, to.label(),
-                        before.label()),
-                String.format(Locale.ROOT,
-                        "{\"utilization_pct\":%.2f,\"heap_used_bytes\":%d,\"heap_max_bytes\":%s,\"previous_state\":\"%s\"}",
-                        utilizationPct, usedBytes, maxBytes == null ? "null" : maxBytes.toString(), before.label())));
+        if (state == current) {
+            return null; // nearly every sample: nothing to describe
+        }
+        return observe(state, nowMs, new HeapText(utilizationPct, usedBytes, maxBytes));
+    }
+
+    /**
+     * The heap's alert text. A class, not a lambda: the JDK generates a class for every lambda the first time it
+     * runs, and this one runs on the agent's first sample, during the app's start.
+     */
+    private static final class HeapText implements Describe {
+        private final double utilizationPct;
+        private final long usedBytes;
+        private final Long maxBytes;
+
+        HeapText(double utilizationPct, long usedBytes, Long maxBytes) {
+            this.utilizationPct = utilizationPct;
+            this.usedBytes = usedBytes;
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public Text describe(HeapState before, HeapState to) {
+            return new Text(
+                    String.format(Locale.ROOT, "heap utilization %.1f%% entered %s (was %s)", utilizationPct,
+                            to.label(), before.label()),
+                    String.format(Locale.ROOT,
+                            "{\"utilization_pct\":%.2f,\"heap_used_bytes\":%d,\"heap_max_bytes\":%s,\"previous_state\":\"%s\"}",
+                            utilizationPct, usedBytes, maxBytes == null ? "null" : maxBytes.toString(), before.label()));
+        }
     }
 
     /** Any state. Returns the previous state if it changed, else null. */

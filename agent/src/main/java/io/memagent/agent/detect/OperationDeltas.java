@@ -11,6 +11,14 @@ import java.util.function.Supplier;
  * totals. Shared by the heap-level spikes and the anomaly detector; sampler thread only.
  */
 public final class OperationDeltas {
+    /** A class, not a lambda: the JDK generates a class for a lambda when it first runs, here on the agent's first sample. */
+    private static final java.util.Comparator<Delta> MOST_BYTES_FIRST = new java.util.Comparator<Delta>() {
+        @Override
+        public int compare(Delta a, Delta b) {
+            return Long.compare(b.bytes(), a.bytes());
+        }
+    };
+
     /** One operation's calls (cold ones among them) and measured bytes in one interval. */
     record Delta(String name, long calls, long measuredCalls, long bytes, long coldCalls) {
         double bytesPerCall() {
@@ -58,7 +66,7 @@ public final class OperationDeltas {
             }
         }
         last = now;
-        out.sort((a, b) -> Long.compare(b.bytes(), a.bytes()));
+        out.sort(MOST_BYTES_FIRST);
         current = first ? List.of() : out; // the first interval is everything since start, not one interval
         return current;
     }

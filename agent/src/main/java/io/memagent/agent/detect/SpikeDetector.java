@@ -1,6 +1,7 @@
 package io.memagent.agent.detect;
 
 import io.memagent.agent.util.AgentLog;
+import io.memagent.agent.util.DaemonThreads;
 import io.memagent.agent.util.Json;
 import io.memagent.agent.aggregate.Aggregator;
 import io.memagent.agent.instrument.Operation;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,15 +57,15 @@ public final class SpikeDetector implements Aggregator.CallObserver {
         this.heapdumpOnCritical = heapdumpOnCritical;
         this.sink = sink;
         this.dumper = dumper;
-        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
-            Thread t = new Thread(r, "memagent-spikes");
-            t.setDaemon(true);
-            return t;
-        }, (r, executor) -> {
-            droppedSpikes.incrementAndGet();
-            AgentLog.once("spikes-full", "more spikes than the agent's spike queue holds (" + QUEUE
-                    + "): the excess is counted, not recorded");
-        });
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE),
+                new DaemonThreads("memagent-spikes"), new RejectedExecutionHandler() { // not a lambda: DaemonThreads says why
+                    @Override
+                    public void rejectedExecution(Runnable r, ThreadPoolExecutor executor) {
+                        droppedSpikes.incrementAndGet();
+                        AgentLog.once("spikes-full", "more spikes than the agent's spike queue holds (" + QUEUE
+                                + "): the excess is counted, not recorded");
+                    }
+                });
     }
 
     /** The lowest threshold of any operation: the same one the hot path captures stacks from. */

@@ -30,7 +30,15 @@ public final class StateAlerts implements SampleListener {
     public void onSample(JvmSample s) {
         heap.observe(state(s.memoryState()), s.utilizationPct(), s.heapUsedBytes(), s.heapMaxBytes(), s.recordedAtMs());
         if (s.containerState() != null && s.containerUtilizationPct() != null && s.processRssBytes() != null) {
-            container.observe(state(s.containerState()), s.recordedAtMs(), (from, to) -> containerAlert(s, from, to));
+            HeapState state = state(s.containerState());
+            if (state != container.current()) { // a class, not a lambda: HeapStateAlerts.HeapText says why
+                container.observe(state, s.recordedAtMs(), new HeapStateAlerts.Describe() {
+                    @Override
+                    public HeapStateAlerts.Text describe(HeapState from, HeapState to) {
+                        return containerAlert(s, from, to);
+                    }
+                });
+            }
         }
     }
 

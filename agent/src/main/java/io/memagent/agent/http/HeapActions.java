@@ -2,6 +2,7 @@ package io.memagent.agent.http;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.memagent.agent.detect.ClassHistogram;
+import io.memagent.agent.jdk.PlatformBeans;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,11 +77,11 @@ final class HeapActions {
     Map<String, Object> gc() throws Exception {
         HotSpotDiagnosticMXBean hs = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
         boolean disabled = Boolean.parseBoolean(hs.getVMOption("DisableExplicitGC").getValue());
-        long before = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long before = PlatformBeans.memory().getHeapMemoryUsage().getUsed();
         long t0 = System.nanoTime();
         DiagnosticCommands.gcRun();
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
-        long after = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long after = PlatformBeans.memory().getHeapMemoryUsage().getUsed();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ran", true);
         m.put("via", "DiagnosticCommand GC.run");

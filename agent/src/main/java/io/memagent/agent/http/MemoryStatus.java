@@ -2,6 +2,7 @@ package io.memagent.agent.http;
 
 import io.memagent.agent.aggregate.OperationSummary;
 import io.memagent.agent.aggregate.ProfiledTotals;
+import io.memagent.agent.jdk.PlatformBeans;
 import io.memagent.agent.jvm.JvmHistory;
 import io.memagent.agent.jvm.JvmSample;
 import io.memagent.agent.store.RecentRows;
@@ -9,7 +10,6 @@ import io.memagent.agent.store.Row;
 import io.memagent.agent.store.Table;
 import io.memagent.agent.store.WriterStats;
 import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -38,7 +38,7 @@ final class MemoryStatus {
         m.put("virtual_threads", src.virtualThreads().get());
         m.put("started_at", Instant.ofEpochMilli(src.run().startedAtMs()).toString());
         m.put("uptime_seconds", (now - src.run().startedAtMs()) / 1000.0);
-        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        MemoryUsage heap = PlatformBeans.memory().getHeapMemoryUsage();
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("used_bytes", heap.getUsed());
         h.put("committed_bytes", heap.getCommitted());
@@ -53,13 +53,13 @@ final class MemoryStatus {
         m.put("native_memory", nativeMemory(src.jvm()));
         long gcCount = 0;
         long gcMs = 0;
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (GarbageCollectorMXBean gc : PlatformBeans.garbageCollectors()) {
             gcCount += Math.max(0, gc.getCollectionCount());
             gcMs += Math.max(0, gc.getCollectionTime());
         }
         m.put("gc", Map.of("collections", gcCount, "time_ms", gcMs));
-        m.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
-        m.put("loaded_classes", ManagementFactory.getClassLoadingMXBean().getLoadedClassCount());
+        m.put("threads", PlatformBeans.threads().getThreadCount());
+        m.put("loaded_classes", PlatformBeans.classLoading().getLoadedClassCount());
         List<OperationSummary> ops = src.operations().get();
         ProfiledTotals t = ProfiledTotals.of(ops); // self bytes: each byte once however deep calls nest
         Map<String, Object> p = new LinkedHashMap<>();

@@ -1,11 +1,11 @@
 package io.memagent.agent.http;
 
 import io.memagent.agent.aggregate.OperationSummary;
+import io.memagent.agent.jdk.PlatformBeans;
 import io.memagent.agent.jvm.JvmSample;
 import io.memagent.agent.store.Table;
 import io.memagent.agent.store.WriterStats;
 import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -168,8 +168,8 @@ final class PrometheusText {
     }
 
     private void jvm() {
-        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        MemoryUsage nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage();
+        MemoryUsage heap = PlatformBeans.memory().getHeapMemoryUsage();
+        MemoryUsage nonHeap = PlatformBeans.memory().getNonHeapMemoryUsage();
         single("memagent_jvm_heap_used_bytes", "gauge", "Heap in use.", heap.getUsed());
         single("memagent_jvm_heap_committed_bytes", "gauge", "Heap committed by the JVM.", heap.getCommitted());
         if (heap.getMax() > 0) {
@@ -203,7 +203,7 @@ final class PrometheusText {
         }
         outsideHeap(s);
         header("memagent_jvm_gc_collections_total", "counter", "Collections per collector.");
-        List<GarbageCollectorMXBean> gcs = ManagementFactory.getGarbageCollectorMXBeans();
+        List<GarbageCollectorMXBean> gcs = PlatformBeans.garbageCollectors();
         for (GarbageCollectorMXBean gc : gcs) {
             sample("memagent_jvm_gc_collections_total", label("gc", gc.getName()), Math.max(0, gc.getCollectionCount()));
         }
@@ -211,9 +211,9 @@ final class PrometheusText {
         for (GarbageCollectorMXBean gc : gcs) {
             sample("memagent_jvm_gc_time_seconds_total", label("gc", gc.getName()), Math.max(0, gc.getCollectionTime()) / 1000.0);
         }
-        single("memagent_jvm_threads", "gauge", "Live threads.", ManagementFactory.getThreadMXBean().getThreadCount());
+        single("memagent_jvm_threads", "gauge", "Live threads.", PlatformBeans.threads().getThreadCount());
         single("memagent_jvm_classes_loaded", "gauge", "Classes loaded now.",
-                ManagementFactory.getClassLoadingMXBean().getLoadedClassCount());
+                PlatformBeans.classLoading().getLoadedClassCount());
     }
 
     /** The process's resident set, the container's limit and usage, and NMT's categories. */

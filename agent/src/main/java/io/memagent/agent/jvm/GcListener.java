@@ -2,11 +2,11 @@ package io.memagent.agent.jvm;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.GcInfo;
+import io.memagent.agent.jdk.PlatformBeans;
 import io.memagent.agent.util.AgentLog;
 import io.memagent.agent.store.RowSink;
 import io.memagent.bootstrap.HotPath;
 import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
@@ -28,14 +28,14 @@ import javax.management.openmbean.CompositeData;
 final class GcListener implements NotificationListener {
     private final JvmHistory history;
     private final RowSink sink;
-    private final long jvmStartMs = ManagementFactory.getRuntimeMXBean().getStartTime();
+    private final long jvmStartMs = PlatformBeans.runtime().getStartTime();
     private final Set<String> heapPools = new HashSet<>();
     private final AtomicLong freedBytes = new AtomicLong();
 
     GcListener(JvmHistory history, RowSink sink) {
         this.history = history;
         this.sink = sink;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        for (MemoryPoolMXBean pool : PlatformBeans.memoryPools()) {
             if (pool.getType() == MemoryType.HEAP) {
                 heapPools.add(pool.getName());
             }
@@ -43,17 +43,18 @@ final class GcListener implements NotificationListener {
     }
 
     void install() {
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (GarbageCollectorMXBean gc : PlatformBeans.garbageCollectors()) {
             if (gc instanceof NotificationEmitter emitter) {
-                emitter.addNotificationListener(this,
-                        n -> GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType()), null);
+                // No filter: a NotificationFilter lambda is serializable, one of the costliest classes the JDK
+                // generates at start; the type is checked in handleNotification instead.
+                emitter.addNotificationListener(this, null, null);
             }
         }
     }
 
     /** At shutdown, before the writer's last batch: a collection then would make a row nobody writes. */
     void uninstall() {
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (GarbageCollectorMXBean gc : PlatformBeans.garbageCollectors()) {
             if (gc instanceof NotificationEmitter emitter) {
                 try {
                     emitter.removeNotificationListener(this);
@@ -71,6 +72,9 @@ final class GcListener implements NotificationListener {
 
     @Override
     public void handleNotification(Notification notification, Object handback) {
+        if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+            return;
+        }
         HotPath.gcHappened();
         try {
             GarbageCollectionNotificationInfo info =

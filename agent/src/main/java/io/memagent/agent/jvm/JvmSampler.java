@@ -1,7 +1,9 @@
 package io.memagent.agent.jvm;
 
+import io.memagent.agent.jdk.PlatformBeans;
 import io.memagent.agent.util.AgentLog;
 import io.memagent.agent.store.RowSink;
+import io.memagent.agent.util.DaemonThreads;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.GarbageCollectorMXBean;
@@ -52,10 +54,10 @@ public final class JvmSampler {
     private Long cgroupLimit;
     private long cgroupLimitReadMs = Long.MIN_VALUE;
     private final GcListener gcListener;
-    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    private final ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
-    private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
+    private final MemoryMXBean memory = PlatformBeans.memory();
+    private final ThreadMXBean threads = PlatformBeans.threads();
+    private final ClassLoadingMXBean classes = PlatformBeans.classLoading();
+    private final List<GarbageCollectorMXBean> collectors = PlatformBeans.garbageCollectors();
     private final List<MemoryPoolMXBean> oldPools = new ArrayList<>();
     private MemoryPoolMXBean metaspace;
     private BufferPoolMXBean direct;
@@ -73,14 +75,14 @@ public final class JvmSampler {
         String nmt = NativeMemory.trackingLevel();
         this.nativeTracking = nmt != null && !nmt.equals("off");
         this.gcListener = new GcListener(history, sink);
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        for (MemoryPoolMXBean pool : PlatformBeans.memoryPools()) {
             if (pool.getType() == MemoryType.HEAP && pool.isUsageThresholdSupported()) {
                 oldPools.add(pool);
             } else if (pool.getType() == MemoryType.NON_HEAP && pool.getName().equals("Metaspace")) {
                 metaspace = pool;
             }
         }
-        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+        for (BufferPoolMXBean pool : PlatformBeans.bufferPools()) {
             if (pool.getName().equals("direct")) {
                 direct = pool;
             } else if (pool.getName().equals("mapped")) {
@@ -99,12 +101,13 @@ public final class JvmSampler {
 
     public void start() {
         gcListener.install();
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "memagent-sampler");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.scheduleAtFixedRate(this::sampleSafely, 0, settings.sampleIntervalMs(), TimeUnit.MILLISECONDS);
+        executor = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("memagent-sampler"));
+        executor.scheduleAtFixedRate(new Runnable() { // not a lambda: DaemonThreads says why
+            @Override
+            public void run() {
+                sampleSafely();
+            }
+        }, 0, settings.sampleIntervalMs(), TimeUnit.MILLISECONDS);
     }
 
     /** Stops sampling and GC events, waiting briefly for a sample in progress: no row comes after this. */

@@ -1,9 +1,9 @@
 package io.memagent.agent.jvm;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import io.memagent.agent.jdk.PlatformBeans;
 import io.memagent.agent.util.AgentLog;
 import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
@@ -31,7 +31,7 @@ public final class MemoryPressure implements NotificationListener {
     static final int ENTER_AFTER = 2;
 
     private final List<MemoryPoolMXBean> oldPools = new ArrayList<>();
-    private final long heapMax = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
+    private final long heapMax = PlatformBeans.memory().getHeapMemoryUsage().getMax();
     private final Consumer<Boolean> onChange;
     private int collectionsAbove;
     private boolean shedding;
@@ -40,7 +40,7 @@ public final class MemoryPressure implements NotificationListener {
     /** @param onChange told {@code true} when shedding starts and {@code false} when it stops */
     public MemoryPressure(Consumer<Boolean> onChange) {
         this.onChange = onChange;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        for (MemoryPoolMXBean pool : PlatformBeans.memoryPools()) {
             if (pool.getType() == MemoryType.HEAP && pool.isUsageThresholdSupported()) {
                 oldPools.add(pool); // the old generation, found by role as in JvmSampler
             }
@@ -48,16 +48,20 @@ public final class MemoryPressure implements NotificationListener {
     }
 
     public void install() {
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (GarbageCollectorMXBean gc : PlatformBeans.garbageCollectors()) {
             if (gc instanceof NotificationEmitter emitter) {
-                emitter.addNotificationListener(this,
-                        n -> GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType()), null);
+                // No filter: a NotificationFilter lambda is serializable, one of the costliest classes the JDK
+                // generates at start; the type is checked in handleNotification instead.
+                emitter.addNotificationListener(this, null, null);
             }
         }
     }
 
     @Override
     public void handleNotification(Notification notification, Object handback) {
+        if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+            return;
+        }
         try {
             double pct = oldGenerationAfterGcPct();
             if (pct >= 0) {

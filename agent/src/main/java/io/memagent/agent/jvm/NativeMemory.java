@@ -1,6 +1,6 @@
 package io.memagent.agent.jvm;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
+import io.memagent.agent.jdk.PlatformBeans;
 import java.lang.management.ManagementFactory;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,8 +20,14 @@ import javax.management.ObjectName;
  * shows it.
  */
 public final class NativeMemory {
-    private static final Pattern TOTAL = Pattern.compile("(?m)^Total: reserved=(\\d+)\\w*, committed=(\\d+)");
-    private static final Pattern CATEGORY = Pattern.compile("(?m)^-\\s+(.+?) \\(reserved=(\\d+)\\w*, committed=(\\d+)");
+    /**
+     * Compiled when a summary is first parsed, not when {@link #trackingLevel} is asked on the agent's start: the
+     * regex compiler's lambdas are classes the JDK generates.
+     */
+    private static final class Patterns {
+        static final Pattern TOTAL = Pattern.compile("(?m)^Total: reserved=(\\d+)\\w*, committed=(\\d+)");
+        static final Pattern CATEGORY = Pattern.compile("(?m)^-\\s+(.+?) \\(reserved=(\\d+)\\w*, committed=(\\d+)");
+    }
 
     /** One reading: committed bytes in total and per category (largest first), and what it cost. */
     public record Reading(long atMs, long totalCommittedBytes, Map<String, Long> committedByCategory, long tookNanos) {
@@ -50,8 +56,7 @@ public final class NativeMemory {
     /** {@code off}, {@code summary} or {@code detail} (as the JVM was started), or null if the JVM does not say. */
     public static String trackingLevel() {
         try {
-            return ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-                    .getVMOption("NativeMemoryTracking").getValue();
+            return PlatformBeans.vmOption("NativeMemoryTracking");
         } catch (Throwable t) {
             return null;
         }
@@ -69,14 +74,14 @@ public final class NativeMemory {
 
     /** Parses {@code VM.native_memory summary} output in bytes ({@code scale=b}); KB/MB/GB figures are scaled. */
     static Reading parse(String text, long atMs) {
-        Matcher total = TOTAL.matcher(text);
+        Matcher total = Patterns.TOTAL.matcher(text);
         if (!total.find()) {
             throw new IllegalArgumentException("no 'Total:' line in the native memory summary: "
                     + text.substring(0, Math.min(200, text.length())));
         }
         long scale = scaleOf(text, total.start());
         Map<String, Long> categories = new LinkedHashMap<>();
-        Matcher c = CATEGORY.matcher(text);
+        Matcher c = Patterns.CATEGORY.matcher(text);
         while (c.find()) {
             categories.merge(c.group(1).trim(), Long.parseLong(c.group(3)) * scaleOf(text, c.start()), Long::sum);
         }

@@ -1,7 +1,7 @@
 package io.memagent.agent.jvm;
 
+import io.memagent.agent.jdk.PlatformBeans;
 import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.ArrayList;
@@ -66,7 +66,7 @@ public final class OutsideHeap {
             return new Consumers("native_memory_tracking", m);
         }
         Map<String, Long> raw = new LinkedHashMap<>();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        for (MemoryPoolMXBean pool : PlatformBeans.memoryPools()) {
             if (pool.getType() != MemoryType.NON_HEAP) {
                 continue;
             }
@@ -74,12 +74,12 @@ public final class OutsideHeap {
             String key = name.startsWith("CodeHeap") || name.equals("Code Cache") ? "code cache" : name.toLowerCase(java.util.Locale.ROOT);
             raw.merge(key, pool.getUsage().getCommitted(), Long::sum);
         }
-        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+        for (BufferPoolMXBean pool : PlatformBeans.bufferPools()) {
             if (pool.getName().equals("direct") || pool.getName().equals("mapped")) {
                 raw.put(pool.getName() + " buffers", pool.getMemoryUsed());
             }
         }
-        int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+        int threads = PlatformBeans.threads().getThreadCount();
         raw.put("thread stacks (" + threads + " threads, estimate)", threads * STACK_BYTES_PER_THREAD_ESTIMATE);
         raw.entrySet().stream().filter(e -> e.getValue() > 0)
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())

@@ -1,11 +1,11 @@
 package io.memagent.agent.report;
 
+import io.memagent.agent.jdk.PlatformBeans;
 import io.memagent.agent.util.Bytes;
 import io.memagent.agent.jvm.GcEvent;
 import io.memagent.agent.jvm.JvmHistory;
 import io.memagent.agent.jvm.JvmSample;
 import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.time.Instant;
@@ -56,7 +56,7 @@ public final class JvmReport {
     public static String render(JvmHistory history, List<String> oldGenPools) {
         StringBuilder sb = new StringBuilder("JVM:\n");
         long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        for (MemoryPoolMXBean pool : PlatformBeans.memoryPools()) {
             if (pool.getType() == MemoryType.HEAP) {
                 peak += pool.getPeakUsage().getUsed(); // each pool's own peak: an upper bound of the heap's
             }
@@ -68,7 +68,7 @@ public final class JvmReport {
             sb.append(", max ").append(last.heapMaxBytes() == null ? "undefined" : Bytes.format(last.heapMaxBytes()));
         }
         sb.append('\n');
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (GarbageCollectorMXBean gc : PlatformBeans.garbageCollectors()) {
             sb.append(Text.format("  %-22s %6d collections, %6d ms%n", gc.getName(),
                     gc.getCollectionCount(), gc.getCollectionTime()));
         }

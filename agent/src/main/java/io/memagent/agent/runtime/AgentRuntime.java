@@ -26,6 +26,7 @@ import io.memagent.agent.instrument.NamedOperations;
 import io.memagent.agent.instrument.OperationRegistry;
 import io.memagent.agent.instrument.VirtualThreadMounts;
 import io.memagent.agent.jdk.JdkInternals;
+import io.memagent.agent.jdk.PlatformBeans;
 import io.memagent.agent.jfr.JfrEvents;
 import io.memagent.agent.jfr.JfrRows;
 import io.memagent.agent.jvm.JvmHistory;
@@ -53,7 +54,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Wires the agent together after {@code MemAgent} (the premain class) has put the bootstrap classes in place:
+ * Wires the agent together after {@code MemAgent} (premain's work) has put the bootstrap classes in place:
  * configuration, the sink (PostgreSQL or in memory), the drain thread, instrumentation, and
  * the shutdown hook that flushes and reports. Nothing here talks to the database: that is the
  * writer thread's job, so a slow or absent database never delays the app's start.
@@ -78,6 +79,7 @@ public final class AgentRuntime {
     private final ResourceLeaks resourceLeaks;
     private final NativeLeaks nativeLeaks;
     private final RiskScore risk;
+    private final java.util.function.Supplier<java.util.List<io.memagent.agent.detect.LeakRow>> allLeaks;
 
     private AgentRuntime(Config config, RunInfo run, OperationRegistry registry) {
         this.config = config;
@@ -95,7 +97,7 @@ public final class AgentRuntime {
             aggregator.addObserver(new JfrEvents(config.callsMinBytes())); // memagent.Call, only while recording
             detections = new JfrRows(sink);
         }
-        this.memoryPressure = new MemoryPressure(aggregator::shed);
+        this.memoryPressure = new MemoryPressure(RuntimeLinks.shedding(aggregator));
         this.heapDumper = new HeapDumper(config.heapdumpDir(), config.heapdumpIntervalMs(), run.serviceName(),
                 WallClock.MILLIS);
         this.spikes = new SpikeDetector(spikeThresholds, config.heapdumpOnCritical(), detections, heapDumper);
@@ -103,20 +105,21 @@ public final class AgentRuntime {
         this.sampler = new JvmSampler(Settings.sampler(config), jvmHistory, sink);
         // In this order on every sample: the state alerts, the recommender, then the detectors.
         sampler.addListener(new StateAlerts(sink, jvmHistory));
-        sampler.addListener(new Recommender(sink, aggregator::summaries));
+        sampler.addListener(new Recommender(sink, RuntimeLinks.summaries(aggregator)));
         this.leaks = new LeakDetector(leakRules, detections, histogram, "old generation (" + String.join(", ",
-                sampler.oldGenerationPools()) + ")", sampler::oldGenerationUsedBytes);
+                sampler.oldGenerationPools()) + ")", RuntimeLinks.oldGenerationUsedBytes(sampler));
         sampler.addListener(leaks);
         this.resourceLeaks = new ResourceLeaks(leakRules, config.leakThreadsGrowth(), config.leakClassesGrowth(),
                 detections);
         sampler.addListener(resourceLeaks);
         this.nativeLeaks = new NativeLeaks(leakRules, config.leakNativeWarmupMs(), detections,
-                java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime(), jvmHistory::nativeMemory);
+                PlatformBeans.runtime().getStartTime(), RuntimeLinks.nativeMemory(jvmHistory));
         sampler.addListener(nativeLeaks);
-        this.risk = new RiskScore(jvmHistory, this::leaks, spikes, WallClock.MILLIS);
-        OperationDeltas deltas = new OperationDeltas(aggregator::summaries);
+        this.allLeaks = RuntimeLinks.allLeaks(leaks, resourceLeaks, nativeLeaks);
+        this.risk = new RiskScore(jvmHistory, allLeaks, spikes, WallClock.MILLIS);
+        OperationDeltas deltas = new OperationDeltas(RuntimeLinks.summaries(aggregator));
         HeapSpikes heapSpikes = new HeapSpikes(spikeThresholds, config.heapSpikeWarmupMs(), spikes, deltas,
-                aggregator::collectNow);
+                RuntimeLinks.collectNow(aggregator));
         sampler.addListener(heapSpikes);
         sampler.addListener(new AllocationAnomalies(sink, config.anomalyK(), deltas));
     }
@@ -412,10 +415,7 @@ public final class AgentRuntime {
 
     /** Every leak of this run, old generation first, latest version of each. */
     private java.util.List<io.memagent.agent.detect.LeakRow> leaks() {
-        java.util.List<io.memagent.agent.detect.LeakRow> all = new java.util.ArrayList<>(leaks.leaks());
-        all.addAll(resourceLeaks.leaks());
-        all.addAll(nativeLeaks.leaks());
-        return all;
+        return allLeaks.get();
     }
 
     /** Without DNS: a reverse lookup could stall the app's start for seconds. */

@@ -49,6 +49,7 @@ public final class JdkInternals {
         inst.redefineModule(hotspot, Set.of(), Map.of("com.sun.management.internal", self), Map.of(), Set.of(),
                 Map.of());
         inst.redefineModule(platform, Set.of(), Map.of("sun.management", self), Map.of(), Set.of(), Map.of());
+        PlatformBeans.exported();
         return new com.sun.management.internal.HotSpotThreadImpl(sun.management.ManagementFactoryHelper.getVMManagement());
     }
 
