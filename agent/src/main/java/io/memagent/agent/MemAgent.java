@@ -17,8 +17,8 @@ import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 
 /**
- * Entry point named by the jar's manifest ({@code Premain-Class}, {@code Agent-Class},
- * {@code Main-Class}).
+ * The agent's start, from {@link AgentEntry} (the manifest's {@code Premain-Class} and {@code Agent-Class}), and the
+ * command-line tools ({@code Main-Class}).
  *
  * <p>It first makes {@code io.memagent.bootstrap} visible to every class loader by defining
  * those classes (and only those) in the boot loader, then starts the runtime. The JVM links a call
@@ -43,20 +43,13 @@ public final class MemAgent {
     private MemAgent() {
     }
 
-    public static void premain(String args, Instrumentation inst) {
-        start(args, inst, false);
-    }
-
-    public static void agentmain(String args, Instrumentation inst) {
-        start(args, inst, true);
-    }
-
     /** {@code java -jar memagent.jar ...}: the command-line tools. */
     public static void main(String[] args) throws Exception {
         Class.forName("io.memagent.agent.runtime.Cli").getMethod("main", String[].class).invoke(null, (Object) args);
     }
 
-    private static synchronized void start(String args, Instrumentation inst, boolean attached) {
+    /** {@link AgentEntry}'s premain ({@code attached} false) and agentmain (true). */
+    static synchronized void start(String args, Instrumentation inst, boolean attached) {
         if (started) {
             AgentLog.warn("memagent is already running in this JVM; ignoring the second start");
             return;
