@@ -35,23 +35,37 @@ public final class PlatformBeans {
     private PlatformBeans() {
     }
 
-    /**
-     * Called once both packages are exported to the agent. The beans {@code jdk.management} adds (the collectors'
-     * GC notifications, {@code HotSpotDiagnostic}'s flags) call into its native library, which only its platform-bean
-     * provider loads, in its static initializer: it is initialized here first (that loads nothing else). Without the
-     * library, the first such call would fail, and a class whose initializer failed stays unusable for the app too.
-     */
+    /** Called once both packages are exported to the agent (on premain's thread: nothing else is done there). */
     static void exported() {
-        try {
-            Class.forName("com.sun.management.internal.PlatformMBeanProviderImpl", true, null);
-            exported = true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            // ManagementFactory, then, which loads it itself
+        exported = true;
+    }
+
+    /** Whether the getters may use the JDK's factory: exported, and {@code jdk.management}'s library loaded. */
+    private static boolean usable() {
+        return exported && ManagementLibrary.LOADED;
+    }
+
+    /**
+     * The beans {@code jdk.management} adds (the collectors' GC notifications, {@code HotSpotDiagnostic}'s flags) call
+     * into its native library, which only its platform-bean provider loads, in its static initializer: that is
+     * initialized here (it loads nothing else), on the first getter's call, off premain's thread. Without the library
+     * the first such call would fail, and a JDK class whose initializer failed stays unusable, for the app too.
+     */
+    private static final class ManagementLibrary {
+        static final boolean LOADED = load();
+
+        private static boolean load() {
+            try {
+                Class.forName("com.sun.management.internal.PlatformMBeanProviderImpl", true, null);
+                return true;
+            } catch (ClassNotFoundException | LinkageError e) {
+                return false; // ManagementFactory, then, which loads it itself
+            }
         }
     }
 
     public static MemoryMXBean memory() {
-        if (exported) {
+        if (usable()) {
             try {
                 return sun.management.ManagementFactoryHelper.getMemoryMXBean();
             } catch (RuntimeException | LinkageError e) {
@@ -62,7 +76,7 @@ public final class PlatformBeans {
     }
 
     public static List<MemoryPoolMXBean> memoryPools() {
-        if (exported) {
+        if (usable()) {
             try {
                 return sun.management.ManagementFactoryHelper.getMemoryPoolMXBeans();
             } catch (RuntimeException | LinkageError e) {
@@ -73,7 +87,7 @@ public final class PlatformBeans {
     }
 
     public static List<GarbageCollectorMXBean> garbageCollectors() {
-        if (exported) {
+        if (usable()) {
             try {
                 return sun.management.ManagementFactoryHelper.getGarbageCollectorMXBeans();
             } catch (RuntimeException | LinkageError e) {
@@ -88,7 +102,7 @@ public final class PlatformBeans {
      * factory's copy of that list is built with a stream, whose lambdas the JDK generates classes for.
      */
     public static List<BufferPoolMXBean> bufferPools() {
-        if (exported) {
+        if (usable()) {
             try {
                 List<jdk.internal.misc.VM.BufferPool> pools = jdk.internal.misc.VM.getBufferPools();
                 List<BufferPoolMXBean> beans = new java.util.ArrayList<>(pools.size());
@@ -142,7 +156,7 @@ public final class PlatformBeans {
     }
 
     public static RuntimeMXBean runtime() {
-        if (exported) {
+        if (usable()) {
             try {
                 return sun.management.ManagementFactoryHelper.getRuntimeMXBean();
             } catch (RuntimeException | LinkageError e) {
@@ -153,7 +167,7 @@ public final class PlatformBeans {
     }
 
     public static ClassLoadingMXBean classLoading() {
-        if (exported) {
+        if (usable()) {
             try {
                 return sun.management.ManagementFactoryHelper.getClassLoadingMXBean();
             } catch (RuntimeException | LinkageError e) {
@@ -165,7 +179,7 @@ public final class PlatformBeans {
 
     /** For the thread count and such: not the per-thread allocation counter ({@link JdkInternals#threadCounter}). */
     public static ThreadMXBean threads() {
-        if (exported) {
+        if (usable()) {
             try {
                 return sun.management.ManagementFactoryHelper.getThreadMXBean();
             } catch (RuntimeException | LinkageError e) {
@@ -177,7 +191,7 @@ public final class PlatformBeans {
 
     /** A JVM option's value as the JVM runs with it (e.g. {@code NativeMemoryTracking}), or null if it has none. */
     public static String vmOption(String name) {
-        if (exported) {
+        if (usable()) {
             try {
                 return new com.sun.management.internal.HotSpotDiagnostic().getVMOption(name).getValue();
             } catch (RuntimeException | LinkageError e) {
