@@ -34,9 +34,11 @@ public final class AllocatedBytesSpanProcessor implements ExtendedSpanProcessor 
     /** Set (true) instead of {@link #ALLOCATED_BYTES} on a span whose bytes cannot be known exactly. */
     public static final AttributeKey<Boolean> UNMEASURED;
     private static final String BOOT_CLASS;
+    /** The system property memagent sets, to its version, once its boot classes are defined (at premain or attach). */
+    private static final String RUNNING_PROPERTY = "io.memagent.version";
     /** Once memagent's boot classes are found: until then spans are left unmeasured. */
     private static volatile boolean agentFound;
-    /** When {@link #agentFound} was last looked up: at most once a second until found. */
+    /** When {@link #agentFound} was last looked up with the property set: at most once a second until found. */
     private static volatile long lastLookNanos;
 
     static {
@@ -53,7 +55,7 @@ public final class AllocatedBytesSpanProcessor implements ExtendedSpanProcessor 
      * The processor, for an application's own {@code SdkTracerProviderBuilder.addSpanProcessor}: add it
      * after the processors that export (its window then opens after their start work), and once (the
      * SDK's autoconfiguration adds it by itself when this jar is on the class path). Safe without
-     * memagent: spans then get no attribute, and it looks for memagent at most once a second.
+     * memagent: spans then get no attribute, and each span start reads one system property to look for memagent.
      */
     public static AllocatedBytesSpanProcessor create() {
         return new AllocatedBytesSpanProcessor();
@@ -75,12 +77,18 @@ public final class AllocatedBytesSpanProcessor implements ExtendedSpanProcessor 
     /**
      * Whether memagent's boot classes are there by now. The OpenTelemetry agent may build its SDK in
      * its premain, before memagent's premain has defined them, and a failed link of
-     * {@link SpanWindows} would stay failed: so they are looked up by name first, at most once a
-     * second, until found.
+     * {@link SpanWindows} would stay failed: so they are looked up by name first. Memagent sets the system
+     * property {@value #RUNNING_PROPERTY} once they are defined; until then each span's start costs one property
+     * read (a map lookup, no allocation) and no class lookup, so the first span to start after memagent is there
+     * is measured. (Looking the class up at most once a second instead left spans started in the second after
+     * memagent came unmeasured.) A class lookup that fails with the property set is retried at most once a second.
      */
     private static boolean agentFound() {
         if (agentFound) {
             return true;
+        }
+        if (System.getProperty(RUNNING_PROPERTY) == null) {
+            return false;
         }
         long now = System.nanoTime();
         if (now - lastLookNanos < 1_000_000_000L && lastLookNanos != 0) {
