@@ -134,6 +134,47 @@ class OpenTelemetrySpansIT {
     }
 
     /**
+     * The OpenTelemetry agent's JDBC instrumentation traces any {@code java.sql} implementation, memagent's own
+     * PostgreSQL driver too (shaded under {@code io.memagent.shaded}): without a setting, memagent's batches show as
+     * client spans on its {@code memagent-writer} thread. {@code otel.javaagent.exclude-classes} leaves them out, as
+     * the docs say; the app's own spans are untouched.
+     */
+    @Test
+    void memagentsOwnWritesAreTracedUnlessItsClassesAreExcluded() throws Exception {
+        TestDatabase db = TestDatabase.get();
+        SpringBootIT.db = db;
+        for (boolean excluded : new boolean[] {false, true}) {
+            String schema = db.newSchema();
+            try {
+                SpringBootIT.Session s = SpringBootIT.Session.run(schema, schema + "_app", session -> {
+                    for (int n = 1; n <= 5; n++) {
+                        session.measured(n);
+                    }
+                }, r -> {
+                    bothAgents(r);
+                    if (excluded) {
+                        r.prop("otel.javaagent.exclude-classes", "io.memagent.shaded.*");
+                    }
+                });
+                Map<String, SpanLine> spans = spans(s.stderr);
+                long own = spans.values().stream().filter(x -> x.attributes().contains("thread.name=memagent-")).count();
+                long servers = spans.values().stream().filter(x -> x.kind().equals("SERVER")).count();
+                System.out.println("OpenTelemetrySpansIT on JDK " + AppRun.javaFeatureVersion() + ": spans on memagent's"
+                        + " threads " + (excluded ? "with" : "without") + " exclude-classes: " + own);
+                assertEquals(5, servers, "the app's server spans: " + spans.values());
+                if (excluded) {
+                    assertEquals(0, own, "spans of memagent's own writes: " + spans.values());
+                } else {
+                    assertTrue(own >= 1, "memagent's writes are traced without the setting: " + spans.values());
+                }
+            } finally {
+                db.dropSchema(schema);
+                db.dropSchema(schema + "_app");
+            }
+        }
+    }
+
+    /**
      * A call over memagent.calls.min.bytes and over the spike threshold, inside a span and then outside any (after
      * a span started on the thread was ended on another): the per-call row and the spike of the first carry the
      * span's trace and span ids, the second's none.
