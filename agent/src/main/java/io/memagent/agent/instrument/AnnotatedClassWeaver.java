@@ -1,5 +1,6 @@
 package io.memagent.agent.instrument;
 
+import io.memagent.agent.config.MethodPattern;
 import io.memagent.bootstrap.HotPath;
 import io.memagent.bootstrap.RecordingThresholds;
 import java.util.ArrayList;
@@ -16,12 +17,12 @@ import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
 /**
- * Weaves {@code @ProfileMemory} classes as they load with plain ASM (the copy Byte Buddy ships),
- * so a class to profile never waits for Byte Buddy's {@code AgentBuilder}: building that takes
- * ~370 ms of the JVM's start on this machine, and an app whose first class is annotated waited for
- * all of it. Byte Buddy still does the rest: {@code memagent.include} patterns, JDBC and HTTP
- * attribution, retransformation (a late attach, another agent), and the rare class this weaver
- * leaves to it (old class files without stack map frames, abstract annotated methods).
+ * Weaves {@code @ProfileMemory} classes, and the methods {@code memagent.include} names, as they load with plain
+ * ASM (the copy Byte Buddy ships), so a class to profile never waits for Byte Buddy's {@code AgentBuilder}:
+ * building that costs about half a second of CPU in the JVM's start, and an app whose first class is annotated
+ * waited for all of it. Byte Buddy still does the rest: retransformation (a late attach, another agent), the
+ * frameworks' request advice, and the rare class this weaver leaves to it (old class files without stack map
+ * frames, abstract annotated methods, interfaces, included classes of named modules and of the boot loader).
  *
  * <p>What it writes into each profiled method is what {@link ProfileAdvice} inlines:
  * <pre>
@@ -42,9 +43,12 @@ final class AnnotatedClassWeaver {
             | Opcodes.ACC_BRIDGE;
 
     private final OperationRegistry registry;
+    /** {@code memagent.include}: a method of a class named here whose name matches is profiled as if annotated. */
+    private final List<MethodPattern> includes;
 
-    AnnotatedClassWeaver(OperationRegistry registry) {
+    AnnotatedClassWeaver(OperationRegistry registry, List<MethodPattern> includes) {
         this.registry = registry;
+        this.includes = includes;
     }
 
     /** A parameter's type as a stack map frame entry (also for {@link SynchronizedMethods#monitorInBody}). */
@@ -77,13 +81,17 @@ final class AnnotatedClassWeaver {
         ClassReader reader = new ClassReader(classFile);
         Scan scan = new Scan();
         reader.accept(scan, ClassReader.SKIP_CODE | ClassReader.SKIP_FRAMES);
-        if (scan.version < Opcodes.V1_6 || scan.abstractAnnotated || (scan.access & Opcodes.ACC_INTERFACE) != 0
-                && scan.anyAnnotated()) {
-            return scan.anyAnnotated() ? Result.BYTE_BUDDY : Result.NOTHING;
+        // Byte Buddy ignores synthetic classes; so do include patterns here (an annotation is the user's own word).
+        List<MethodPattern> named = (scan.access & Opcodes.ACC_SYNTHETIC) != 0 ? List.of()
+                : IncludeMatchers.forClass(includes, scan.binaryName());
+        boolean wanted = scan.anyAnnotated() || !named.isEmpty();
+        if (scan.version < Opcodes.V1_6 || scan.abstractAnnotated || (scan.access & Opcodes.ACC_INTERFACE) != 0) {
+            return wanted ? Result.BYTE_BUDDY : Result.NOTHING;
         }
         Map<String, Integer> ids = new HashMap<>();
         for (Scan.Method m : scan.methods) {
-            boolean profiled = m.annotation != null || scan.typeAnnotation != null;
+            boolean profiled = m.annotation != null || scan.typeAnnotation != null
+                    || IncludeMatchers.matchesMethod(named, m.name);
             if (!profiled || (m.access & SKIPPED) != 0 || m.name.equals("<init>") || m.name.equals("<clinit>")) {
                 continue;
             }

@@ -7,10 +7,10 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * The {@code memagent.include} patterns as the three places that ask need them: by class name (the
- * pre-filter on raw bytes, and the classes loaded before an attach), and as Byte Buddy matchers of
- * types and of methods. One place, so a class the pre-filter lets through for its name is the
- * class Byte Buddy then matches.
+ * The {@code memagent.include} patterns as the places that ask need them: by class name (the
+ * pre-filter on raw bytes, and the classes loaded before an attach), by class and method name (the ASM weaver,
+ * {@link AnnotatedClassWeaver}), and as Byte Buddy matchers of types and of methods. One place, so both weavers
+ * profile the same methods.
  */
 final class IncludeMatchers {
     private IncludeMatchers() {
@@ -20,6 +20,30 @@ final class IncludeMatchers {
     static boolean matchesClass(List<MethodPattern> includes, String className) {
         for (MethodPattern p : includes) {
             if (p.matchesClass(className)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The patterns that name this class (binary name, dots): none for most classes, so no list is made then. */
+    static List<MethodPattern> forClass(List<MethodPattern> includes, String className) {
+        List<MethodPattern> named = null;
+        for (MethodPattern p : includes) {
+            if (p.matchesClass(className)) {
+                if (named == null) {
+                    named = new java.util.ArrayList<>(includes.size());
+                }
+                named.add(p);
+            }
+        }
+        return named == null ? List.of() : named;
+    }
+
+    /** Whether any of the patterns {@link #forClass} gave for a method's class matches the method's name. */
+    static boolean matchesMethod(List<MethodPattern> namingTheClass, String methodName) {
+        for (MethodPattern p : namingTheClass) {
+            if (p.matchesMethod(methodName)) {
                 return true;
             }
         }

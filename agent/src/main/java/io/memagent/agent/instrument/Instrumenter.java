@@ -15,7 +15,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Start-up cost is mostly Byte Buddy describing classes, so a cheap filter runs first on the
  * raw class bytes: a class whose constant pool does not mention the annotation, and whose name
- * matches no include pattern, is passed over without Byte Buddy ever seeing it.
+ * matches no include pattern, is passed over; one that does is woven with ASM as it loads
+ * ({@link AnnotatedClassWeaver}), without Byte Buddy ever seeing it.
  *
  * <p>This class is the start-up sequence and its timing: it installs the pre-filter
  * ({@link PrefilteringTransformer}, with {@link ClassFileScan}), builds the Byte Buddy transformer
@@ -59,7 +60,7 @@ public final class Instrumenter {
 
     /** The class filter, built on the preload thread (or by installFilter, if that thread could not). */
     PrefilteringTransformer newFilter() {
-        return new PrefilteringTransformer(this, includes, jdbc, http, new AnnotatedClassWeaver(registry));
+        return new PrefilteringTransformer(this, includes, jdbc, http, new AnnotatedClassWeaver(registry, includes));
     }
 
     /**
@@ -74,14 +75,14 @@ public final class Instrumenter {
     }
 
     /**
-     * Whether Byte Buddy will surely be needed (include patterns, classes already loaded): then it
-     * is built at once. Otherwise annotated classes and attribution's statements, connections,
-     * handlers, servlets and filters never need it ({@link AnnotatedClassWeaver},
-     * {@link AttributionWeaver}), and it is built only if a class does (another agent
-     * retransforming one, an old class file, a supertype without a class file).
+     * Whether Byte Buddy will surely be needed (a late attach: the classes already loaded are retransformed): then
+     * it is built at once. Otherwise annotated and included classes and attribution's statements, connections,
+     * handlers, servlets and filters never need it ({@link AnnotatedClassWeaver}, {@link AttributionWeaver}), and
+     * it is built only if a class does (another agent retransforming one, an old class file, a supertype without a
+     * class file, the frameworks' request advice).
      */
     public boolean needsByteBuddy(boolean attached) {
-        return attached || !includes.isEmpty();
+        return attached;
     }
 
     /** Starts building Byte Buddy on the memagent-weaver thread, once. */

@@ -164,8 +164,12 @@ final class PrefilteringTransformer implements ClassFileTransformer {
                     AgentLog.once("fastweave:" + className, "weaving " + className + " with Byte Buddy instead: " + e);
                 }
             }
-            if (mentionsAnnotation && !included && !attributed && redefined == null && loader != null) {
-                // An annotated class as it loads: woven at once, without waiting for Byte Buddy.
+            // Byte Buddy weaves included classes of named modules: it gives their module a read edge to the boot
+            // classes, which this path does not (an annotated class is the app's own, on its class path).
+            boolean includedOnClassPath = included && (module == null || !module.isNamed());
+            if ((mentionsAnnotation && !included || includedOnClassPath) && !attributed && redefined == null
+                    && loader != null) {
+                // An annotated or included class as it loads: woven at once, without waiting for Byte Buddy.
                 try {
                     AnnotatedClassWeaver.Result woven = annotated.weave(loader, classFile);
                     if (!woven.leaveToByteBuddy()) {

@@ -191,8 +191,8 @@ public final class AgentRuntime {
             String virtualThreads = virtualThreadHooks.await();
             HotPath.setEnabled(true);
             instrumenter.installFilter(inst);
-            // Annotated classes are woven without Byte Buddy; what needs it (include patterns, attribution, a
-            // late attach) gets it built at once, on a thread of its own, while memagent-init makes the rest.
+            // Annotated and included classes are woven without Byte Buddy; a late attach needs it for the classes
+            // already loaded, and gets it built at once, on a thread of its own, while memagent-init makes the rest.
             if (instrumenter.needsByteBuddy(attached)) {
                 instrumenter.startBuild();
             }

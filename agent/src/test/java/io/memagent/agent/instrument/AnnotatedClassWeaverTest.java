@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memagent.agent.aggregate.Aggregator;
 import io.memagent.agent.aggregate.OperationSummary;
+import io.memagent.agent.config.Config;
+import io.memagent.agent.config.MethodPattern;
+import io.memagent.agent.instrument.woven.Parsers;
 import io.memagent.agent.instrument.woven.Shapes;
 import io.memagent.agent.store.InMemorySink;
 import io.memagent.agent.RecorderReset;
@@ -18,7 +21,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -56,6 +61,54 @@ class AnnotatedClassWeaverTest {
         }
     }
 
+    static List<MethodPattern> includes(String patterns) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("memagent.include", patterns);
+        return Config.load(null, p, Map.of()).includes();
+    }
+
+    @Test
+    void includedMethodsOfAPlainClassAreWovenAndRecordedUnderTheirDefaultNames() throws Exception {
+        OperationRegistry registry = new OperationRegistry(20_000);
+        AtomicLong clock = new AtomicLong(1_000_000_000_000L);
+        RecordingThresholds.configure(100_000_000, 0);
+        HotPath.setEnabled(true);
+        Aggregator aggregator = new Aggregator(10_000, 100_000_000, registry, new InMemorySink(1000), clock::get);
+
+        WovenLoader loader = new WovenLoader(getClass().getClassLoader());
+        AnnotatedClassWeaver weaver = new AnnotatedClassWeaver(registry,
+                includes("io.memagent.agent.instrument.woven.Shapes#nothing;io.memagent.agent.instrument.woven.Pars*#parse*"));
+        AnnotatedClassWeaver.Result r = weaver.weave(loader, classFile(Parsers.class));
+        assertFalse(r.leaveToByteBuddy());
+        assertNotNull(r.bytes());
+        loader.woven.put(Parsers.class.getName(), r.bytes());
+        Class<?> c = loader.loadClass(Parsers.class.getName());
+        Object parsers = c.getConstructor(int.class).newInstance(100);
+        assertEquals(100, ((byte[]) c.getMethod("parseBytes").invoke(parsers)).length);
+        assertEquals(100, ((byte[]) c.getMethod("parseBytes").invoke(parsers)).length);
+        assertEquals(100, ((byte[]) c.getMethod("format").invoke(parsers)).length);
+        assertEquals(14, c.getMethod("parseTwice", int.class).invoke(null, 7));
+        InvocationTargetException thrown = assertThrows(InvocationTargetException.class,
+                () -> c.getMethod("parseTwice", int.class).invoke(null, -1));
+        assertEquals("negative: -1", thrown.getCause().getMessage());
+
+        aggregator.collectNow();
+        Map<String, OperationSummary> ops = new HashMap<>();
+        for (OperationSummary o : aggregator.summaries()) {
+            ops.put(o.name(), o);
+        }
+        assertEquals(java.util.Set.of("Parsers.parseBytes", "Parsers.parseTwice"), ops.keySet());
+        assertEquals(2, ops.get("Parsers.parseBytes").calls());
+        assertEquals(2, ops.get("Parsers.parseTwice").calls());
+        assertEquals(1, ops.get("Parsers.parseTwice").errors());
+
+        // A class no pattern names, and one whose methods none matches, are left alone.
+        assertEquals(AnnotatedClassWeaver.Result.NOTHING, new AnnotatedClassWeaver(registry,
+                includes("io.memagent.agent.instrument.woven.Parsers#nothing*")).weave(loader, classFile(Parsers.class)));
+        assertEquals(AnnotatedClassWeaver.Result.NOTHING, new AnnotatedClassWeaver(registry,
+                includes("com.acme.*#parse*")).weave(loader, classFile(Parsers.class)));
+    }
+
     @Test
     void awkwardShapesVerifyBehaveAsTheOriginalAndAreEachRecordedOnce() throws Exception {
         OperationRegistry registry = new OperationRegistry(20_000);
@@ -65,7 +118,7 @@ class AnnotatedClassWeaverTest {
         Aggregator aggregator = new Aggregator(10_000, 100_000_000, registry, new InMemorySink(1000), clock::get);
 
         WovenLoader loader = new WovenLoader(getClass().getClassLoader());
-        AnnotatedClassWeaver.Result r = new AnnotatedClassWeaver(registry).weave(loader, classFile(Shapes.class));
+        AnnotatedClassWeaver.Result r = new AnnotatedClassWeaver(registry, List.of()).weave(loader, classFile(Shapes.class));
         assertFalse(r.leaveToByteBuddy());
         assertNotNull(r.bytes());
         loader.woven.put(Shapes.class.getName(), r.bytes());

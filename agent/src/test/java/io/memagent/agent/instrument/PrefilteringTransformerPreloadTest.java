@@ -12,8 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Once {@code preload(null)} has run, the class filter transforms an annotated class, JDBC statements and connections,
- * and a servlet filter without loading one class of the agent or of its ASM: a class it first needed mid-transform
+ * Once {@code preload(null)} has run, the class filter transforms an annotated class, a class named by an include
+ * pattern, JDBC statements and connections, and a servlet filter without loading one class of the agent or of its ASM: a class it first needed mid-transform
  * would load inside another class's load, where another agent's transformer can deadlock with it. The filter's
  * classes are defined here by a loader of their own, which records every class it defines.
  */
@@ -25,19 +25,26 @@ class PrefilteringTransformerPreloadTest {
                 name -> name.startsWith("io.memagent.agent.") || name.startsWith("net.bytebuddy."), (name, b) -> b);
         Class<?> instrumenterClass = loader.loadClass(Instrumenter.class.getName());
         Class<?> preloadClass = loader.loadClass(FilterPreload.class.getName());
+        java.util.Properties props = new java.util.Properties();
+        // Matches the class as the filter is told it (com.example) and as its class file names it.
+        props.setProperty("memagent.include", "*.Parsers#parse*");
+        Object config = loader.loadClass(io.memagent.agent.config.Config.class.getName())
+                .getMethod("load", String.class, java.util.Properties.class, java.util.Map.class)
+                .invoke(null, null, props, java.util.Map.of());
+        List<?> includes = (List<?>) config.getClass().getMethod("includes").invoke(config);
         Object instrumenter = instrumenterClass.getConstructor(List.class, boolean.class, boolean.class, preloadClass)
-                .newInstance(List.of(), true, true, null); // no preload thread: the test runs the preload itself
+                .newInstance(includes, true, true, null); // no preload thread: the test runs the preload itself
         Class<?> registryClass = loader.loadClass(OperationRegistry.class.getName());
         Object registry = registryClass.getConstructor(int.class).newInstance(1000);
         Class<?> weaverClass = loader.loadClass(AnnotatedClassWeaver.class.getName());
-        Constructor<?> weaverConstructor = weaverClass.getDeclaredConstructor(registryClass);
+        Constructor<?> weaverConstructor = weaverClass.getDeclaredConstructor(registryClass, List.class);
         weaverConstructor.setAccessible(true);
-        Object weaver = weaverConstructor.newInstance(registry);
+        Object weaver = weaverConstructor.newInstance(registry, includes);
         Class<?> filterClass = loader.loadClass(PrefilteringTransformer.class.getName());
         Constructor<?> filterConstructor = filterClass.getDeclaredConstructor(instrumenterClass, List.class,
                 boolean.class, boolean.class, weaverClass);
         filterConstructor.setAccessible(true);
-        ClassFileTransformer filter = (ClassFileTransformer) filterConstructor.newInstance(instrumenter, List.of(),
+        ClassFileTransformer filter = (ClassFileTransformer) filterConstructor.newInstance(instrumenter, includes,
                 true, true, weaver);
         Method preload = filterClass.getDeclaredMethod("preload", byte[].class);
         preload.setAccessible(true);
@@ -46,9 +53,10 @@ class PrefilteringTransformerPreloadTest {
         assertTrue(preloaded > 20, "the preload loads the filter's and ASM's classes: " + loader.defined);
 
         ClassLoader app = getClass().getClassLoader();
-        // An annotated class (synchronized profiled methods among them), pgjdbc's statements and connection, a
-        // jakarta servlet filter: each is woven (bytes returned), and nothing new is loaded.
-        String[] classes = {"io/memagent/agent/instrument/woven/Shapes", "org/postgresql/jdbc/PgStatement",
+        // An annotated class (synchronized profiled methods among them), an included one, pgjdbc's statements and
+        // connection, a jakarta servlet filter: each is woven (bytes returned), and nothing new is loaded.
+        String[] classes = {"io/memagent/agent/instrument/woven/Shapes", "io/memagent/agent/instrument/woven/Parsers",
+            "org/postgresql/jdbc/PgStatement",
             "org/postgresql/jdbc/PgPreparedStatement", "org/postgresql/jdbc/PgConnection",
             "io/memagent/agent/instrument/woven/OrderFilter"};
         for (String name : classes) {
