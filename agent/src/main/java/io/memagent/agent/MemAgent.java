@@ -1,5 +1,6 @@
 package io.memagent.agent;
 
+import io.memagent.agent.instrument.FilterPreload;
 import io.memagent.agent.jdk.JdkInternals;
 import io.memagent.agent.runtime.AgentRuntime;
 import io.memagent.agent.util.AgentLog;
@@ -55,11 +56,16 @@ public final class MemAgent {
             return;
         }
         started = true;
+        // The class filter's classes (ASM's, mostly) load on memagent-preload from here on, beside the rest of
+        // premain: the longest piece of it, started first.
+        FilterPreload preload = FilterPreload.start();
         try {
             injectBootstrap(inst);
+            preload.probe(filterProbe);
             // Linked when it first runs, here, after the bootstrap classes it refers to are in place.
-            AgentRuntime.start(args, inst, attached, filterProbe);
+            AgentRuntime.start(args, inst, attached, preload);
         } catch (Throwable t) {
+            preload.cancel();
             AgentLog.error("memagent could not start and is disabled; the application runs without it: " + t);
         }
     }
@@ -118,39 +124,54 @@ public final class MemAgent {
     /**
      * The bootstrap classes' bytes, from wherever {@code io/memagent/bootstrap/} is on this class's
      * loader: the agent jar (shaded in), or the agent-bootstrap module's classes directory. In the jar
-     * they are read by name from {@value #CLASS_LIST}, not found by listing the jar's thousands of entries.
+     * they are read by name from {@value #CLASS_LIST}, not found by listing the jar's thousands of entries;
+     * the jar is this class's own code source, opened directly: finding it as a resource would go through
+     * the JDK's {@code jar:} URL handling, about 3 ms of a cold JVM's start.
      */
     private static Map<String, byte[]> readBootstrapClasses() throws IOException, URISyntaxException {
-        java.net.URL marker = MemAgent.class.getClassLoader().getResource(BOOTSTRAP_PREFIX + "HotPath.class");
-        if (marker == null) {
-            throw new IOException("no " + BOOTSTRAP_PREFIX + "HotPath.class next to " + MemAgent.class.getName());
-        }
         Map<String, byte[]> classes = new LinkedHashMap<>();
-        if ("file".equals(marker.getProtocol())) {
-            Path dir = Path.of(marker.toURI()).getParent();
-            Path root = dir.getParent().getParent().getParent(); // above io/memagent/bootstrap
-            try (var files = Files.list(dir)) {
-                for (Path p : (Iterable<Path>) files::iterator) {
-                    if (Files.isRegularFile(p) && p.toString().endsWith(".class")) {
-                        classes.put(className(root.relativize(p).toString().replace(File.separatorChar, '/')),
-                                Files.readAllBytes(p));
+        File source = codeSource();
+        if (source != null && source.isFile()) {
+            try (JarFile in = new JarFile(source, false)) {
+                if (in.getJarEntry(CLASS_LIST) != null) {
+                    for (String simpleName : classList(read(in, CLASS_LIST))) {
+                        String entry = BOOTSTRAP_PREFIX + simpleName + ".class";
+                        classes.put(className(entry), read(in, entry));
                     }
+                    filterProbe = in.getJarEntry(FILTER_PROBE) != null ? read(in, FILTER_PROBE) : null; // else later
+                    return classes;
                 }
             }
-        } else {
-            File source = new File(MemAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            try (JarFile in = new JarFile(source, false)) {
-                for (String simpleName : classList(read(in, CLASS_LIST))) {
-                    String entry = BOOTSTRAP_PREFIX + simpleName + ".class";
-                    classes.put(className(entry), read(in, entry));
+        }
+        java.net.URL marker = MemAgent.class.getClassLoader().getResource(BOOTSTRAP_PREFIX + "HotPath.class");
+        if (marker == null || !"file".equals(marker.getProtocol())) {
+            throw new IOException("no " + CLASS_LIST + " in " + source + " and no " + BOOTSTRAP_PREFIX
+                    + "HotPath.class in a classes directory next to " + MemAgent.class.getName() + " (found: " + marker + ")");
+        }
+        Path dir = Path.of(marker.toURI()).getParent();
+        Path root = dir.getParent().getParent().getParent(); // above io/memagent/bootstrap
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(p) && p.toString().endsWith(".class")) {
+                    classes.put(className(root.relativize(p).toString().replace(File.separatorChar, '/')),
+                            Files.readAllBytes(p));
                 }
-                filterProbe = in.getJarEntry(FILTER_PROBE) != null ? read(in, FILTER_PROBE) : null; // null: read later
             }
         }
         if (classes.isEmpty()) {
             throw new IOException("no " + BOOTSTRAP_PREFIX + " classes found at " + marker);
         }
         return classes;
+    }
+
+    /** This class's jar or classes directory as a file; null where it is not one (a class loader's own URL scheme). */
+    private static File codeSource() {
+        try {
+            java.security.CodeSource cs = MemAgent.class.getProtectionDomain().getCodeSource();
+            return cs == null || cs.getLocation() == null ? null : new File(cs.getLocation().toURI());
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static byte[] read(JarFile jar, String entry) throws IOException {

@@ -1,7 +1,6 @@
 package io.memagent.agent.config;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Every {@code memagent.*} key, typed: its name, default, accepted values and meaning written once,
@@ -15,13 +14,13 @@ public final class Keys {
     public static final Property<String> SERVICE_NAME = Property.text("memagent.service.name",
             null, "`service_name` in every row; unset: OpenTelemetry's or Spring's name, else the jar or main class (see below)", false);
     public static final Property<String> JDBC_URL = Property.matching("memagent.jdbc.url",
-            null, Pattern.compile("jdbc:postgresql:\\S+"), "a PostgreSQL JDBC URL starting with jdbc:postgresql:", "PostgreSQL JDBC URL; none = in-memory mode");
+            null, "jdbc:postgresql:\\S+", "a PostgreSQL JDBC URL starting with jdbc:postgresql:", "PostgreSQL JDBC URL; none = in-memory mode");
     public static final Property<String> JDBC_USER = Property.text("memagent.jdbc.user",
             null, "database user", false);
     public static final Property<String> JDBC_PASSWORD = Property.text("memagent.jdbc.password",
             null, "database password (never logged or stored)", true);
     public static final Property<String> DB_SCHEMA = Property.matching("memagent.db.schema",
-            "public", Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}"), "a PostgreSQL identifier: a letter or '_' then up to 62 letters, digits or '_'", "schema for all tables (created if missing)");
+            "public", "[A-Za-z_][A-Za-z0-9_]{0,62}", "a PostgreSQL identifier: a letter or '_' then up to 62 letters, digits or '_'", "schema for all tables (created if missing)");
     public static final Property<Boolean> DB_MIGRATE = Property.bool("memagent.db.migrate",
             true, "apply migrations at start (safe with many JVMs at once)");
     public static final Property<Long> STATS_INTERVAL_MS = Property.longRange("memagent.stats.interval.ms",

@@ -10,8 +10,11 @@ import java.util.regex.Pattern;
  * characters within a class name or a method name (it may cross package dots in the class part).
  */
 public final class MethodPattern {
-    private static final Pattern CLASS_PART = Pattern.compile("[A-Za-z_$*][A-Za-z0-9_$.*]*");
-    private static final Pattern METHOD_PART = Pattern.compile("[A-Za-z_$*][A-Za-z0-9_$*]*");
+    /** The syntax checks, compiled when a pattern is parsed (not when the configuration's keys are made). */
+    private static final class Syntax {
+        static final Pattern CLASS_PART = Pattern.compile("[A-Za-z_$*][A-Za-z0-9_$.*]*");
+        static final Pattern METHOD_PART = Pattern.compile("[A-Za-z_$*][A-Za-z0-9_$*]*");
+    }
     static final String ACCEPTED = "';'-separated Class#method patterns, e.g. "
             + "com.acme.*Service#process*;com.fasterxml.jackson.databind.ObjectMapper#readTree "
             + "('*' matches any run of characters in a class or method name)";
@@ -54,11 +57,11 @@ public final class MethodPattern {
             }
             String cls = p.substring(0, hash);
             String m = p.substring(hash + 1);
-            if (!CLASS_PART.matcher(cls).matches() || cls.contains("..") || cls.endsWith(".")) {
+            if (!Syntax.CLASS_PART.matcher(cls).matches() || cls.contains("..") || cls.endsWith(".")) {
                 throw new ConfigException(key + " = " + Property.show(raw) + " is not valid: '" + cls
                         + "' is not a class name pattern; expected " + ACCEPTED);
             }
-            if (!METHOD_PART.matcher(m).matches()) {
+            if (!Syntax.METHOD_PART.matcher(m).matches()) {
                 throw new ConfigException(key + " = " + Property.show(raw) + " is not valid: '" + m
                         + "' is not a method name pattern; expected " + ACCEPTED);
             }

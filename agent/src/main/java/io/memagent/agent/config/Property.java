@@ -78,8 +78,9 @@ public final class Property<T> {
         return new Property<>(key, def, TextParser.ACCEPTED, meaning, secret, new TextParser());
     }
 
-    static Property<String> matching(String key, String def, Pattern pattern, String acc, String meaning) {
-        return new Property<>(key, def, acc, meaning, false, new MatchingParser(pattern, acc));
+    /** A text value that must match {@code regex} (compiled when a value is parsed, not at the agent's start). */
+    static Property<String> matching(String key, String def, String regex, String acc, String meaning) {
+        return new Property<>(key, def, acc, meaning, false, new MatchingParser(regex, acc));
     }
 
     private static final class BoolParser implements Parser<Boolean> {
@@ -137,18 +138,18 @@ public final class Property<T> {
     }
 
     private static final class MatchingParser implements Parser<String> {
-        private final Pattern pattern;
+        private final String regex;
         private final String accepted;
 
-        MatchingParser(Pattern pattern, String accepted) {
-            this.pattern = pattern;
+        MatchingParser(String regex, String accepted) {
+            this.regex = regex;
             this.accepted = accepted;
         }
 
         @Override
         public String parse(String key, String raw) throws ConfigException {
             String v = raw.trim();
-            if (!pattern.matcher(v).matches()) {
+            if (!Pattern.matches(regex, v)) {
                 throw bad(key, raw, accepted);
             }
             return v;

@@ -79,37 +79,13 @@ final class PrefilteringTransformer implements ClassFileTransformer {
             AttributionWeaver.weave(probe, AttributionTypes.JDBC | AttributionTypes.HTTP);
         }
         SynchronizedMethods.retransforming(null);
-        preloadAsm(); // done already on memagent-preload: here for a caller that did not
+        AsmClasses.load(); // done already on memagent-preload: here for a caller that did not
         try {
             Class.forName(AgentLog.class.getName(), true, PrefilteringTransformer.class.getClassLoader());
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);
         }
     }
-
-    /**
-     * Which of ASM's classes a class file needs depends on what is in it (method handles, type annotations,
-     * dynamic constants, ...): all of ASM's core package, by name, loaded and initialized. Needs no configuration.
-     */
-    static void preloadAsm() {
-        ClassLoader own = PrefilteringTransformer.class.getClassLoader();
-        String asm = net.bytebuddy.jar.asm.ClassReader.class.getPackageName() + ".";
-        try {
-            for (String simpleName : ASM_CLASSES) {
-                Class.forName(asm + simpleName, true, own);
-            }
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** ASM's core package (the copy Byte Buddy ships), class by class. */
-    private static final String[] ASM_CLASSES = {"AnnotationVisitor", "AnnotationWriter", "Attribute",
-        "Attribute$Set", "ByteVector", "ClassReader", "ClassTooLargeException", "ClassVisitor", "ClassWriter",
-        "ConstantDynamic", "Constants", "Context", "CurrentFrame", "Edge", "FieldVisitor", "FieldWriter", "Frame",
-        "Handle", "Handler", "Label", "MethodTooLargeException", "MethodVisitor", "MethodWriter", "ModuleVisitor",
-        "ModuleWriter", "Opcodes", "RecordComponentVisitor", "RecordComponentWriter", "Symbol", "SymbolTable",
-        "SymbolTable$Entry", "SymbolTable$LabelEntry", "Type", "TypePath", "TypeReference"};
 
     /**
      * Whatever the agent allocates and the time it takes here, on the thread that loads the

@@ -125,13 +125,10 @@ public final class AgentRuntime {
     }
 
     /**
-     * premain's (or agentmain's) work once the boot classes are defined. {@code filterProbe}: the class file the
-     * class filter is exercised on before it is installed, if the caller has it at hand (else read from the jar).
+     * premain's (or agentmain's) work once the boot classes are defined. {@code preload}: the memagent-preload
+     * thread, loading the class filter's classes since premain began (most of them, ASM's, need no configuration).
      */
-    public static void start(String agentArgs, Instrumentation inst, boolean attached, byte[] filterProbe) {
-        // The class filter's classes load on memagent-preload from here on, beside the rest of premain, until the
-        // filter is installed: most of it (ASM) needs no configuration.
-        FilterPreload preload = FilterPreload.start(filterProbe);
+    public static void start(String agentArgs, Instrumentation inst, boolean attached, FilterPreload preload) {
         Config config;
         try {
             config = Config.fromEnvironment(agentArgs);
@@ -150,9 +147,6 @@ public final class AgentRuntime {
         // id, the MXBeans, the sink, Byte Buddy, the drain and writer threads) is built on memagent-init, beside
         // the rest of premain, and finds every call made meanwhile in the threads' figures.
         long startedAtMs = System.currentTimeMillis();
-        // JDK 21+: virtual threads' calls measured on their carriers; set up when the app makes its first virtual thread
-        // or, where that cannot be caught, beside what follows and awaited below.
-        VirtualThreadMounts.Installing virtualThreadHooks = VirtualThreadMounts.prepare(inst, attached);
         offerThreadCounter(inst);
         OperationRegistry registry = new OperationRegistry(config.operationsMax());
         RuntimeNames.setOperationNames(new NamedOperations(registry, config.httpNamesMax()));
@@ -169,6 +163,10 @@ public final class AgentRuntime {
         }
         // After the warm-up: the filter's code touches boot classes, whose static state premain's thread makes.
         instrumenter.preloadFilter(registry);
+        // JDK 21+: virtual threads' calls measured on their carriers; set up when the app makes its first virtual thread
+        // or, where that cannot be caught, beside what follows and awaited below. After the hand-over, so the filter's
+        // preload, which premain then waits for, runs beside it.
+        VirtualThreadMounts.Installing virtualThreadHooks = VirtualThreadMounts.prepare(inst, attached);
         // The start line names the service before the app's own output, and `java -jar memagent.jar attach` reads
         // that this JVM runs memagent, and under which name, as soon as the attach returns.
         ServiceName named = ServiceName.resolve(config.serviceName());

@@ -20,9 +20,12 @@ import java.util.regex.Pattern;
  */
 public final class Secrets {
     public static final String MASK = "****";
-    private static final Pattern USER_INFO = Pattern.compile("(?i)(postgresql:(?://)?)[^/?\\s]*@");
-    private static final Pattern CREDENTIAL = Pattern.compile(
-            "(?i)((?:^|[?&;,\\s])[^=&?;,\\s]*(?:password|passphrase|secret|token)[^=&?\\s]*=)(?!\\*{4}(?:[&\\s'\")]|$))[^&\\s]*");
+    /** Compiled on first use, not when the agent's start first logs a line (which rarely holds a credential). */
+    private static final class Patterns {
+        static final Pattern USER_INFO = Pattern.compile("(?i)(postgresql:(?://)?)[^/?\\s]*@");
+        static final Pattern CREDENTIAL = Pattern.compile(
+                "(?i)((?:^|[?&;,\\s])[^=&?;,\\s]*(?:password|passphrase|secret|token)[^=&?\\s]*=)(?!\\*{4}(?:[&\\s'\")]|$))[^&\\s]*");
+    }
     private static final Set<String> VALUES = new CopyOnWriteArraySet<>();
 
     private Secrets() {
@@ -40,11 +43,11 @@ public final class Secrets {
         if (url == null) {
             return;
         }
-        java.util.regex.Matcher m = CREDENTIAL.matcher(url);
+        java.util.regex.Matcher m = Patterns.CREDENTIAL.matcher(url);
         while (m.find()) {
             register(m.group().substring(m.group(1).length()));
         }
-        java.util.regex.Matcher u = USER_INFO.matcher(url);
+        java.util.regex.Matcher u = Patterns.USER_INFO.matcher(url);
         while (u.find()) {
             String info = u.group().substring(u.group(1).length(), u.group().length() - 1);
             int colon = info.indexOf(':');
@@ -59,11 +62,28 @@ public final class Secrets {
         if (text == null) {
             return null;
         }
-        String s = USER_INFO.matcher(text).replaceAll("$1" + MASK + "@");
-        s = CREDENTIAL.matcher(s).replaceAll("$1" + MASK);
+        String s = text;
+        // Each pattern runs only on text holding what it needs (a cheap scan first, a superset of the pattern's).
+        if (mentions(s, "postgresql:")) {
+            s = Patterns.USER_INFO.matcher(s).replaceAll("$1" + MASK + "@");
+        }
+        if (s.indexOf('=') >= 0 && (mentions(s, "password") || mentions(s, "passphrase") || mentions(s, "secret")
+                || mentions(s, "token"))) {
+            s = Patterns.CREDENTIAL.matcher(s).replaceAll("$1" + MASK);
+        }
         for (String v : VALUES) {
             s = s.replace(v, MASK);
         }
         return s;
+    }
+
+    /** Whether {@code word} (lower case) appears in {@code text}, in any case. */
+    private static boolean mentions(String text, String word) {
+        for (int i = 0, last = text.length() - word.length(); i <= last; i++) {
+            if (text.regionMatches(true, i, word, 0, word.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 }
