@@ -61,6 +61,14 @@ class AnnotatedClassWeaverTest {
         }
     }
 
+    /** Recording on, every call kept in the figures, and an aggregator to read them from. */
+    static Aggregator recording(OperationRegistry registry) {
+        AtomicLong clock = new AtomicLong(1_000_000_000_000L);
+        RecordingThresholds.configure(100_000_000, 0);
+        HotPath.setEnabled(true);
+        return new Aggregator(10_000, 100_000_000, registry, new InMemorySink(1000), clock::get);
+    }
+
     static List<MethodPattern> includes(String patterns) throws Exception {
         Properties p = new Properties();
         p.setProperty("memagent.include", patterns);
@@ -70,11 +78,7 @@ class AnnotatedClassWeaverTest {
     @Test
     void includedMethodsOfAPlainClassAreWovenAndRecordedUnderTheirDefaultNames() throws Exception {
         OperationRegistry registry = new OperationRegistry(20_000);
-        AtomicLong clock = new AtomicLong(1_000_000_000_000L);
-        RecordingThresholds.configure(100_000_000, 0);
-        HotPath.setEnabled(true);
-        Aggregator aggregator = new Aggregator(10_000, 100_000_000, registry, new InMemorySink(1000), clock::get);
-
+        Aggregator aggregator = recording(registry);
         WovenLoader loader = new WovenLoader(getClass().getClassLoader());
         AnnotatedClassWeaver weaver = new AnnotatedClassWeaver(registry,
                 includes("io.memagent.agent.instrument.woven.Shapes#nothing;io.memagent.agent.instrument.woven.Pars*#parse*"));
@@ -112,11 +116,7 @@ class AnnotatedClassWeaverTest {
     @Test
     void awkwardShapesVerifyBehaveAsTheOriginalAndAreEachRecordedOnce() throws Exception {
         OperationRegistry registry = new OperationRegistry(20_000);
-        AtomicLong clock = new AtomicLong(1_000_000_000_000L);
-        RecordingThresholds.configure(100_000_000, 0);
-        HotPath.setEnabled(true);
-        Aggregator aggregator = new Aggregator(10_000, 100_000_000, registry, new InMemorySink(1000), clock::get);
-
+        Aggregator aggregator = recording(registry);
         WovenLoader loader = new WovenLoader(getClass().getClassLoader());
         AnnotatedClassWeaver.Result r = new AnnotatedClassWeaver(registry, List.of()).weave(loader, classFile(Shapes.class));
         assertFalse(r.leaveToByteBuddy());
