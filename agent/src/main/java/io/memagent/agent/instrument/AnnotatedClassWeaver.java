@@ -22,7 +22,7 @@ import net.bytebuddy.jar.asm.Type;
  * building that costs about half a second of CPU in the JVM's start, and an app whose first class is annotated
  * waited for all of it. Byte Buddy still does the rest: retransformation (a late attach, another agent), the
  * frameworks' request advice, and the rare class this weaver leaves to it (old class files without stack map
- * frames, abstract annotated methods, interfaces, included classes of named modules and of the boot loader).
+ * frames, abstract annotated methods, interfaces, included classes of the boot loader).
  *
  * <p>What it writes into each profiled method is what {@link ProfileAdvice} inlines:
  * <pre>

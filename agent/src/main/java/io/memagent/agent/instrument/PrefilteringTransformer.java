@@ -140,11 +140,9 @@ final class PrefilteringTransformer implements ClassFileTransformer {
                     AgentLog.once("fastweave:" + className, "weaving " + className + " with Byte Buddy instead: " + e);
                 }
             }
-            // Byte Buddy weaves included classes of named modules: it gives their module a read edge to the boot
-            // classes, which this path does not (an annotated class is the app's own, on its class path).
-            boolean includedOnClassPath = included && (module == null || !module.isNamed());
-            if ((mentionsAnnotation && !included || includedOnClassPath) && !attributed && redefined == null
-                    && loader != null) {
+            // A class of a named module needs no more: the JVM makes a module whose class an agent transformed read
+            // every unnamed module, the boot loader's (where the woven calls go) among them.
+            if ((mentionsAnnotation || included) && !attributed && redefined == null && loader != null) {
                 // An annotated or included class as it loads: woven at once, without waiting for Byte Buddy.
                 try {
                     AnnotatedClassWeaver.Result woven = annotated.weave(loader, classFile);
