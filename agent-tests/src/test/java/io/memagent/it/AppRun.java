@@ -39,6 +39,9 @@ public final class AppRun {
     private boolean agent = true;
     private String mainClass;
     private String jar;
+    /** A named module's main ({@code module/class}), run from {@link #modulePath} instead of the class path. */
+    private String module;
+    private String modulePath;
     private long timeoutSeconds = 120;
 
     private AppRun() {
@@ -68,6 +71,14 @@ public final class AppRun {
     public static AppRun jar(String jarPath) {
         AppRun r = new AppRun();
         r.jar = jarPath;
+        return r;
+    }
+
+    /** An app in a named module: {@code java --module-path modulePath -m module/mainClass}. */
+    public static AppRun module(String modulePath, String moduleAndMainClass) {
+        AppRun r = new AppRun();
+        r.modulePath = modulePath;
+        r.module = moduleAndMainClass;
         return r;
     }
 
@@ -189,6 +200,11 @@ public final class AppRun {
         if (jar != null) {
             cmd.add("-jar");
             cmd.add(jar);
+        } else if (module != null) {
+            cmd.add("--module-path");
+            cmd.add(modulePath);
+            cmd.add("-m");
+            cmd.add(module);
         } else {
             cmd.add("-cp");
             cmd.add(String.join(File.pathSeparator, classpath));

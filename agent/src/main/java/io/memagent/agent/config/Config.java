@@ -72,6 +72,18 @@ public final class Config {
         return c;
     }
 
+    /**
+     * This configuration with {@code key} unset, as if it had not been given (a key whose default is unset: the
+     * feature it turns on is off); {@code why} becomes the key's source in {@link #sources()}.
+     */
+    public Config withoutKey(Property<?> key, String why) {
+        Map<Property<?>, Object> v = new LinkedHashMap<>(values);
+        v.remove(key);
+        Map<String, String> s = new LinkedHashMap<>(sources);
+        s.put(key.key(), why);
+        return new Config(Collections.unmodifiableMap(v), Collections.unmodifiableMap(s));
+    }
+
     /** The value of a key: parsed by its own parser, so of its type; null for an unset key without default. */
     @SuppressWarnings("unchecked")
     public <T> T get(Property<T> key) {

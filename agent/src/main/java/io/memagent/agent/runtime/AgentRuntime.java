@@ -129,19 +129,20 @@ public final class AgentRuntime {
      * thread, loading the class filter's classes since premain began (most of them, ASM's, need no configuration).
      */
     public static void start(String agentArgs, Instrumentation inst, boolean attached, FilterPreload preload) {
-        Config config;
+        Config loaded;
         try {
-            config = Config.fromEnvironment(agentArgs);
+            loaded = Config.fromEnvironment(agentArgs);
         } catch (ConfigException e) {
             preload.cancel();
             AgentLog.error(e.getMessage() + ". memagent is disabled; the application runs without it.");
             return;
         }
-        if (!config.enabled()) {
+        if (!loaded.enabled()) {
             preload.cancel();
             AgentLog.info("disabled (memagent.enabled=false)");
             return;
         }
+        Config config = RequiredModules.check(loaded);
         // Recording starts here, before premain returns, so no call of the app is missed: the
         // registry, the names and the per-thread figures need nothing else. The rest (the service name, the run's
         // id, the MXBeans, the sink, Byte Buddy, the drain and writer threads) is built on memagent-init, beside
