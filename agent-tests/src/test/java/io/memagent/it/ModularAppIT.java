@@ -163,11 +163,13 @@ class ModularAppIT {
         assertEquals(List.of(
                 "[memagent] ERROR memagent.jdbc.url = jdbc:postgresql://127.0.0.1:5432/test needs the JDK module java.sql,"
                         + " which this JVM did not resolve: add --add-modules java.sql to the java command line (an"
-                        + " application started with -m or --module resolves only the modules it requires); until then"
+                        + " application started with -m or --module resolves only the modules it requires; a jlink"
+                        + " image needs it linked in); until then"
                         + " memagent keeps its data in memory and prints the report at exit instead",
                 "[memagent] ERROR memagent.http.port = 0 needs the JDK module jdk.httpserver, which this JVM did not"
                         + " resolve: add --add-modules jdk.httpserver to the java command line (an application started"
-                        + " with -m or --module resolves only the modules it requires); until then memagent serves no"
+                        + " with -m or --module resolves only the modules it requires; a jlink image needs it linked in);"
+                        + " until then memagent serves no"
                         + " HTTP API"),
                 r.agentLines().stream().filter(l -> l.contains("ERROR")).toList());
         long one = r.value("truth.annotated");

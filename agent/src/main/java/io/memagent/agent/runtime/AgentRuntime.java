@@ -340,7 +340,7 @@ public final class AgentRuntime {
         }
     }
 
-    /** A JVM without the jdk.httpserver module (a jlink image) loses the API, not the agent. */
+    /** A failure here (the port taken, a JDK HTTP server that cannot start) loses the API, not the agent. */
     private void startHttp() {
         try {
             http = HttpApi.start(new ApiSources(Settings.http(config), run, aggregator::summaries, jvmHistory, sink,
