@@ -75,17 +75,12 @@ public final class Instrumenter {
     }
 
     /**
-     * Whether Byte Buddy will surely be needed (a late attach: the classes already loaded are retransformed): then
-     * it is built at once. Otherwise annotated and included classes and attribution's statements, connections,
-     * handlers, servlets and filters never need it ({@link AnnotatedClassWeaver}, {@link AttributionWeaver}), and
-     * it is built only if a class does (another agent retransforming one, an old class file, a supertype without a
-     * class file, the frameworks' request advice).
+     * Starts building Byte Buddy on the memagent-weaver thread, once: at once after a late attach (the classes
+     * already loaded are retransformed with it), else when a class first needs it (another agent retransforming
+     * one, an old class file, a supertype without a class file, the frameworks' request advice); annotated and
+     * included classes and attribution's statements, connections, handlers, servlets and filters never do
+     * ({@link AnnotatedClassWeaver}, {@link AttributionWeaver}).
      */
-    public boolean needsByteBuddy(boolean attached) {
-        return attached;
-    }
-
-    /** Starts building Byte Buddy on the memagent-weaver thread, once. */
     public void startBuild() {
         if (!building.compareAndSet(false, true)) {
             return;

@@ -192,7 +192,7 @@ public final class AgentRuntime {
             instrumenter.installFilter(inst);
             // Annotated and included classes are woven without Byte Buddy; a late attach needs it for the classes
             // already loaded, and gets it built at once, on a thread of its own, while memagent-init makes the rest.
-            if (instrumenter.needsByteBuddy(attached)) {
+            if (attached) {
                 instrumenter.startBuild();
             }
             Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
