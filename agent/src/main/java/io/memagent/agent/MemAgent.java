@@ -33,13 +33,6 @@ public final class MemAgent {
     /** The class file the class filter is exercised on before it is installed ({@code FilterPreload}). */
     static final String FILTER_PROBE = "io/memagent/agent/instrument/TransformerProbe.class";
     private static volatile boolean started;
-    /**
-     * The filter probe's class file, read from the agent jar with the bootstrap classes (null outside a jar). Read
-     * as a resource instead, it would go through the JDK's {@code jar:} URL handling, whose first use costs about
-     * 11 ms of a cold JVM's start; a second {@code JarFile} on a jar the class loader holds open costs 0.3 ms (the
-     * JDK shares the index).
-     */
-    private static byte[] filterProbe;
 
     private MemAgent() {
     }
@@ -60,8 +53,7 @@ public final class MemAgent {
         // premain: the longest piece of it, started first.
         FilterPreload preload = FilterPreload.start();
         try {
-            injectBootstrap(inst);
-            preload.probe(filterProbe);
+            injectBootstrap(inst, preload);
             // Linked when it first runs, here, after the bootstrap classes it refers to are in place.
             AgentRuntime.start(args, inst, attached, preload);
         } catch (Throwable t) {
@@ -75,8 +67,9 @@ public final class MemAgent {
      * change to the boot class path, so the JVM keeps class-data sharing for app classes and
      * prints no warning); otherwise appends a jar of just those classes to the boot class path.
      */
-    private static void injectBootstrap(Instrumentation inst) throws IOException, URISyntaxException {
-        Map<String, byte[]> classes = readBootstrapClasses();
+    private static void injectBootstrap(Instrumentation inst, FilterPreload preload)
+            throws IOException, URISyntaxException {
+        Map<String, byte[]> classes = readBootstrapClasses(preload);
         try {
             defineInBootLoader(inst, classes);
             return;
@@ -126,9 +119,11 @@ public final class MemAgent {
      * loader: the agent jar (shaded in), or the agent-bootstrap module's classes directory. In the jar
      * they are read by name from {@value #CLASS_LIST}, not found by listing the jar's thousands of entries;
      * the jar is this class's own code source, opened directly: finding it as a resource would go through
-     * the JDK's {@code jar:} URL handling, about 3 ms of a cold JVM's start.
+     * the JDK's {@code jar:} URL handling, about 3 ms of a cold JVM's start. The filter probe's class file is read
+     * from the same open jar and handed to {@code preload} (outside a jar the preload reads it as a resource).
      */
-    private static Map<String, byte[]> readBootstrapClasses() throws IOException, URISyntaxException {
+    private static Map<String, byte[]> readBootstrapClasses(FilterPreload preload)
+            throws IOException, URISyntaxException {
         Map<String, byte[]> classes = new LinkedHashMap<>();
         File source = codeSource();
         if (source != null && source.isFile()) {
@@ -138,7 +133,9 @@ public final class MemAgent {
                         String entry = BOOTSTRAP_PREFIX + simpleName + ".class";
                         classes.put(className(entry), read(in, entry));
                     }
-                    filterProbe = in.getJarEntry(FILTER_PROBE) != null ? read(in, FILTER_PROBE) : null; // else later
+                    if (in.getJarEntry(FILTER_PROBE) != null) {
+                        preload.probe(read(in, FILTER_PROBE));
+                    }
                     return classes;
                 }
             }

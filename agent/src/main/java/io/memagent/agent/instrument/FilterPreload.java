@@ -24,9 +24,9 @@ public final class FilterPreload {
     private static final long HANDOVER_TIMEOUT_SECONDS = 60;
     private final java.util.concurrent.CountDownLatch handedOver = new java.util.concurrent.CountDownLatch(1);
     /** The instrumenter whose filter to build and exercise; null after the latch: the agent will not start. */
-    private volatile Instrumenter instrumenter;
+    private Instrumenter instrumenter;
     /** The class file to exercise the filter on; null: read from the jar. */
-    private volatile byte[] probe;
+    private byte[] probe;
     private final Thread thread;
     /** Written by the preload thread, read after {@link #await} (the join orders the two). */
     private PrefilteringTransformer filter;

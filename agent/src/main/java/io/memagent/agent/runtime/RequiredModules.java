@@ -32,8 +32,10 @@ final class RequiredModules {
     }
 
     private static Config off(Config c, Property<?> key, String value, String module, String meanwhile) {
-        AgentLog.error(key.key() + " = " + value + " needs the JDK module " + module + ", which this JVM did not resolve:"
-                + " add --add-modules " + module + " to the java command line (an application started with -m or --module resolves only the modules it requires; a jlink image needs it linked in); until then " + meanwhile);
+        AgentLog.error(key.key() + " = " + value + " needs the JDK module " + module
+                + ", which this JVM did not resolve: add --add-modules " + module + " to the java command line"
+                + " (an application started with -m or --module resolves only the modules it requires; a jlink image"
+                + " needs it linked in); until then " + meanwhile);
         return c.withoutKey(key, "off: the JDK module " + module + " is not resolved");
     }
 
