@@ -72,7 +72,6 @@ public final class HotPath {
         OpenScopes.init();
         ReactiveRequests.warmUp();
         ThreadState.warmUp();
-        ThreadStates.all(); // the registry's class and map, made here rather than on an app thread's first call
     }
 
     /** Whether the JVM counts per-thread allocation at all (enabled and supported). */

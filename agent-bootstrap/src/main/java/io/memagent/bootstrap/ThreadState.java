@@ -91,6 +91,7 @@ public final class ThreadState extends DetailRing {
      */
     static void warmUp() {
         ThreadState s = new ThreadState(Thread.currentThread(), false);
+        ThreadStates.warmUp(s); // while it has no figures a reader could fold
         s.open(0); // and CallFrame with it
         s.close(0, 0);
         for (int op = 0; op < 6; op++) { // past the first table's load limit: the resize path too

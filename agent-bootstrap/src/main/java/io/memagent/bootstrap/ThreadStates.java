@@ -9,8 +9,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * thread-locals. The reader removes a state once its thread has died and its figures are folded in.
  */
 public final class ThreadStates {
-    /** Every platform thread that recorded a call and has not been retired by the reader. */
-    private static final ConcurrentHashMap<Thread, ThreadState> BY_THREAD = new ConcurrentHashMap<>();
+    /**
+     * Every platform thread that recorded a call and has not been retired by the reader. Sized for
+     * 768 threads (a 1,024-entry table, 4 KB): a resize runs on the thread whose put crosses the
+     * load factor and copies the map there, so below that no app thread's first call pays for one.
+     */
+    private static final ConcurrentHashMap<Thread, ThreadState> BY_THREAD = new ConcurrentHashMap<>(512);
 
     private ThreadStates() {
     }
@@ -58,6 +62,21 @@ public final class ThreadStates {
         CarrierFrames.carrierStateMade();
         s.compensate(before);
         return s;
+    }
+
+    /**
+     * From {@link ThreadState#warmUp}, on premain's thread before any app thread records: makes the
+     * map's table, and initializes {@code ThreadLocalRandom}, which the map's size counter first
+     * uses when two threads update it at once (an app thread's put racing the reader's remove).
+     * Loaded then, on that app thread inside its first call's attach, it cost the thread about
+     * 40 KB: the class files the JVM hands to the class-file hooks of any agent.
+     */
+    static void warmUp(ThreadState unowned) {
+        java.util.concurrent.ThreadLocalRandom.current();
+        Thread t = unowned.owner(); // this thread: nothing attaches it meanwhile
+        if (BY_THREAD.putIfAbsent(t, unowned) == null) { // else the table is made, and t's own state stays
+            BY_THREAD.remove(t, unowned);
+        }
     }
 
     /** Every state to drain. Only the reader iterates it. */

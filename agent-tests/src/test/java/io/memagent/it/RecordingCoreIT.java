@@ -141,9 +141,11 @@ class RecordingCoreIT extends SchemaPerTest {
         AppRun.Result r = AppRun.main(FirstCallApp.class).args("200").run().assertOk();
         assertEquals(0, r.value("maxPlainBytes"), r.stdout());
         assertEquals(0, r.value("maxLaterCallsBytes"), r.stdout());
-        assertTrue(r.value("medianStateBytes") <= 2048, r.stdout());
-        // The odd thread's first call also grows the agent's thread-to-state map (a resize, shared by all).
-        assertTrue(r.value("maxStateBytes") <= 4096, r.stdout());
+        assertTrue(r.value("medianStateBytes") <= 1024, r.stdout());
+        // Every thread, not just most: the thread-to-state map is sized so no first call below 768 threads
+        // resizes it, and what its counter needs when an app thread's put races the reader's remove is
+        // loaded at premain (loaded on that thread it cost it 40 KB of class files, about once in 100 runs).
+        assertTrue(r.value("maxStateBytes") <= 2048, r.stdout());
         assertTrue(r.value("maxSlotBytes") <= 1024, r.stdout());
     }
 }
