@@ -161,6 +161,15 @@ public abstract class PeriodHandoff extends OperationSlots {
         }
     }
 
+    /**
+     * Whether a {@link #collect} could still fold calls of this thread: a move waits for its fold, or
+     * the owner has begun a call's section since the last move. False: both periods are folded or
+     * empty, and an {@link #advanceNow} would only make the reader wait a grace period for nothing.
+     */
+    public final boolean hasUnfolded() {
+        return pending || lvSeq() != seqAtAdvance;
+    }
+
     /** The owner has died (its {@code isAlive()} was seen false: it has recorded all it ever will): both periods. */
     public final void collectAll(Folder folder) {
         foldParity(0, folder);

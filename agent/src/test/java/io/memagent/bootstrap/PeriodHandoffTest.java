@@ -1,21 +1,43 @@
 package io.memagent.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
  * The rare interleaving of {@link PeriodHandoff}'s contract, forced: the owner held between its
  * record-counter store and its epoch read while the reader moves the epoch on and waits out the
  * grace period, again and again. The reader must fold nothing while the owner is held, and in the
- * end every call is folded exactly once, to the byte.
+ * end every call is folded exactly once, to the byte. And when a reader may skip that grace period.
  */
 class PeriodHandoffTest {
     private static final String HOOK = "io.memagent.bootstrap.PeriodHandoff.hook";
+
+    /** What lets the exit report skip the grace period: a thread with nothing new says so. */
+    @Test
+    void onlyAThreadWithCallsNotYetFoldedNeedsTheGracePeriod() {
+        ThreadState s = new ThreadState(Thread.currentThread(), false);
+        assertFalse(s.hasUnfolded(), "no call yet");
+        s.record(0, 0, 100, 100, 1);
+        assertTrue(s.hasUnfolded(), "a call since the last move");
+        s.advanceNow();
+        assertTrue(s.hasUnfolded(), "moved: its fold waits the grace period");
+        long[] folded = new long[1];
+        PeriodHandoff.Folder folder = (op, p) -> folded[0] += p.calls();
+        for (int turn = 0; turn < 10_000 && !s.collect(folder); turn++) {
+            LockSupport.parkNanos(PeriodHandoff.HANDOFF_NANOS);
+        }
+        assertEquals(1, folded[0]);
+        assertFalse(s.hasUnfolded(), "folded, and no call since");
+        s.record(0, 0, 100, 100, 1);
+        assertTrue(s.hasUnfolded(), "a call since the fold");
+    }
 
     @Test
     void aCallHeldBetweenItsCounterStoreAndItsEpochReadIsNeitherLostNorFoldedEarly() throws Exception {

@@ -222,15 +222,25 @@ public final class Aggregator {
     /**
      * Brings every call that has ended into the figures now, instead of within the next two drain
      * intervals: moves every thread on to its other period, waits the hand-off, collects. Blocks the
-     * caller about four milliseconds (an agent thread: the sampler, the shutdown hook).
+     * caller about four milliseconds (an agent thread: the sampler, the shutdown hook), or not at all
+     * when no live thread has calls left to fold.
      */
     public synchronized void collectNow() {
         // Two rounds: a thread whose old period was still being handed off at the first round has
-        // its current one moved on at the second.
+        // its current one moved on at the second. A round waits the grace period only for threads with
+        // calls not yet folded: at exit the app's threads have mostly died, and the drain has just folded
+        // and retired them, so the report does not sleep for nothing.
         for (int round = 0; round < 2; round++) {
             drainOnce();
+            boolean moved = false;
             for (ThreadState s : ThreadStates.all()) {
-                s.advanceNow();
+                if (s.hasUnfolded()) {
+                    s.advanceNow();
+                    moved = true;
+                }
+            }
+            if (!moved) {
+                return;
             }
             java.util.concurrent.locks.LockSupport.parkNanos(2 * PeriodHandoff.HANDOFF_NANOS);
         }

@@ -80,8 +80,13 @@ public final class Histograms {
     // integer-to-double ratio), then the counts array from index 0 as ZigZag LEB128 longs, a negative one being a
     // run of that many empty cells.
     private static final int HEADER = 40;
-    /** The cookie of our own encodings, read from one at start rather than written down. */
-    private static final int COOKIE = ByteBuffer.wrap(encodeCalls(new long[] {1}, new long[] {1})).getInt(0);
+    /**
+     * The cookie of our own encodings, read from one rather than written down; made when first decoding
+     * (a holder class), not when the class is first used: an in-memory run's exit report never decodes.
+     */
+    private static final class Cookie {
+        static final int VALUE = ByteBuffer.wrap(encodeCalls(new long[] {1}, new long[] {1})).getInt(0);
+    }
     /** For 2 significant digits from 1: 256 sub-buckets of which the upper half repeats per power of two. */
     private static final int HALF_MAGNITUDE = 7;
     /** The last cell whose value fits a long at this precision (bucket 54: values below 2^62). */
@@ -164,7 +169,7 @@ public final class Histograms {
             return -1;
         }
         long end = (long) at + HEADER + b.getInt(at + 4);
-        if (b.getInt(at) != COOKIE || b.getInt(at + 8) != 0 || b.getInt(at + 12) != DIGITS || b.getLong(at + 16) != 1
+        if (b.getInt(at) != Cookie.VALUE || b.getInt(at + 8) != 0 || b.getInt(at + 12) != DIGITS || b.getLong(at + 16) != 1
                 || end < at + HEADER || end > b.limit()) {
             return -1;
         }
