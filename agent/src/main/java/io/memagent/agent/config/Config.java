@@ -208,15 +208,28 @@ public final class Config {
         return java.nio.file.Path.of(expandSystemProperties(get(Keys.HEAPDUMP_DIR))).toAbsolutePath().normalize().toString();
     }
 
-    /** {@code ${name}} replaced by the system property {@code name}; one that is not set stays as written. */
+    /**
+     * {@code ${name}} replaced by the system property {@code name}; one that is not set, or {@code ${}}, stays as
+     * written. A plain scan, not a regular expression: the default is expanded at every start, on premain's thread.
+     */
     static String expandSystemProperties(String value) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([^}]+)}").matcher(value);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String v = System.getProperty(m.group(1));
-            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(v != null ? v : m.group()));
+        int open = value.indexOf("${");
+        if (open < 0) {
+            return value;
         }
-        return m.appendTail(out).toString();
+        StringBuilder out = new StringBuilder(value.length() + 32);
+        int from = 0;
+        while (open >= 0) {
+            int close = value.indexOf('}', open + 2);
+            if (close < 0) {
+                break;
+            }
+            String v = close > open + 2 ? System.getProperty(value.substring(open + 2, close)) : null;
+            out.append(value, from, open).append(v != null ? v : value.substring(open, close + 1));
+            from = close + 1;
+            open = value.indexOf("${", from);
+        }
+        return out.append(value, from, value.length()).toString();
     }
 
     public boolean heapdumpOnCritical() {

@@ -23,6 +23,18 @@ class ConfigTest {
     }
 
     @Test
+    void heapDumpDirectoriesExpandSystemPropertiesAndLeaveTheRestAsWritten() {
+        String home = System.getProperty("user.home");
+        assertEquals("/d/" + home + "/x", Config.expandSystemProperties("/d/${user.home}/x"));
+        assertEquals(home + home, Config.expandSystemProperties("${user.home}${user.home}"));
+        assertEquals("/d/${memagent.test.unset}/x", Config.expandSystemProperties("/d/${memagent.test.unset}/x"));
+        assertEquals("/d/${}/" + home, Config.expandSystemProperties("/d/${}/${user.home}"));
+        assertEquals("/d/${user.home", Config.expandSystemProperties("/d/${user.home"));
+        assertEquals("$/{a}$", Config.expandSystemProperties("$/{a}$"));
+        assertEquals("/plain", Config.expandSystemProperties("/plain"));
+    }
+
+    @Test
     void defaultsAreTheSpecs() {
         Config c = Config.defaults();
         assertTrue(c.enabled());
