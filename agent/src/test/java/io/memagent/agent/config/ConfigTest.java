@@ -23,6 +23,18 @@ class ConfigTest {
     }
 
     @Test
+    void everyDefaultPassesItsOwnRuleAndParsesAsTheStartTakesIt() throws ConfigException {
+        int defaults = 0;
+        for (Property<?> p : Config.PROPERTIES) {
+            if (p.defaultValue() != null) {
+                assertEquals(p.parse(p.defaultValue()), p.parseDefault(), p.key()); // parse checks; parseDefault may not
+                defaults++;
+            }
+        }
+        assertTrue(defaults >= 30, "defaults: " + defaults);
+    }
+
+    @Test
     void heapDumpDirectoriesExpandSystemPropertiesAndLeaveTheRestAsWritten() {
         String home = System.getProperty("user.home");
         assertEquals("/d/" + home + "/x", Config.expandSystemProperties("/d/${user.home}/x"));

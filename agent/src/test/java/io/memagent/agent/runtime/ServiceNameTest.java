@@ -27,6 +27,16 @@ class ServiceNameTest {
     }
 
     @Test
+    void theCommandsFirstWordEndsAtAnyWhitespace() {
+        assertEquals("app.jar", ServiceName.firstWord("app.jar --port 8080"));
+        assertEquals("com.example.Main", ServiceName.firstWord("com.example.Main\targ"));
+        assertEquals("a", ServiceName.firstWord("a\u000Bb"));
+        assertEquals("a", ServiceName.firstWord("a\r\nb"));
+        assertEquals("single", ServiceName.firstWord("single"));
+        assertEquals("", ServiceName.firstWord(""));
+    }
+
+    @Test
     void eachSourceWinsOverEveryLaterOne(@TempDir Path dir) throws IOException {
         Path jar = fatJar(dir.resolve("orders-1.4.jar"), "spring:\n  application:\n    name: orders-from-yaml\n", "Orders Title");
         String command = jar + " --server.port=8080";
