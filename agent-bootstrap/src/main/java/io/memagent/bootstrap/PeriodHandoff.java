@@ -165,6 +165,7 @@ public abstract class PeriodHandoff extends OperationSlots {
      * Whether a {@link #collect} could still fold calls of this thread: a move waits for its fold, or
      * the owner has begun a call's section since the last move. False: both periods are folded or
      * empty, and an {@link #advanceNow} would only make the reader wait a grace period for nothing.
+     * Reader only, like {@link #collect}.
      */
     public final boolean hasUnfolded() {
         return pending || lvSeq() != seqAtAdvance;

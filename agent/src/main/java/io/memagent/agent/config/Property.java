@@ -12,7 +12,7 @@ public final class Property<T> {
     interface Parser<T> {
         T parse(String key, String raw) throws ConfigException;
 
-        /** A default, one of this class's own constants (every one checked by {@link #parse} in the tests). */
+        /** A key's default, a constant of {@link Keys}: the tests check every one with {@link #parse}. */
         default T parseDefault(String key, String def) throws ConfigException {
             return parse(key, def);
         }
@@ -58,7 +58,7 @@ public final class Property<T> {
         return parser.parse(key, raw);
     }
 
-    /** The default's value; not null only where {@link #defaultValue()} is not. */
+    /** The default, parsed; only for a key that has one ({@link #defaultValue()} not null). */
     T parseDefault() throws ConfigException {
         return parser.parseDefault(key, defaultValue);
     }
