@@ -3,12 +3,14 @@
 # HikariCP and pgjdbc, a CGLIB-proxied @Transactional service, @ProfileMemory methods), from launching java to:
 #   started                 Spring's own "Started ... in" line;
 #   first answered request  the first 200 to GET /orders/1 (tried every 5 ms from the launch on).
-# Three sides alternate run by run, so a change in the machine's load hits all alike: no agent; -javaagent;
-# -javaagent with memagent.attribute.jdbc and .http. Prints each side's medians and the ratios against the run's
-# own no-agent medians, with the targets (SpringStartupRun).
+# The sides alternate run by run, so a change in the machine's load hits all alike: no agent; an agent that does
+# nothing (the JVM's own cost of -javaagent, the floor any agent starts from); -javaagent; -javaagent with
+# memagent.attribute.jdbc and .http. Prints each side's medians and the ratios against the run's own no-agent
+# medians, with the targets, and each side over the agent that does nothing (SpringStartupRun).
 # Needs PostgreSQL for the app's own data: SPRING_JDBC_URL (default jdbc:postgresql://127.0.0.1:5432/test), user
 # postgres; the app keeps its table in schema memagent_bench_startup (made with order 1 first, dropped at the end).
-# Usage: benchmarks/startup-spring.sh [runs per side, default 5]   (JAVA_HOME picks the JDK, AGENT another agent jar)
+# Usage: benchmarks/startup-spring.sh [runs per side, default 5]   (JAVA_HOME picks the JDK, AGENT another agent jar;
+# OTHER_AGENT=<jar> adds that build's two sides to the same rounds, to compare two builds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
@@ -25,4 +27,4 @@ PSQL=(psql -h 127.0.0.1 -U postgres -d test -v ON_ERROR_STOP=1 -q)
   CREATE TABLE IF NOT EXISTS $SCHEMA.orders (id text PRIMARY KEY, amount bigint NOT NULL, note text NOT NULL);
   INSERT INTO $SCHEMA.orders VALUES ('1', 42, 'order 1 of 42') ON CONFLICT (id) DO NOTHING" >/dev/null
 trap '"${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null 2>&1 || true' EXIT
-"$JAVA" -cp "$BENCH" io.memagent.bench.SpringStartupRun "$AGENT" "$JAR" "$URL" "$SCHEMA" "$RUNS"
+"$JAVA" -Dbench.other.agent="${OTHER_AGENT:-}" -cp "$BENCH" io.memagent.bench.SpringStartupRun "$AGENT" "$JAR" "$URL" "$SCHEMA" "$RUNS"
