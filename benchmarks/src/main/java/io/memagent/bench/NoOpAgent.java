@@ -25,10 +25,20 @@ public final class NoOpAgent {
         // nothing: the cost measured is the JVM's
     }
 
-    /** Writes a jar holding only this class, its manifest naming it {@code Premain-Class}; returns its path. */
-    static Path writeJar() throws IOException {
+    /** Writes the jar ({@link #writeJar}) and prints its path: for the shell benchmarks. */
+    public static void main(String[] args) throws IOException {
+        System.out.println(writeJar(false));
+    }
+
+    /**
+     * Writes a jar holding only this class, its manifest naming it {@code Premain-Class}, to a temporary file (deleted
+     * when this JVM exits, if asked); returns its path.
+     */
+    static Path writeJar(boolean deleteOnExit) throws IOException {
         Path jar = Files.createTempFile("memagent-noop-agent", ".jar");
-        jar.toFile().deleteOnExit();
+        if (deleteOnExit) {
+            jar.toFile().deleteOnExit();
+        }
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().putValue("Premain-Class", NoOpAgent.class.getName());
