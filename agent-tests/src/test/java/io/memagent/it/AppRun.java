@@ -43,6 +43,7 @@ public final class AppRun {
     private String module;
     private String modulePath;
     private long timeoutSeconds = 120;
+    private boolean xshareAuto = true;
 
     private AppRun() {
     }
@@ -108,6 +109,12 @@ public final class AppRun {
             // fall through
         }
         return Runtime.version().feature();
+    }
+
+    /** No {@code -Xshare:auto}: the JVM refuses it beside {@code -XX:AOTCache} and {@code -XX:AOTCacheOutput}. */
+    public AppRun withoutXshareAuto() {
+        xshareAuto = false;
+        return this;
     }
 
     public AppRun withoutAgent() {
@@ -190,7 +197,9 @@ public final class AppRun {
     public List<String> command() {
         List<String> cmd = new ArrayList<>(wrapper);
         cmd.add(Path.of(javaHome(), "bin", "java").toString());
-        cmd.add("-Xshare:auto");
+        if (xshareAuto) {
+            cmd.add("-Xshare:auto");
+        }
         cmd.addAll(firstJvmArgs);
         if (agent) {
             cmd.add("-javaagent:" + AGENT_JAR + (agentArgs != null ? "=" + agentArgs : ""));
