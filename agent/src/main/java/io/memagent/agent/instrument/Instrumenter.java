@@ -37,11 +37,6 @@ public final class Instrumenter {
     private volatile OperationRegistry registry;
     /** The thread loading the filter's classes, started first thing in premain; installFilter waits for it. */
     private final FilterPreload preload;
-    /**
-     * App classes loaded before premain ({@link #noteLoadedBeforeAgent}): written on premain's thread, read on
-     * memagent-init after premain is done (that hand-over orders the two).
-     */
-    private List<Class<?>> loadedBeforeAgent = List.of();
 
     /**
      * @param jdbc {@code memagent.attribute.jdbc}; @param http {@code memagent.attribute.http}
@@ -129,44 +124,6 @@ public final class Instrumenter {
     /** Retransforms already-loaded candidates (agentmain: the agent arrived after the app's classes). */
     public void retransformLoaded(Instrumentation inst) {
         new LoadedCandidates(includes, jdbc, http).retransform(inst);
-    }
-
-    /**
-     * Notes the app's classes the JVM loaded before the agent: from JDK 24 on, a JVM started with an AOT cache
-     * ({@code -XX:AOTCache}) loads and links the app's cached classes before premain runs, and the class filter never
-     * sees them load. premain calls this before installing the filter; {@link #retransformLoadedBeforeAgent} weaves
-     * those that need it. Before JDK 24 no JVM loads an app's class before premain, and nothing is looked at.
-     */
-    public void noteLoadedBeforeAgent(Instrumentation inst) {
-        if (Runtime.version().feature() >= 24) {
-            loadedBeforeAgent = LoadedCandidates.loadedByAppLoaders(inst);
-        }
-    }
-
-    /**
-     * Retransforms the classes {@link #noteLoadedBeforeAgent} found that the filter would have woven, as after an
-     * attach (Byte Buddy is built for it only if there is one), and says so: their calls until now were not
-     * measured. On memagent-init, after premain.
-     */
-    public void retransformLoadedBeforeAgent(Instrumentation inst) {
-        List<Class<?>> early = loadedBeforeAgent;
-        loadedBeforeAgent = List.of();
-        if (early.isEmpty()) {
-            return;
-        }
-        LoadedCandidates loaded = new LoadedCandidates(includes, jdbc, http);
-        List<Class<?>> candidates = loaded.candidates(inst, early);
-        if (candidates.isEmpty()) {
-            return;
-        }
-        awaitBuilt();
-        loaded.retransform(inst, candidates);
-        int n = candidates.size();
-        AgentLog.warn((n == 1 ? "1 class to instrument was" : n + " classes to instrument were") + " loaded before the"
-                + " agent started, from the JVM's AOT cache made without -javaagent: instrumented now, their calls"
-                + " until now not measured. Make the"
-                + " cache with the same -javaagent and memagent settings: the classes the agent weaves are then left"
-                + " out of it and woven as they load.");
     }
 
     /** Whether Byte Buddy is built, or will not be (failed, abandoned): nothing is left to wait for. */

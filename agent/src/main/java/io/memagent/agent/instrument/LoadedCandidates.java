@@ -8,8 +8,7 @@ import java.util.List;
 
 /**
  * agentmain's part: the agent arrived after the app's classes, so the ones it would have woven at
- * load are found among the loaded classes and retransformed. premain's too, where the JVM loaded app classes before
- * it ({@link Instrumenter#noteLoadedBeforeAgent}). It asks the loaded {@link Class}
+ * load are found among the loaded classes and retransformed. It asks the loaded {@link Class}
  * (reflection: annotations, the type hierarchy) what the pre-filter asks the raw bytes, to pick
  * the same candidates; retransforming one runs it through the pre-filter and Byte Buddy as a class
  * load does. Used once, on memagent-init, after waiting for Byte Buddy.
@@ -31,47 +30,20 @@ final class LoadedCandidates {
     /** Retransforms already-loaded candidates (agentmain: the agent arrived after the app's classes). */
     void retransform(Instrumentation inst) {
         if (inst.isRetransformClassesSupported()) {
-            List<Class<?>> candidates = candidates(inst, java.util.Arrays.asList(inst.getAllLoadedClasses()));
-            retransform(inst, candidates);
-            AgentLog.info("instrumented " + candidates.size() + " already-loaded classes");
-        }
-    }
-
-    /**
-     * The classes an app class loader had loaded when this is called, less the agent's own and what the agent never
-     * instruments ({@link ClassFileScan#ignored}): what premain finds already there.
-     */
-    static List<Class<?>> loadedByAppLoaders(Instrumentation inst) {
-        List<Class<?>> found = new ArrayList<>();
-        for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (c.getClassLoader() != null && !c.isArray() && !ClassFileScan.ignored(c.getName().replace('.', '/'))) {
-                found.add(c);
-            }
-        }
-        return found;
-    }
-
-    /** Of {@code among}, the classes the pre-filter would have picked as they loaded, and that can be retransformed. */
-    List<Class<?>> candidates(Instrumentation inst, List<Class<?>> among) {
-        List<Class<?>> candidates = new ArrayList<>();
-        if (inst.isRetransformClassesSupported()) {
-            for (Class<?> c : among) {
+            List<Class<?>> candidates = new ArrayList<>();
+            for (Class<?> c : inst.getAllLoadedClasses()) {
                 if (inst.isModifiableClass(c) && !c.isArray() && !c.isPrimitive() && isLoadedCandidate(c)) {
                     candidates.add(c);
                 }
             }
-        }
-        return candidates;
-    }
-
-    /** Retransforms each class (through the pre-filter and Byte Buddy, as a class load); a failure is logged once. */
-    void retransform(Instrumentation inst, List<Class<?>> candidates) {
-        for (Class<?> c : candidates) {
-            try {
-                inst.retransformClasses(c);
-            } catch (Throwable t) {
-                AgentLog.once("retransform:" + c.getName(), "could not instrument already-loaded " + c.getName() + ": " + t);
+            for (Class<?> c : candidates) {
+                try {
+                    inst.retransformClasses(c);
+                } catch (Throwable t) {
+                    AgentLog.once("retransform:" + c.getName(), "could not instrument already-loaded " + c.getName() + ": " + t);
+                }
             }
+            AgentLog.info("instrumented " + candidates.size() + " already-loaded classes");
         }
     }
 

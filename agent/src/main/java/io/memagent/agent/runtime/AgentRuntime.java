@@ -189,9 +189,6 @@ public final class AgentRuntime {
             // Before the app runs (VirtualThreadMounts#prepare says why).
             String virtualThreads = virtualThreadHooks.await();
             HotPath.setEnabled(true);
-            if (!attached) {
-                instrumenter.noteLoadedBeforeAgent(inst); // before the filter: what it will never see load
-            }
             instrumenter.installFilter(inst);
             // Annotated and included classes are woven without Byte Buddy; a late attach needs it for the classes
             // already loaded, and gets it built at once, on a thread of its own, while memagent-init makes the rest.
@@ -336,8 +333,6 @@ public final class AgentRuntime {
             if (attached) {
                 instrumenter.awaitBuilt();
                 instrumenter.retransformLoaded(inst);
-            } else {
-                instrumenter.retransformLoadedBeforeAgent(inst);
             }
         } catch (Throwable t) {
             HotPath.setEnabled(false);
