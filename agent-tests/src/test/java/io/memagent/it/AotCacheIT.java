@@ -7,18 +7,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.memagent.testapps.AttachTargetApp;
 import io.memagent.testapps.Truth;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,32 +103,13 @@ class AotCacheIT {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, AttachTargetApp.class.getName());
+        List<String> classes = List.of(AttachTargetApp.class.getName().replace('.', '/'),
+                Truth.class.getName().replace('.', '/'));
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-            Path apps = Path.of(AppRun.APP_CLASSES);
-            for (Class<?> c : List.of(AttachTargetApp.class, Truth.class)) {
-                String prefix = c.getName().replace('.', '/');
-                try (Stream<Path> files = Files.walk(apps.resolve(prefix).getParent())) {
-                    for (Path f : (Iterable<Path>) files.filter(p -> {
-                        String name = apps.relativize(p).toString().replace(File.separatorChar, '/');
-                        return name.equals(prefix + ".class") || name.startsWith(prefix + "$");
-                    })::iterator) {
-                        add(out, apps, f);
-                    }
-                }
-            }
-            Path api = Path.of(AppRun.API_CLASSES);
-            try (Stream<Path> files = Files.walk(api)) {
-                for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                    add(out, api, f);
-                }
-            }
+            TestJars.addFiles(out, Path.of(AppRun.APP_CLASSES), name -> classes.stream()
+                    .anyMatch(c -> name.equals(c + ".class") || name.startsWith(c + "$")));
+            TestJars.addFiles(out, Path.of(AppRun.API_CLASSES), name -> true);
         }
         return jar;
-    }
-
-    private static void add(JarOutputStream out, Path root, Path file) throws IOException {
-        out.putNextEntry(new JarEntry(root.relativize(file).toString().replace(File.separatorChar, '/')));
-        Files.copy(file, out);
-        out.closeEntry();
     }
 }

@@ -12,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
@@ -108,13 +106,8 @@ class ModularAppIT {
         Path dir = Files.createTempDirectory("memagent-modular-app");
         Path api = dir.resolve("memagent-api.jar"); // automatic module name: memagent.api
         Path apiClasses = Path.of(AppRun.API_CLASSES);
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(api));
-             Stream<Path> files = Files.walk(apiClasses)) {
-            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                out.putNextEntry(new JarEntry(apiClasses.relativize(f).toString().replace(File.separatorChar, '/')));
-                Files.copy(f, out);
-                out.closeEntry();
-            }
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(api))) {
+            TestJars.addFiles(out, apiClasses, name -> true);
         }
         Path src = dir.resolve("src");
         Files.createDirectories(src.resolve("shop/orders"));
