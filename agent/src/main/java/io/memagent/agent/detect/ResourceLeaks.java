@@ -3,9 +3,9 @@ package io.memagent.agent.detect;
 import io.memagent.agent.jvm.JvmSample;
 import io.memagent.agent.jvm.SampleListener;
 import io.memagent.agent.store.RowSink;
+import io.memagent.agent.util.Text;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Leaks of what is not the heap, from the samples, each one {@code memory_leak_detection} row while
@@ -51,6 +51,11 @@ public final class ResourceLeaks implements SampleListener {
         this.growthPerHour = rules.growthBytesPerHour();
     }
 
+    /**
+     * Each leak's context is written only while it is being recorded: this runs at every sample from the JVM's start
+     * on, and formatting three contexts a sample was most of the sampler's CPU in an app's start (the formatter's
+     * first use sets up locale data).
+     */
     @Override
     public synchronized void onSample(JvmSample s) {
         long now = s.recordedAtMs();
@@ -71,19 +76,29 @@ public final class ResourceLeaks implements SampleListener {
         JvmSample oldest = window.get(0);
 
         int extraThreads = s.threadCount() - baseThreads;
-        judge("thread_growth", "threads", extraThreads > threadsGrowth, extraThreads <= threadsGrowth / 2,
-                extraThreads * STACK_BYTES_PER_THREAD, "threshold_over_baseline", now, String.format(Locale.ROOT,
-                        "{\"threads\":%d,\"baseline_threads\":%d,\"threshold\":%d,\"stack_bytes_per_thread_estimate\":%d}",
-                        s.threadCount(), baseThreads, threadsGrowth, STACK_BYTES_PER_THREAD));
+        if (extraThreads > threadsGrowth) {
+            leaks.leaking("thread_growth", "thread_growth", "threads", "threshold_over_baseline",
+                    extraThreads * STACK_BYTES_PER_THREAD, Text.format(
+                            "{\"threads\":%d,\"baseline_threads\":%d,\"threshold\":%d,"
+                                    + "\"stack_bytes_per_thread_estimate\":%d}",
+                            s.threadCount(), baseThreads, threadsGrowth, STACK_BYTES_PER_THREAD), now);
+        } else if (extraThreads <= threadsGrowth / 2) {
+            leaks.resolve("thread_growth", "thread_growth", now);
+        }
 
         int extraClasses = s.loadedClassCount() - baseClasses;
         boolean rising = now - oldest.recordedAtMs() >= windowMs / 2 && s.loadedClassCount() > oldest.loadedClassCount();
-        long metaspaceGrowth = Math.max(0, (s.metaspaceUsedBytes() == null ? 0 : s.metaspaceUsedBytes()) - baseMetaspace);
-        judge("class_growth", "classes", extraClasses > classesGrowth && rising, !rising, metaspaceGrowth,
-                "threshold_over_baseline", now, String.format(Locale.ROOT,
-                        "{\"loaded_classes\":%d,\"baseline_classes\":%d,\"threshold\":%d,\"classes_a_window_ago\":%d,"
-                                + "\"metaspace_growth_bytes\":%d}",
-                        s.loadedClassCount(), baseClasses, classesGrowth, oldest.loadedClassCount(), metaspaceGrowth));
+        if (extraClasses > classesGrowth && rising) {
+            long metaspaceGrowth = Math.max(0,
+                    (s.metaspaceUsedBytes() == null ? 0 : s.metaspaceUsedBytes()) - baseMetaspace);
+            leaks.leaking("class_growth", "class_growth", "classes", "threshold_over_baseline", metaspaceGrowth,
+                    Text.format("{\"loaded_classes\":%d,\"baseline_classes\":%d,\"threshold\":%d,"
+                                    + "\"classes_a_window_ago\":%d,\"metaspace_growth_bytes\":%d}",
+                            s.loadedClassCount(), baseClasses, classesGrowth, oldest.loadedClassCount(),
+                            metaspaceGrowth), now);
+        } else if (!rising) {
+            leaks.resolve("class_growth", "class_growth", now);
+        }
 
         int n = window.size();
         long[] t = new long[n];
@@ -100,19 +115,14 @@ public final class ResourceLeaks implements SampleListener {
         boolean spanned = n >= 8 && t[n - 1] - t[0] >= windowMs / 2;
         boolean directLeak = spanned && d.slopePerHour() > growthPerHour && d.r2() >= LeakDetector.MIN_R2
                 && d.slopePerHour() > h.slopePerHour();
-        judge("direct_buffer_growth", "direct buffers", directLeak, spanned && !directLeak,
-                (long) Math.max(0, d.slopePerMs() * (t[n - 1] - t[0])), "least_squares_slope", now,
-                String.format(Locale.ROOT, "{\"direct_bytes\":%d,\"direct_slope_bytes_per_hour\":%d,\"r2\":%.4f,"
-                                + "\"heap_slope_bytes_per_hour\":%d,\"window_ms\":%d}", (long) direct[n - 1],
-                        (long) d.slopePerHour(), d.r2(), (long) h.slopePerHour(), windowMs));
-    }
-
-    private void judge(String type, String source, boolean leaking, boolean over, long bytes, String method, long now,
-                       String context) {
-        if (leaking) {
-            leaks.leaking(type, type, source, method, bytes, context, now);
-        } else if (over) {
-            leaks.resolve(type, type, now);
+        if (directLeak) {
+            leaks.leaking("direct_buffer_growth", "direct_buffer_growth", "direct buffers", "least_squares_slope",
+                    (long) Math.max(0, d.slopePerMs() * (t[n - 1] - t[0])),
+                    Text.format("{\"direct_bytes\":%d,\"direct_slope_bytes_per_hour\":%d,\"r2\":%.4f,"
+                                    + "\"heap_slope_bytes_per_hour\":%d,\"window_ms\":%d}", (long) direct[n - 1],
+                            (long) d.slopePerHour(), d.r2(), (long) h.slopePerHour(), windowMs), now);
+        } else if (spanned) {
+            leaks.resolve("direct_buffer_growth", "direct_buffer_growth", now);
         }
     }
 
