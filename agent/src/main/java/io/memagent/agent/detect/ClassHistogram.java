@@ -30,7 +30,11 @@ public final class ClassHistogram {
     static final int KEPT = 10;
     static final int CLASSES = 2_000;
     static final int TOP = 10;
-    private static final Pattern LINE = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+
+    /** Compiled when a histogram is first read, not when the agent starts (most runs never take one). */
+    private static final class Lines {
+        static final Pattern LINE = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+    }
 
     private final LongSupplier clockMs;
     private Snapshot baseline;
@@ -112,7 +116,7 @@ public final class ClassHistogram {
         long instances = 0;
         long bytes = 0;
         for (String line : text.split("\n")) {
-            Matcher m = LINE.matcher(line);
+            Matcher m = Lines.LINE.matcher(line);
             if (!m.find()) {
                 continue;
             }

@@ -45,7 +45,7 @@ public final class HeapDumper {
     public HeapDumper(String dir, long minIntervalMs, String service, LongSupplier clockMs) {
         this.dir = Paths.get(dir).toAbsolutePath();
         this.minIntervalMs = minIntervalMs;
-        this.service = service.replaceAll("[^A-Za-z0-9._-]", "_");
+        this.service = fileNamePart(service, true);
         this.clockMs = clockMs;
         String problem = io.memagent.agent.util.PrivateDir.problem("memagent.heapdump.dir", this.dir);
         if (problem != null) {
@@ -81,7 +81,7 @@ public final class HeapDumper {
         }
         SimpleDateFormat f = new SimpleDateFormat("yyyyMMdd'T'HHmmss.SSS'Z'", Locale.ROOT);
         f.setTimeZone(TimeZone.getTimeZone("UTC"));
-        String safeReason = reason.replaceAll("[^A-Za-z0-9_-]", "_");
+        String safeReason = fileNamePart(reason, false);
         Path file = dir.resolve("memagent-" + service + "-" + ProcessId.current() + "-" + f.format(new Date(now))
                 + "-" + safeReason + ".hprof");
         lastDumpMs = now; // a failed attempt counts too: a failing dump must not be retried on every spike
@@ -94,6 +94,23 @@ public final class HeapDumper {
         }
         AgentLog.info("heap dump written (" + reason + "): " + file + ", " + Files.size(file) + " bytes");
         return file;
+    }
+
+    /**
+     * {@code text} with every character but ASCII letters, digits, {@code _}, {@code -} (and {@code .} if
+     * {@code dot}) made {@code _} (one for each code point), for a file name. A loop, not a regular expression or a
+     * stream: this runs at the agent's start.
+     */
+    static String fileNamePart(String text, boolean dot) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            boolean kept = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+                    || c == '-' || dot && c == '.';
+            out.append(kept ? (char) c : '_');
+            i += Character.charCount(c);
+        }
+        return out.toString();
     }
 
     public Path directory() {
