@@ -40,6 +40,15 @@ final class AttributionWeaver {
             "executeLargeUpdate");
     private static final Set<String> BATCHES = Set.of("executeBatch", "executeLargeBatch");
     private static final Set<String> PREPARES = Set.of("prepareStatement", "prepareCall");
+    private static final String HANDLE = "handle";
+    private static final String SERVICE = "service";
+    private static final String DO_FILTER = "doFilter";
+    /**
+     * Every name of a method {@link #kindOf} weaves for JDBC, and for HTTP: a class whose constant pool holds none of
+     * them declares nothing to weave, which the class filter checks before anything else ({@link ClassFileScan}).
+     */
+    static final Set<String> JDBC_METHOD_NAMES = union(EXECUTES, BATCHES, PREPARES);
+    static final Set<String> HTTP_METHOD_NAMES = Set.of(HANDLE, SERVICE, DO_FILTER);
     private static final String STRING_FIRST = "(Ljava/lang/String;";
 
     private AttributionWeaver() {
@@ -52,6 +61,13 @@ final class AttributionWeaver {
      * libraries that mention {@code java/sql/} or a servlet package, 39 pass, and the supertype class files read
      * to decide drop from 495 to 32.
      */
+    private static Set<String> union(Set<String> a, Set<String> b, Set<String> c) {
+        java.util.Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        all.addAll(c);
+        return Set.copyOf(all);
+    }
+
     static boolean declaresWeavable(byte[] classFile, int kinds) {
         Declares declares = new Declares(kinds);
         new ClassReader(classFile).accept(declares, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG
@@ -107,7 +123,7 @@ final class AttributionWeaver {
                 && Type.getReturnType(desc).getSort() == Type.OBJECT) {
             return Kind.PREPARE;
         }
-        if ((kinds & AttributionTypes.HANDLER) != 0 && name.equals("handle")
+        if ((kinds & AttributionTypes.HANDLER) != 0 && name.equals(HANDLE)
                 && desc.startsWith("(Lcom/sun/net/httpserver/HttpExchange;)")) {
             return Kind.EXCHANGE;
         }
@@ -115,8 +131,8 @@ final class AttributionWeaver {
             int servlet = pkg.startsWith("jakarta") ? AttributionTypes.JAKARTA_SERVLET : AttributionTypes.JAVAX_SERVLET;
             int filter = pkg.startsWith("jakarta") ? AttributionTypes.JAKARTA_FILTER : AttributionTypes.JAVAX_FILTER;
             String args = "L" + pkg + "ServletRequest;L" + pkg + "ServletResponse;";
-            if (((kinds & servlet) != 0 && name.equals("service") && desc.equals("(" + args + ")V"))
-                    || ((kinds & filter) != 0 && name.equals("doFilter")
+            if (((kinds & servlet) != 0 && name.equals(SERVICE) && desc.equals("(" + args + ")V"))
+                    || ((kinds & filter) != 0 && name.equals(DO_FILTER)
                     && desc.equals("(" + args + "L" + pkg + "FilterChain;)V"))) {
                 return pkg.startsWith("jakarta") ? Kind.JAKARTA : Kind.JAVAX;
             }

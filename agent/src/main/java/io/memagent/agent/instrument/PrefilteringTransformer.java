@@ -30,7 +30,7 @@ final class PrefilteringTransformer implements ClassFileTransformer {
     private final AnnotatedClassWeaver annotated;
     private final AttributionTypes types = new AttributionTypes();
     /** The names searched for in every class file, in one pass: the annotation's, and with attribution JDBC's, HTTP's. */
-    private final ClassFileScan.Needles scanner;
+    private final ClassFileScan.Scanner scanner;
 
     /** @param instrumenter what builds and hands out the Byte Buddy transformer */
     PrefilteringTransformer(Instrumenter instrumenter, List<MethodPattern> includes, boolean jdbc, boolean http,

@@ -1,6 +1,8 @@
 package io.memagent.agent.instrument;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,8 +10,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The pre-filter's one-pass search for several needles finds exactly what a plain scan for each finds. */
+/**
+ * The pre-filter's one-pass search for several needles finds exactly what a plain scan for each finds; the filter's
+ * scanner, which walks the constant pool first, keeps every class the byte search would have kept that has something
+ * to weave.
+ */
 class ClassFileScanTest {
+    /** The byte search for all the filter's needles, which the scanner is held to. */
+    private static final ClassFileScan.Needles BYTES = new ClassFileScan.Needles(new String[] {
+        "Lio/memagent/api/ProfileMemory;", "java/sql/", "com/sun/net/httpserver/HttpHandler", "jakarta/servlet/",
+        "javax/servlet/"}, new int[] {ClassFileScan.ANNOTATION, ClassFileScan.JDBC, ClassFileScan.HTTP,
+            ClassFileScan.HTTP, ClassFileScan.HTTP});
+
     @Test
     void findsEachNeedleWhereverItIsAndNothingElse() {
         ClassFileScan.Needles needles = new ClassFileScan.Needles(new String[] {"java/sql/", "jakarta/servlet/"},
@@ -57,8 +69,8 @@ class ClassFileScanTest {
     /** The filter's own scanner on real class files: the annotation, JDBC and both servlet APIs, and none. */
     @Test
     void theFiltersScannerOnRealClassFiles() throws IOException {
-        ClassFileScan.Needles all = ClassFileScan.scanner(true, true);
-        ClassFileScan.Needles annotationOnly = ClassFileScan.scanner(false, false);
+        ClassFileScan.Scanner all = ClassFileScan.scanner(true, true);
+        ClassFileScan.Scanner annotationOnly = ClassFileScan.scanner(false, false);
         assertEquals(ClassFileScan.ANNOTATION, all.find(classFile("io/memagent/agent/instrument/woven/Shapes")));
         assertEquals(ClassFileScan.JDBC, all.find(classFile("org/postgresql/jdbc/PgStatement")));
         assertEquals(0, annotationOnly.find(classFile("org/postgresql/jdbc/PgStatement")));
@@ -67,6 +79,59 @@ class ClassFileScanTest {
         assertEquals(ClassFileScan.ANNOTATION | ClassFileScan.HTTP, // its JDBC methods take no java.sql type
                 all.find(classFile("io/memagent/agent/instrument/TransformerProbe")));
         assertEquals(0, all.find(classFile("java/lang/String")));
+    }
+
+    /**
+     * Over every class file of this test's class path (the agent's libraries, pgjdbc, both servlet APIs, JUnit, ...):
+     * what the scanner finds is what the byte search for all its needles finds, less only classes with nothing to
+     * weave: no method the JDBC or HTTP advice takes ({@link AttributionWeaver#declaresWeavable}), no
+     * {@code @ProfileMemory} anywhere.
+     */
+    @Test
+    void theScannerDropsOnlyClassesWithNothingToWeave() throws IOException {
+        ClassFileScan.Scanner scanner = ClassFileScan.scanner(true, true);
+        int[] classes = {0};
+        int[] kept = {0};
+        int[] dropped = {0};
+        TestClassPath.forEachClassFile((name, classFile) -> {
+            int byBytes = BYTES.find(classFile);
+            int byScanner = scanner.find(classFile);
+            classes[0]++;
+            assertEquals(0, byScanner & ~byBytes, name + ": found what the byte search does not");
+            int lost = byBytes & ~byScanner;
+            if (lost != 0) {
+                dropped[0]++;
+            } else if (byBytes != 0) {
+                kept[0]++;
+            }
+            if ((lost & ClassFileScan.JDBC) != 0) {
+                assertFalse(AttributionWeaver.declaresWeavable(classFile, AttributionTypes.JDBC), name);
+            }
+            if ((lost & ClassFileScan.HTTP) != 0) {
+                assertFalse(AttributionWeaver.declaresWeavable(classFile, AttributionTypes.HTTP), name);
+            }
+            if ((lost & ClassFileScan.ANNOTATION) != 0) {
+                assertFalse(TestClassPath.annotated(classFile, "Lio/memagent/api/ProfileMemory;"), name);
+            }
+        });
+        String counts = classes[0] + " classes, " + kept[0] + " kept, " + dropped[0] + " dropped";
+        assertTrue(classes[0] > 10_000 && kept[0] > 50 && dropped[0] > 100, counts); // tried on real cases
+    }
+
+    /** A pool this walk does not know (a tag past the specification's, a file cut short): the byte search answers. */
+    @Test
+    void aConstantPoolItCannotWalkIsSearchedByteByByte() throws IOException {
+        ClassFileScan.Scanner scanner = ClassFileScan.scanner(true, true);
+        byte[] statement = classFile("org/postgresql/jdbc/PgStatement");
+        byte[] unknownTag = statement.clone();
+        unknownTag[10] = 99; // the first entry's tag
+        assertEquals(ClassFileScan.JDBC, scanner.find(unknownTag));
+        for (int length : new int[] {0, 9, 200, statement.length / 2}) {
+            byte[] cut = java.util.Arrays.copyOf(statement, length);
+            assertEquals(BYTES.find(cut), scanner.find(cut), "cut to " + length + " bytes");
+        }
+        byte[] shapes = classFile("io/memagent/agent/instrument/woven/Shapes");
+        assertEquals(ClassFileScan.ANNOTATION, scanner.find(java.util.Arrays.copyOf(shapes, shapes.length + 1)));
     }
 
     private static int plain(byte[] hay, String[] texts, int[] kinds) {

@@ -8,8 +8,8 @@ import java.io.InputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The raw-bytes gate for {@code memagent.attribute.http}: JDK HTTP server handlers and classes of
- * either servlet API get through to Byte Buddy, other classes do not. (The servlet APIs are on this
+ * The class filter's gate for {@code memagent.attribute.http}: servlets and filters of either servlet API get
+ * through to be woven, other classes do not. (The servlet APIs are on this
  * test's class path only because the agent module has them as {@code provided}.)
  */
 class InstrumenterPrefilterTest {
@@ -17,7 +17,13 @@ class InstrumenterPrefilterTest {
     void servletClassesOfBothApisPassTheHttpGate() throws IOException {
         assertTrue(mentionsHttp(classFile("jakarta/servlet/http/HttpServlet")));
         assertTrue(mentionsHttp(classFile("javax/servlet/http/HttpServlet")));
-        assertTrue(mentionsHttp(classFile("jakarta/servlet/GenericFilter")));
+        assertTrue(mentionsHttp(classFile("jakarta/servlet/http/HttpFilter")));
+    }
+
+    @Test
+    void aServletTypeThatDeclaresNothingToWeaveDoesNot() throws IOException {
+        // GenericFilter implements Filter but leaves doFilter to its subclasses: no such name in its constant pool.
+        assertFalse(mentionsHttp(classFile("jakarta/servlet/GenericFilter")));
     }
 
     @Test
