@@ -4,9 +4,10 @@
 #   started                 Spring's own "Started ... in" line;
 #   first answered request  the first 200 to GET /orders/1 (tried every 5 ms from the launch on).
 # The sides alternate run by run, so a change in the machine's load hits all alike: no agent; an agent that does
-# nothing (the JVM's own cost of -javaagent, the floor any agent starts from); -javaagent; -javaagent with
+# nothing (the JVM's own cost of -javaagent, the floor any agent starts from); the same with a transformer that
+# changes nothing (the JVM's cost of showing every class load to an agent); -javaagent; -javaagent with
 # memagent.attribute.jdbc and .http. Prints each side's medians and the ratios against the run's own no-agent
-# medians, with the targets, and each side over the agent that does nothing (SpringStartupRun).
+# medians, with the targets, and each side over those two floors (SpringStartupRun).
 # Needs PostgreSQL for the app's own data: SPRING_JDBC_URL (default jdbc:postgresql://127.0.0.1:5432/test), user
 # postgres; the app keeps its table in schema memagent_bench_startup (made with order 1 first, dropped at the end).
 # Usage: benchmarks/startup-spring.sh [runs per side, default 5]   (JAVA_HOME picks the JDK, AGENT another agent jar;

@@ -25,12 +25,14 @@ import java.util.concurrent.TimeUnit;
  *       weaving the request's classes need).</li>
  * </ul>
  * The sides alternate run by run, so a change in the machine's load hits all alike: no agent; an agent that does
- * nothing ({@link NoOpAgent}: the JVM's own cost of {@code -javaagent}); {@code -javaagent}; {@code -javaagent} with
+ * nothing ({@link NoOpAgent}: the JVM's own cost of {@code -javaagent}); the same agent with a transformer that
+ * changes nothing (the JVM's cost of showing every class load to an agent, which any agent that weaves classes as
+ * they load pays); {@code -javaagent}; {@code -javaagent} with
  * {@code memagent.attribute.jdbc} and {@code .http}; with {@code -Dbench.other.agent=<jar>}, those two again with
  * another build, to compare two builds in one run. Prints each side's medians and the ratios against the run's own
  * no-agent medians, with the targets, the median and middle half of the rounds' own ratios (each side against the
- * no-agent run of its round), for how much of a figure is the machine, and each agent side over the agent that does
- * nothing. The order {@code 1} must exist in the app's table ({@code startup-spring.sh} makes it).
+ * no-agent run of its round), for how much of a figure is the machine, and each agent side over those two floors.
+ * The order {@code 1} must exist in the app's table ({@code startup-spring.sh} makes it).
  *
  * <p>Arguments: {@code <agent jar> <spring-app jar> <jdbc url> <schema> <runs per side>}; the JDK is this one's.
  */
@@ -57,7 +59,10 @@ public final class SpringStartupRun {
         String other = System.getProperty("bench.other.agent", "");
         List<Side> sides = new ArrayList<>();
         sides.add(new Side("no agent", List.of(), 0, 0));
-        sides.add(new Side("an agent that does nothing", List.of("-javaagent:" + NoOpAgent.writeJar(true)), 0, 0));
+        Path noop = NoOpAgent.writeJar(true);
+        sides.add(new Side("an agent that does nothing", List.of("-javaagent:" + noop), 0, 0));
+        sides.add(new Side("an agent that sees every class load", List.of("-javaagent:" + noop + "="
+                + NoOpAgent.SEE_CLASS_LOADS), 0, 0));
         sides.add(new Side("-javaagent", agentArgs(agent, false), 1.03, 1.05));
         sides.add(new Side("-javaagent + jdbc/http attribution", agentArgs(agent, true), 1.05, 1.10));
         if (!other.isEmpty()) { // another build, to compare two in one run
@@ -104,14 +109,18 @@ public final class SpringStartupRun {
                             + "|(information)|-%n", side.name, jdk, cm / c0, c0, cm, cm - c0, runs,
                     middleHalf(pairedRatios(cpu[s], cpu[0])));
         }
-        // What an agent can be held to: its figures over the JVM's own cost of any agent, from the same rounds.
-        for (int s = 2; s < n; s++) {
-            System.out.printf(Locale.ROOT, "SUMMARY|Spring Boot over an agent that does nothing, %s, JDK %s|started"
-                            + " %+,.0f ms, first answered request %+,.0f ms, CPU until started %+,.0f ms (medians;"
-                            + " round by round started %.2fx, first %.2fx)|(information)|-%n", sides.get(s).name,
-                    jdk, median(started[s]) - median(started[1]), median(first[s]) - median(first[1]),
-                    median(cpu[s]) - median(cpu[1]), pairedMedian(pairedRatios(started[s], started[1])),
-                    pairedMedian(pairedRatios(first[s], first[1])));
+        // What an agent can be held to: its figures over the JVM's own cost of any agent, and of any agent that
+        // sees class loads, from the same rounds.
+        for (int floor = 1; floor <= 2; floor++) {
+            for (int s = floor + 1; s < n; s++) {
+                System.out.printf(Locale.ROOT, "SUMMARY|Spring Boot over %s, %s, JDK %s|started %+,.0f ms, first"
+                                + " answered request %+,.0f ms, CPU until started %+,.0f ms (medians; round by round"
+                                + " started %.2fx, first %.2fx)|(information)|-%n", sides.get(floor).name,
+                        sides.get(s).name, jdk, median(started[s]) - median(started[floor]),
+                        median(first[s]) - median(first[floor]), median(cpu[s]) - median(cpu[floor]),
+                        pairedMedian(pairedRatios(started[s], started[floor])),
+                        pairedMedian(pairedRatios(first[s], first[floor])));
+            }
         }
     }
 
