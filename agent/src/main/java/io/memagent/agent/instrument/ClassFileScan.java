@@ -114,12 +114,17 @@ final class ClassFileScan {
      * compiled either, it took 8 ms of a Spring Boot start's main thread where the walk took 13. Immutable once built.
      */
     static final class Scanner {
+        /** The pool names a JDBC method the agent weaves; an HTTP one: bits 8 and 9, so that {@code >> 8} indexes. */
         private static final int NAMED_JDBC = 1 << 8;
         private static final int NAMED_HTTP = 1 << 9;
         private final Needles bytes;
-        private final Needles jdbcMentions;
-        private final Needles httpMentions;
-        private final Needles bothMentions;
+        /** With attribution: the pool is walked first. */
+        private final boolean walk;
+        /**
+         * By the kinds of method names the pool holds (1: JDBC's, 2: HTTP's, 3: both), the byte search for those
+         * kinds' package names.
+         */
+        private final Needles[] mentionsByNamed = new Needles[4];
         /** By an entry's length: the entries looked for of that length, each with its bit in {@link #bitByLength}. */
         private final byte[][][] namesByLength;
         private final int[][] bitByLength;
@@ -148,18 +153,21 @@ final class ClassFileScan {
                 }
             }
             bytes = needles(texts, kinds);
-            jdbcMentions = jdbc ? needles(java.util.List.of(JDBC_MENTION), java.util.List.of(JDBC)) : null;
-            java.util.List<String> httpTexts = java.util.List.of(HTTP_MENTIONS);
-            java.util.List<Integer> httpKinds = java.util.Collections.nCopies(HTTP_MENTIONS.length, HTTP);
-            httpMentions = http ? needles(httpTexts, httpKinds) : null;
-            if (jdbc && http) {
-                java.util.List<String> t = new java.util.ArrayList<>(httpTexts);
-                java.util.List<Integer> k = new java.util.ArrayList<>(httpKinds);
-                t.add(JDBC_MENTION);
-                k.add(JDBC);
-                bothMentions = needles(t, k);
-            } else {
-                bothMentions = null;
+            walk = jdbc || http;
+            for (int named = 1; named < mentionsByNamed.length; named++) {
+                java.util.List<String> t = new java.util.ArrayList<>();
+                java.util.List<Integer> k = new java.util.ArrayList<>();
+                if (jdbc && (named & 1) != 0) {
+                    t.add(JDBC_MENTION);
+                    k.add(JDBC);
+                }
+                if (http && (named & 2) != 0) {
+                    for (String mention : HTTP_MENTIONS) {
+                        t.add(mention);
+                        k.add(HTTP);
+                    }
+                }
+                mentionsByNamed[named] = t.isEmpty() ? null : needles(t, k);
             }
             int longest = 0;
             for (String name : names.keySet()) {
@@ -189,24 +197,16 @@ final class ClassFileScan {
 
         /** The kinds the class file holds ({@link #ANNOTATION}, {@link #JDBC}, {@link #HTTP}, or'ed), 0 for none. */
         int find(byte[] classFile) {
-            if (jdbcMentions == null && httpMentions == null) {
+            if (!walk) {
                 return bytes.find(classFile); // the annotation alone: see the class comment
             }
             int named = namedInPool(classFile);
             if (named < 0) {
                 return bytes.find(classFile);
             }
+            int kindsNamed = (named & (NAMED_JDBC | NAMED_HTTP)) >> 8;
             int found = named & ANNOTATION;
-            boolean jdbc = (named & NAMED_JDBC) != 0;
-            boolean http = (named & NAMED_HTTP) != 0;
-            if (jdbc && http) {
-                found |= bothMentions.find(classFile);
-            } else if (jdbc) {
-                found |= jdbcMentions.find(classFile);
-            } else if (http) {
-                found |= httpMentions.find(classFile);
-            }
-            return found;
+            return kindsNamed == 0 ? found : found | mentionsByNamed[kindsNamed].find(classFile);
         }
 
         /**
