@@ -130,44 +130,22 @@ final class ClassFileScan {
         private final int[][] bitByLength;
 
         private Scanner(boolean jdbc, boolean http) {
-            java.util.List<String> texts = new java.util.ArrayList<>();
-            java.util.List<Integer> kinds = new java.util.ArrayList<>();
             java.util.Map<String, Integer> names = new java.util.LinkedHashMap<>();
-            texts.add(ANNOTATION_DESCRIPTOR);
-            kinds.add(ANNOTATION);
             names.put(ANNOTATION_DESCRIPTOR, ANNOTATION);
             if (jdbc) {
-                texts.add(JDBC_MENTION);
-                kinds.add(JDBC);
                 for (String name : AttributionWeaver.JDBC_METHOD_NAMES) {
                     names.put(name, names.getOrDefault(name, 0) | NAMED_JDBC);
                 }
             }
             if (http) {
-                for (String t : HTTP_MENTIONS) {
-                    texts.add(t);
-                    kinds.add(HTTP);
-                }
                 for (String name : AttributionWeaver.HTTP_METHOD_NAMES) {
                     names.put(name, names.getOrDefault(name, 0) | NAMED_HTTP);
                 }
             }
-            bytes = needles(texts, kinds);
+            bytes = needles(true, jdbc, http);
             walk = jdbc || http;
             for (int named = 1; named < mentionsByNamed.length; named++) {
-                java.util.List<String> t = new java.util.ArrayList<>();
-                java.util.List<Integer> k = new java.util.ArrayList<>();
-                if (jdbc && (named & 1) != 0) {
-                    t.add(JDBC_MENTION);
-                    k.add(JDBC);
-                }
-                if (http && (named & 2) != 0) {
-                    for (String mention : HTTP_MENTIONS) {
-                        t.add(mention);
-                        k.add(HTTP);
-                    }
-                }
-                mentionsByNamed[named] = t.isEmpty() ? null : needles(t, k);
+                mentionsByNamed[named] = needles(false, jdbc && (named & 1) != 0, http && (named & 2) != 0);
             }
             int longest = 0;
             for (String name : names.keySet()) {
@@ -187,7 +165,27 @@ final class ClassFileScan {
             }
         }
 
-        private static Needles needles(java.util.List<String> texts, java.util.List<Integer> kinds) {
+        /** The byte search for the names asked for (the annotation's descriptor, JDBC's, HTTP's); null for none. */
+        private static Needles needles(boolean annotation, boolean jdbc, boolean http) {
+            java.util.List<String> texts = new java.util.ArrayList<>();
+            java.util.List<Integer> kinds = new java.util.ArrayList<>();
+            if (annotation) {
+                texts.add(ANNOTATION_DESCRIPTOR);
+                kinds.add(ANNOTATION);
+            }
+            if (jdbc) {
+                texts.add(JDBC_MENTION);
+                kinds.add(JDBC);
+            }
+            if (http) {
+                for (String mention : HTTP_MENTIONS) {
+                    texts.add(mention);
+                    kinds.add(HTTP);
+                }
+            }
+            if (texts.isEmpty()) {
+                return null;
+            }
             int[] bits = new int[kinds.size()];
             for (int k = 0; k < bits.length; k++) {
                 bits[k] = kinds.get(k);

@@ -1,11 +1,11 @@
 package io.memagent.agent.instrument;
 
+import static io.memagent.agent.instrument.TestClassPath.classFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -150,15 +150,6 @@ class ClassFileScanTest {
             }
         }
         return found;
-    }
-
-    private static byte[] classFile(String internalName) throws IOException {
-        try (InputStream in = ClassLoader.getSystemResourceAsStream(internalName + ".class")) {
-            if (in == null) {
-                throw new IOException(internalName + " not found");
-            }
-            return in.readAllBytes();
-        }
     }
 
     private static byte[] bytes(String s) {

@@ -1,10 +1,10 @@
 package io.memagent.agent.instrument;
 
+import static io.memagent.agent.instrument.TestClassPath.classFile;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,14 +34,5 @@ class InstrumenterPrefilterTest {
 
     private static boolean mentionsHttp(byte[] classFile) {
         return (ClassFileScan.scanner(false, true).find(classFile) & ClassFileScan.HTTP) != 0;
-    }
-
-    private static byte[] classFile(String internalName) throws IOException {
-        try (InputStream in = ClassLoader.getSystemResourceAsStream(internalName + ".class")) {
-            if (in == null) {
-                throw new IOException(internalName + " not found");
-            }
-            return in.readAllBytes();
-        }
     }
 }

@@ -22,6 +22,16 @@ final class TestClassPath {
     private TestClassPath() {
     }
 
+    /** One class file of the class path, by its internal name. */
+    static byte[] classFile(String internalName) throws IOException {
+        try (InputStream in = ClassLoader.getSystemResourceAsStream(internalName + ".class")) {
+            if (in == null) {
+                throw new IOException(internalName + " not found");
+            }
+            return in.readAllBytes();
+        }
+    }
+
     /** Each class file (not module-info, not a multi-release jar's other versions) with its path in its jar. */
     static void forEachClassFile(BiConsumer<String, byte[]> action) throws IOException {
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
