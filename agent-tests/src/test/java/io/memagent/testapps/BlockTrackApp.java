@@ -13,9 +13,8 @@ public class BlockTrackApp {
     static volatile Object sink;
 
     /**
-     * Blocks and tracks made before the agent is ready (its first ~100 ms) are not recorded. A
-     * class with an annotated method waits for the agent's instrumentation when it loads, so
-     * this one makes the main class start only once the agent records.
+     * An annotated method called first: with the agent, the main class's calls are measured from here on
+     * (blocks and tracks are recorded from {@code main} on, as premain ends before it).
      */
     @ProfileMemory
     static int ready() {

@@ -45,6 +45,7 @@ import io.memagent.agent.util.Json;
 import io.memagent.agent.util.ProcessId;
 import io.memagent.agent.util.Secrets;
 import io.memagent.agent.util.WallClock;
+import io.memagent.bootstrap.AgentOverhead;
 import io.memagent.bootstrap.HotPath;
 import io.memagent.bootstrap.RecordingThresholds;
 import io.memagent.bootstrap.RuntimeNames;
@@ -230,8 +231,8 @@ public final class AgentRuntime {
     }
 
     /**
-     * memagent-init: the JDK's string constants, beside the rest of premain; once premain is done and the app has had
-     * its first moments ({@link RuntimeBuildDelay}), the run and the runtime, then the runtime's threads. A failure here
+     * memagent-init: the JDK's string constants, beside the rest of premain; once premain is done and the app has
+     * started (its class loading has gone quiet: {@link RuntimeBuildDelay}), the run and the runtime, then the runtime's threads. A failure here
      * disables recording; the app runs on.
      */
     private static void initialize(Config config, OperationRegistry registry, Instrumentation inst,
@@ -245,7 +246,7 @@ public final class AgentRuntime {
             // thread) is in the heap's baseline, never part of a heap spike.
             JdkStringConstants.resolveForCounterReads(ThreadCounterSource.counterClass());
             premainDone.get(); // premain never waits for this thread
-            if (!RuntimeBuildDelay.awaitAppStart(exiting) && config.jdbcUrl() == null) {
+            if (!RuntimeBuildDelay.awaitAppStart(exiting, AgentOverhead::classes) && config.jdbcUrl() == null) {
                 // The JVM is exiting: its report is made without the runtime (EarlyExit), so none is built.
                 instrumenter.abandon(new IllegalStateException("the JVM is exiting"));
                 return;
@@ -393,8 +394,8 @@ public final class AgentRuntime {
                         + " written to PostgreSQL, " + sink.stats().droppedTotal() + " dropped "
                         + sink.stats().dropsByReason() + (memoryPressure.episodes() > 0 ? "; " + pressureNote() : "")
                         + io.memagent.agent.util.Text.format("; agent overhead on app threads: %,d bytes, %.1f ms"
-                                + " (in no operation's figures)", io.memagent.bootstrap.AgentOverhead.bytes(),
-                                io.memagent.bootstrap.AgentOverhead.nanos() / 1e6));
+                                + " (in no operation's figures)", AgentOverhead.bytes(),
+                                AgentOverhead.nanos() / 1e6));
                 java.util.List<io.memagent.agent.aggregate.OperationSummary> top = aggregator.summaries();
                 if (config.exitSummary() && !top.isEmpty()) {
                     // The answer without a query: the run's top operations, one agent line each.
