@@ -232,8 +232,8 @@ public final class AgentRuntime {
 
     /**
      * memagent-init: the JDK's string constants, beside the rest of premain; once premain is done and the app has
-     * started (its class loading has gone quiet: {@link RuntimeBuildDelay}), the run and the runtime, then the runtime's threads. A failure here
-     * disables recording; the app runs on.
+     * started (its class loading has gone quiet: {@link RuntimeBuildDelay}), the run and the runtime, then the
+     * runtime's threads. A failure here disables recording; the app runs on.
      */
     private static void initialize(Config config, OperationRegistry registry, Instrumentation inst,
                                    Instrumenter instrumenter, boolean attached, ServiceName named,

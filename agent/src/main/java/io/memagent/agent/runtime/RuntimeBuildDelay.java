@@ -13,10 +13,10 @@ import java.util.function.LongSupplier;
  * <p>How long: at least {@link #AFTER_PREMAIN_MS}, then for as long as the app is still loading classes, which is what
  * an app's start mostly is (a Spring Boot app loads some 6,000 in its first seconds, about two a millisecond), and at
  * most {@link #AT_MOST_MS}. The app counts as started once fewer than {@link #QUIET_LOADS} classes loaded on its
- * threads in each of the last {@link #QUIET_POLLS} stretches of {@link #POLL_MS} (the agent's transformer counts them:
- * {@code AgentOverhead#classes}); after a Spring Boot app's {@code Started} line, none load until its first request. So the
- * runtime's build, its class loading and the JIT compiling its periodic code come after the app's start on the cores
- * the start would otherwise share, not within it; an app that loads few classes gets it within
+ * threads in each of the last {@link #QUIET_POLLS} stretches of {@link #POLL_MS} (the agent's transformer counts
+ * them: {@code AgentOverhead#classes}); after a Spring Boot app's {@code Started} line, none load until its first
+ * request. So the runtime's build, its class loading and the JIT compiling its periodic code come after the app's
+ * start on the cores the start would otherwise share, not within it; an app that loads few classes gets it within
  * {@code AFTER_PREMAIN_MS + POLL_MS}.
  *
  * <p>The shutdown hook cuts the wait short ({@link #wake}): a JVM exiting within it is reported without the runtime
@@ -68,7 +68,8 @@ final class RuntimeBuildDelay {
                 return true;
             }
             last = now;
-            if (!sleepUntil(Math.min(System.nanoTime() + pollMs * 1_000_000L, deadline), exiting)) {
+            long next = System.nanoTime() + pollMs * 1_000_000L;
+            if (!sleepUntil(next - deadline > 0 ? deadline : next, exiting)) { // nanoTime: compared by difference
                 return false;
             }
         }
