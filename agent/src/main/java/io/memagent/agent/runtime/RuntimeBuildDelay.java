@@ -28,8 +28,8 @@ final class RuntimeBuildDelay {
     /** How often the app's class loads are read, after {@link #AFTER_PREMAIN_MS}. */
     static final long POLL_MS = 100;
     /**
-     * Fewer class loads than this in {@link #POLL_MS} is a quiet poll: a start loads hundreds in that time, and
-     * Spring Boot's slowest stretches (its connection pool's first connection, Tomcat's start) still load 8 to 50.
+     * Fewer class loads than this in {@link #POLL_MS} is a quiet poll: a start loads hundreds in that time, and the
+     * slowest stretches of a Spring Boot start read off its class loads loaded 8 to 50 (what it did then not known).
      */
     static final long QUIET_LOADS = 10;
     /** Quiet polls in a row that make the app started: one quiet stretch within a start is not its end. */
