@@ -44,8 +44,9 @@ final class AttributionWeaver {
     private static final String SERVICE = "service";
     private static final String DO_FILTER = "doFilter";
     /**
-     * Every name of a method {@link #kindOf} weaves for JDBC, and for HTTP: a class whose constant pool holds none of
-     * them declares nothing to weave, which the class filter checks before anything else ({@link ClassFileScan}).
+     * Every name of a method {@link #kindOf} weaves for JDBC, and for HTTP: a class that declares no method by one of
+     * them has nothing to weave, which the class filter reads from the class file before anything else parses it
+     * ({@link ClassFileScan}).
      */
     static final Set<String> JDBC_METHOD_NAMES = union(EXECUTES, BATCHES, PREPARES);
     static final Set<String> HTTP_METHOD_NAMES = Set.of(HANDLE, SERVICE, DO_FILTER);

@@ -98,23 +98,31 @@ final class ClassFileScan {
      * <li>{@link #ANNOTATION}: an entry is {@code @ProfileMemory}'s descriptor. Every use of an annotation in a
      * class file names its type by such an entry (JVMS 4.7.16), so a class without it has nothing annotated.
      * (Without attribution: the descriptor anywhere in the file, by the byte search; see below.)</li>
-     * <li>{@link #JDBC}: an entry is the name of a JDBC method the agent weaves
-     * ({@link AttributionWeaver#JDBC_METHOD_NAMES}: one the class declares or calls), and the class file mentions
-     * {@code java/sql/} anywhere.</li>
+     * <li>{@link #JDBC}: a method the class declares is named by an entry that is the name of a JDBC method the agent
+     * weaves ({@link AttributionWeaver#JDBC_METHOD_NAMES}), and the class file mentions {@code java/sql/} anywhere.
+     * Only for a class whose pool holds such a name does the walk go on past the pool to the method table, and there
+     * it reads each method's name index alone.</li>
      * <li>{@link #HTTP}: the same with {@link AttributionWeaver#HTTP_METHOD_NAMES} and the HTTP names.</li>
      * </ul>
-     * A class that declares a method to weave has its name in its pool, so these are what the filter needs before
-     * it reads the method table ({@link AttributionWeaver#declaresWeavable}). Why not a byte search alone: with
-     * attribution its shortest needle is {@code java/sql/}, nine bytes, and class files are full of {@code java/};
-     * over a Spring Boot app's 12,030 class files (45 MB) the search took 60 ms and this takes 23 ms, and 1,083 fewer
-     * classes go on to have their method table read, none of which declared a method to weave. Where the pool is not
-     * what the JVM specification describes (a tag this walk does not know, a length past the end), the byte search
-     * answers for the whole file. Without attribution there is no walk: the byte search for the annotation's 31-byte
-     * descriptor alone moves up to 31 bytes at a time, and in a start, where most of these run before the JIT has
-     * compiled either, it took 8 ms of a Spring Boot start's main thread where the walk took 13. Immutable once built.
+     * A class that declares a method to weave has its name in its pool, so these are what the filter needs before ASM
+     * reads the method table's access flags and descriptors ({@link AttributionWeaver#declaresWeavable}). A class that
+     * only calls {@code execute} or {@code doFilter} has the name in its pool too, and no method to weave: of the
+     * classes a Spring Boot start loads up to its first request that mention the packages, 55 hold one of the names and
+     * 30 declare a method by one (ASM's reading of a method table there, interpreted, 0.1 to 0.7 ms a class). Why not a
+     * byte search alone: with attribution its shortest needle is {@code java/sql/}, nine bytes, and class files are
+     * full of {@code java/}; over a Spring Boot app's 12,030 class files (45 MB) the search took 60 ms and the pool
+     * walk 23 ms, and 1,083 fewer classes went on to have their method table read, none of which declared a method to
+     * weave. Where the file is not what the JVM specification describes (a tag this walk does not know, a length past
+     * the end), the byte search answers for the whole file. Without attribution there is no walk: the byte search for
+     * the annotation's 31-byte descriptor alone moves up to 31 bytes at a time, and in a start, where most of these run
+     * before the JIT has compiled either, it took 8 ms of a Spring Boot start's main thread where the walk took 13.
+     * Immutable once built.
      */
     static final class Scanner {
-        /** The pool names a JDBC method the agent weaves; an HTTP one: bits 8 and 9, so that {@code >> 8} indexes. */
+        /**
+         * The class declares a method by the name of a JDBC method the agent weaves; an HTTP one: bits 8 and 9, so that
+         * {@code >> 8} indexes.
+         */
         private static final int NAMED_JDBC = 1 << 8;
         private static final int NAMED_HTTP = 1 << 9;
         private final Needles bytes;
@@ -208,8 +216,9 @@ final class ClassFileScan {
         }
 
         /**
-         * The bits of the names looked for that are entries of the class file's constant pool; -1 where the pool is
-         * not as this walk expects (the JVM will say what is wrong with it, if anything).
+         * {@link #ANNOTATION} if the descriptor is an entry of the class file's constant pool, with {@link #NAMED_JDBC}
+         * and {@link #NAMED_HTTP} for the woven names that name a method the class declares; -1 where the file is not
+         * as this walk expects (the JVM will say what is wrong with it, if anything).
          */
         private int namedInPool(byte[] c) {
             if (c.length < 10 || c[0] != (byte) 0xCA || c[1] != (byte) 0xFE || c[2] != (byte) 0xBA
@@ -218,6 +227,10 @@ final class ClassFileScan {
             }
             int count = u2(c, 8);
             int named = 0;
+            // The entries naming a method the agent weaves: each its pool index << 2 | its kinds (1: JDBC, 2: HTTP).
+            // Made only for the few classes that hold one.
+            int[] methodNames = null;
+            int methodNameCount = 0;
             int i = 10;
             for (int entry = 1; entry < count; entry++) {
                 if (i >= c.length) {
@@ -234,7 +247,17 @@ final class ClassFileScan {
                             return -1;
                         }
                         if (length < namesByLength.length && namesByLength[length] != null) {
-                            named |= named(c, start, length);
+                            int bits = named(c, start, length);
+                            named |= bits & ANNOTATION;
+                            int kinds = (bits & (NAMED_JDBC | NAMED_HTTP)) >> 8;
+                            if (kinds != 0) {
+                                if (methodNames == null) {
+                                    methodNames = new int[4];
+                                } else if (methodNameCount == methodNames.length) {
+                                    methodNames = java.util.Arrays.copyOf(methodNames, methodNameCount * 2);
+                                }
+                                methodNames[methodNameCount++] = entry << 2 | kinds;
+                            }
                         }
                         i = start + length;
                         break;
@@ -255,7 +278,81 @@ final class ClassFileScan {
                         return -1;
                 }
             }
-            return named;
+            if (methodNameCount == 0) {
+                return named;
+            }
+            int declared = declaredMethodNames(c, i, methodNames, methodNameCount);
+            return declared < 0 ? -1 : named | declared << 8;
+        }
+
+        /**
+         * Which of the pool's method-name entries (from {@link #namedInPool}) name a method the class declares: their
+         * kinds or'ed (1: JDBC, 2: HTTP), read from the method table (JVMS 4.1: after the pool come the access flags,
+         * this and super class, the interfaces, the fields, then the methods, each a name index); -1 where the file
+         * is cut short. A class that only calls {@code execute} or {@code doFilter} has the name in its pool but
+         * nothing to weave.
+         */
+        private static int declaredMethodNames(byte[] c, int afterPool, int[] methodNames, int count) {
+            int at = afterPool + 6;
+            if (at + 2 > c.length) {
+                return -1;
+            }
+            at = skipMembers(c, at + 2 + 2 * u2(c, at)); // the fields, after the interfaces
+            if (at < 0 || at + 2 > c.length) {
+                return -1;
+            }
+            int methods = u2(c, at);
+            at += 2;
+            int declared = 0;
+            for (int m = 0; m < methods; m++) {
+                if (at + 8 > c.length) {
+                    return -1;
+                }
+                int nameIndex = u2(c, at + 2);
+                for (int k = 0; k < count; k++) {
+                    if (methodNames[k] >>> 2 == nameIndex) {
+                        declared |= methodNames[k] & 3;
+                    }
+                }
+                at = skipAttributes(c, at + 6);
+                if (at < 0) {
+                    return -1;
+                }
+            }
+            return declared;
+        }
+
+        /** Past a field or method table (its count, then each member's 6 bytes and attributes); -1 if cut short. */
+        private static int skipMembers(byte[] c, int at) {
+            if (at + 2 > c.length) {
+                return -1;
+            }
+            int members = u2(c, at);
+            at += 2;
+            for (int m = 0; m < members && at >= 0; m++) {
+                at = skipAttributes(c, at + 6);
+            }
+            return at;
+        }
+
+        /** Past an attribute table (its count, then each name index, u4 length and bytes); -1 if cut short. */
+        private static int skipAttributes(byte[] c, int at) {
+            if (at + 2 > c.length) {
+                return -1;
+            }
+            int attributes = u2(c, at);
+            at += 2;
+            for (int a = 0; a < attributes; a++) {
+                if (at + 6 > c.length) {
+                    return -1;
+                }
+                long next = at + 6L + ((long) u2(c, at + 2) << 16 | u2(c, at + 4)); // u4 attribute_length
+                if (next > c.length) {
+                    return -1;
+                }
+                at = (int) next;
+            }
+            return at;
         }
 
         private int named(byte[] c, int start, int length) {

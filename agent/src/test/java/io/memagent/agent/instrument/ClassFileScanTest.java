@@ -118,6 +118,72 @@ class ClassFileScanTest {
         assertTrue(classes[0] > 10_000 && kept[0] > 50 && dropped[0] > 100, counts); // tried on real cases
     }
 
+    /**
+     * Over the same class files: a class kept for JDBC or HTTP declares a method by one of the names woven for it
+     * (read here with ASM), so the filter reads no method table of a class that only calls such a method; and a class
+     * that does declare one, and mentions the package, is kept.
+     */
+    @Test
+    void keepsOnlyClassesThatDeclareAMethodByAWovenName() throws IOException {
+        ClassFileScan.Scanner scanner = ClassFileScan.scanner(true, true);
+        int[] counts = new int[3]; // kept for JDBC or HTTP; declaring and kept; naming only a called method, dropped
+        TestClassPath.forEachClassFile((name, classFile) -> {
+            int found = scanner.find(classFile);
+            int mentioned = BYTES.find(classFile);
+            for (int kind : new int[] {ClassFileScan.JDBC, ClassFileScan.HTTP}) {
+                java.util.Set<String> woven = kind == ClassFileScan.JDBC ? AttributionWeaver.JDBC_METHOD_NAMES
+                        : AttributionWeaver.HTTP_METHOD_NAMES;
+                boolean declares = declaresMethodNamed(classFile, woven);
+                if ((found & kind) != 0) {
+                    counts[0]++;
+                    assertTrue(declares, name + " kept for " + kind + " declares no method by those names");
+                } else if (declares && (mentioned & kind) != 0) {
+                    throw new AssertionError(name + " declares a method by a woven name, mentions " + kind
+                            + ", and was dropped");
+                }
+                if (declares && (found & kind) != 0) {
+                    counts[1]++;
+                }
+                if (!declares && (mentioned & kind) != 0 && inPool(classFile, woven)) {
+                    counts[2]++;
+                }
+            }
+        });
+        assertEquals(counts[0], counts[1]);
+        // tried on real cases: pgjdbc's and the servlet APIs' own classes that call execute or doFilter
+        assertTrue(counts[0] > 40 && counts[2] > 40, java.util.Arrays.toString(counts));
+        // PgDatabaseMetaData calls executeQuery on statements of its own and declares none of the JDBC names
+        byte[] metaData = classFile("org/postgresql/jdbc/PgDatabaseMetaData");
+        assertTrue(inPool(metaData, AttributionWeaver.JDBC_METHOD_NAMES));
+        assertEquals(0, scanner.find(metaData) & ClassFileScan.JDBC);
+    }
+
+    private static boolean declaresMethodNamed(byte[] classFile, java.util.Set<String> names) {
+        boolean[] declares = {false};
+        new net.bytebuddy.jar.asm.ClassReader(classFile).accept(new net.bytebuddy.jar.asm.ClassVisitor(
+                net.bytebuddy.jar.asm.Opcodes.ASM9) {
+            @Override
+            public net.bytebuddy.jar.asm.MethodVisitor visitMethod(int access, String name, String desc,
+                                                                  String signature, String[] exceptions) {
+                declares[0] |= names.contains(name);
+                return null;
+            }
+        }, net.bytebuddy.jar.asm.ClassReader.SKIP_CODE);
+        return declares[0];
+    }
+
+    private static boolean inPool(byte[] classFile, java.util.Set<String> names) {
+        net.bytebuddy.jar.asm.ClassReader reader = new net.bytebuddy.jar.asm.ClassReader(classFile);
+        for (int i = 1; i < reader.getItemCount(); i++) {
+            int at = reader.getItem(i); // just past the entry's tag; 0 for the second slot of a long or double
+            if (at > 0 && classFile[at - 1] == 1 && names.contains(new String(classFile, at + 2,
+                    reader.readUnsignedShort(at), StandardCharsets.UTF_8))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A pool this walk does not know (a tag past the specification's, a file cut short): the byte search answers. */
     @Test
     void aConstantPoolItCannotWalkIsSearchedByteByByte() throws IOException {
