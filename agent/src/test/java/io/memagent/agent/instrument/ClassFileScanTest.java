@@ -17,14 +17,14 @@ import org.junit.jupiter.api.Test;
  */
 class ClassFileScanTest {
     /** The byte search for all the filter's needles, which the scanner is held to. */
-    private static final ClassFileScan.Needles BYTES = new ClassFileScan.Needles(new String[] {
+    private static final Needles BYTES = new Needles(new String[] {
         "Lio/memagent/api/ProfileMemory;", "java/sql/", "com/sun/net/httpserver/HttpHandler", "jakarta/servlet/",
         "javax/servlet/"}, new int[] {ClassFileScan.ANNOTATION, ClassFileScan.JDBC, ClassFileScan.HTTP,
             ClassFileScan.HTTP, ClassFileScan.HTTP});
 
     @Test
     void findsEachNeedleWhereverItIsAndNothingElse() {
-        ClassFileScan.Needles needles = new ClassFileScan.Needles(new String[] {"java/sql/", "jakarta/servlet/"},
+        Needles needles = new Needles(new String[] {"java/sql/", "jakarta/servlet/"},
                 new int[] {1, 2});
         assertEquals(1, needles.find(bytes("java/sql/")));
         assertEquals(1, needles.find(bytes("xjava/sql/")));
@@ -50,7 +50,7 @@ class ClassFileScanTest {
             for (int k = 0; k < kinds.length; k++) {
                 kinds[k] = 1 << (k % 3); // two needles may share a kind, as the HTTP ones do
             }
-            ClassFileScan.Needles needles = new ClassFileScan.Needles(texts, kinds);
+            Needles needles = new Needles(texts, kinds);
             byte[] hay = new byte[random.nextInt(80)];
             for (int i = 0; i < hay.length; i++) { // few distinct bytes, so near misses are common
                 hay[i] = (byte) "java/sqlLioxbx;".charAt(random.nextInt(15));
