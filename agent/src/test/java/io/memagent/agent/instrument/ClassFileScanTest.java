@@ -24,8 +24,7 @@ class ClassFileScanTest {
 
     @Test
     void findsEachNeedleWhereverItIsAndNothingElse() {
-        Needles needles = new Needles(new String[] {"java/sql/", "jakarta/servlet/"},
-                new int[] {1, 2});
+        Needles needles = new Needles(new String[] {"java/sql/", "jakarta/servlet/"}, new int[] {1, 2});
         assertEquals(1, needles.find(bytes("java/sql/")));
         assertEquals(1, needles.find(bytes("xjava/sql/")));
         assertEquals(1, needles.find(bytes("java/sql/x")));
@@ -126,7 +125,7 @@ class ClassFileScanTest {
     @Test
     void keepsOnlyClassesThatDeclareAMethodByAWovenName() throws IOException {
         ClassFileScan.Scanner scanner = ClassFileScan.scanner(true, true);
-        int[] counts = new int[3]; // kept for JDBC or HTTP; declaring and kept; naming only a called method, dropped
+        int[] counts = new int[2]; // kept for JDBC or HTTP; naming only a called method, dropped
         TestClassPath.forEachClassFile((name, classFile) -> {
             int found = scanner.find(classFile);
             int mentioned = BYTES.find(classFile);
@@ -141,17 +140,13 @@ class ClassFileScanTest {
                     throw new AssertionError(name + " declares a method by a woven name, mentions " + kind
                             + ", and was dropped");
                 }
-                if (declares && (found & kind) != 0) {
-                    counts[1]++;
-                }
                 if (!declares && (mentioned & kind) != 0 && inPool(classFile, woven)) {
-                    counts[2]++;
+                    counts[1]++;
                 }
             }
         });
-        assertEquals(counts[0], counts[1]);
         // tried on real cases: pgjdbc's and the servlet APIs' own classes that call execute or doFilter
-        assertTrue(counts[0] > 40 && counts[2] > 40, java.util.Arrays.toString(counts));
+        assertTrue(counts[0] > 40 && counts[1] > 40, java.util.Arrays.toString(counts));
         // PgDatabaseMetaData calls executeQuery on statements of its own and declares none of the JDBC names
         byte[] metaData = classFile("org/postgresql/jdbc/PgDatabaseMetaData");
         assertTrue(inPool(metaData, AttributionWeaver.JDBC_METHOD_NAMES));
