@@ -21,6 +21,13 @@ import net.bytebuddy.jar.asm.Opcodes;
  * read from its loader's class file ({@code getResourceAsStream}, as Byte Buddy's locator does), so nothing is loaded
  * or initialized on the app's behalf. A supertype that cannot be read (another agent's generated interface, a class
  * file that is not there) makes the class {@link #UNKNOWN}: it is handed to Byte Buddy, as before.
+ *
+ * <p>Only the kinds asked for are looked for ({@code wanted}: those whose methods the class declares), and the
+ * walk up the supertypes stops once they are all found: a Spring filter's base class lists {@code Filter} first
+ * and six other interfaces after it, none of which is then read. A name resolved that way is cached as partial
+ * (what was found, no more) and read again, in full, only when asked for a kind it does not hold. Each such read is a
+ * class file through the app's class loader (a Spring Boot fat jar's nested jars among them), on the loading thread,
+ * before the JIT has compiled any of it. The JDK's own JDBC interfaces are known without reading them.
  */
 final class AttributionTypes {
     /** A JDBC statement implementation. */
@@ -36,6 +43,8 @@ final class AttributionTypes {
     /** Some supertype could not be read: Byte Buddy decides. */
     static final int UNKNOWN = 128;
     private static final int INTERFACE = 256;
+    /** In the cache: every supertype was read, so the entry holds all the kinds, not just those asked for. */
+    private static final int COMPLETE = 512;
     static final int JDBC = STATEMENT | CONNECTION;
     static final int HTTP = HANDLER | JAKARTA_SERVLET | JAKARTA_FILTER | JAVAX_SERVLET | JAVAX_FILTER;
     private static final int TYPES = JDBC | HTTP | UNKNOWN;
@@ -47,21 +56,33 @@ final class AttributionTypes {
             "jakarta/servlet/Servlet", JAKARTA_SERVLET | INTERFACE,
             "jakarta/servlet/Filter", JAKARTA_FILTER | INTERFACE,
             "javax/servlet/Servlet", JAVAX_SERVLET | INTERFACE,
-            "javax/servlet/Filter", JAVAX_FILTER | INTERFACE);
+            "javax/servlet/Filter", JAVAX_FILTER | INTERFACE,
+            // The JDK's two other statements; no other type of java.sql is a statement or connection (below).
+            "java/sql/PreparedStatement", STATEMENT | INTERFACE,
+            "java/sql/CallableStatement", STATEMENT | INTERFACE);
 
     /** Per class loader (weakly held): internal name -> its kinds (the bits above). */
     private final Map<ClassLoader, Map<String, Integer>> byLoader = new WeakHashMap<>();
 
     /**
-     * The kinds of the class being loaded (the bits above, {@link #UNKNOWN}, or 0): never one for an interface,
-     * which has no code to weave.
+     * The kinds of the class being loaded among {@code wanted} (the bits above, or 0), with {@link #UNKNOWN} when one
+     * of those could be neither found nor ruled out: never one for an interface, which has no code to weave.
      */
-    int kinds(ClassLoader loader, byte[] classFile) {
+    int kinds(ClassLoader loader, byte[] classFile, int wanted) {
         ClassReader reader = new ClassReader(classFile);
         Map<String, Integer> cache = cache(loader);
-        int kinds = header(loader, cache, reader);
+        int kinds = header(loader, cache, reader, wanted & TYPES);
         cache.put(reader.getClassName(), kinds);
-        return (kinds & INTERFACE) != 0 ? 0 : kinds & TYPES;
+        if ((kinds & INTERFACE) != 0) {
+            return 0;
+        }
+        int found = kinds & wanted & TYPES;
+        return found == (wanted & TYPES) ? found : found | (kinds & UNKNOWN);
+    }
+
+    /** All the kinds of the class being loaded ({@link #kinds(ClassLoader, byte[], int)} asked for every kind). */
+    int kinds(ClassLoader loader, byte[] classFile) {
+        return kinds(loader, classFile, JDBC | HTTP);
     }
 
     private Map<String, Integer> cache(ClassLoader loader) {
@@ -70,36 +91,46 @@ final class AttributionTypes {
         }
     }
 
-    private int header(ClassLoader loader, Map<String, Integer> cache, ClassReader reader) {
-        int kinds = (reader.getAccess() & Opcodes.ACC_INTERFACE) != 0 ? INTERFACE : 0;
+    /**
+     * The kinds a class's supertypes give it, with {@link #INTERFACE} when it is one: read from each supertype in
+     * turn until every {@code wanted} kind is found, and {@link #COMPLETE} when none was left unread.
+     */
+    private int header(ClassLoader loader, Map<String, Integer> cache, ClassReader reader, int wanted) {
+        int kinds = ((reader.getAccess() & Opcodes.ACC_INTERFACE) != 0 ? INTERFACE : 0) | COMPLETE;
         String superName = reader.getSuperName();
-        if (superName != null) {
-            kinds |= resolve(loader, cache, superName) & TYPES;
-        }
-        for (String i : reader.getInterfaces()) {
-            kinds |= resolve(loader, cache, i) & TYPES;
+        String[] interfaces = reader.getInterfaces();
+        for (int i = superName == null ? 0 : -1; i < interfaces.length; i++) {
+            if ((kinds & wanted) == wanted) {
+                return kinds & ~COMPLETE; // the rest are not read: what they would add was not asked for
+            }
+            int supertype = resolve(loader, cache, i < 0 ? superName : interfaces[i], wanted);
+            kinds |= supertype & TYPES;
+            kinds &= supertype | ~COMPLETE;
         }
         return kinds;
     }
 
-    /** A supertype's kinds (with {@link #INTERFACE} when it is one), from the cache or its class file. */
-    private int resolve(ClassLoader loader, Map<String, Integer> cache, String name) {
+    /**
+     * A supertype's kinds (with {@link #INTERFACE} when it is one, {@link #COMPLETE} when all are there), from what
+     * is known, the cache, or its class file.
+     */
+    private int resolve(ClassLoader loader, Map<String, Integer> cache, String name, int wanted) {
         Integer target = TARGETS.get(name);
         if (target != null) {
-            return target;
+            return target | COMPLETE;
         }
-        if (name.startsWith("java/") && !name.startsWith("java/sql/")) {
-            return 0; // no JDK type outside java.sql is a statement, connection, handler, servlet or filter
+        if (name.startsWith("java/")) {
+            return COMPLETE; // no other JDK type is a statement, connection, handler, servlet or filter
         }
         Integer known = cache.get(name);
-        if (known != null) {
+        if (known != null && ((known & COMPLETE) != 0 || (known & wanted) == wanted)) {
             return known;
         }
         int kinds;
         try (InputStream in = loader.getResourceAsStream(name + ".class")) {
-            kinds = in == null ? UNKNOWN : header(loader, cache, new ClassReader(in.readAllBytes()));
+            kinds = in == null ? UNKNOWN | COMPLETE : header(loader, cache, new ClassReader(in.readAllBytes()), wanted);
         } catch (Exception | LinkageError e) {
-            kinds = UNKNOWN;
+            kinds = UNKNOWN | COMPLETE;
         }
         cache.put(name, kinds);
         return kinds;

@@ -74,8 +74,8 @@ final class PrefilteringTransformer implements ClassFileTransformer {
         handOff.bytes(probe, name);
         AnnotatedClassWeaver.exercise(probe);
         if (jdbc || http) {
-            AttributionWeaver.declaresWeavable(probe, AttributionTypes.JDBC | AttributionTypes.HTTP);
-            types.kinds(ClassLoader.getSystemClassLoader(), probe);
+            AttributionWeaver.declaredKinds(probe, AttributionTypes.JDBC | AttributionTypes.HTTP);
+            types.kinds(ClassLoader.getSystemClassLoader(), probe, AttributionTypes.JDBC | AttributionTypes.HTTP);
             AttributionWeaver.weave(probe, AttributionTypes.JDBC | AttributionTypes.HTTP);
         }
         SynchronizedMethods.retransforming(null);
@@ -184,11 +184,11 @@ final class PrefilteringTransformer implements ClassFileTransformer {
             return 0;
         }
         int mentioned = (mentionsJdbc ? AttributionTypes.JDBC : 0) | (mentionsHttp ? AttributionTypes.HTTP : 0);
-        if (!AttributionWeaver.declaresWeavable(classFile, mentioned)) {
+        int declared = AttributionWeaver.declaredKinds(classFile, mentioned);
+        if (declared == 0) {
             return 0; // nothing to weave here, whatever its supertypes: they are not read
         }
-        int kinds = types.kinds(loader, classFile);
-        return kinds & (mentioned | AttributionTypes.UNKNOWN);
+        return types.kinds(loader, classFile, declared); // only the kinds it has methods for are looked for
     }
 
     @Override
