@@ -1,6 +1,7 @@
 package io.memagent.agent.instrument;
 
 import io.memagent.agent.util.AgentLog;
+import io.memagent.agent.util.OneShot;
 import io.memagent.agent.config.MethodPattern;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -30,8 +31,8 @@ public final class Instrumenter {
     private final List<MethodPattern> includes;
     private final boolean jdbc;
     private final boolean http;
-    private final java.util.concurrent.CompletableFuture<ClassFileTransformer> delegate =
-            new java.util.concurrent.CompletableFuture<>();
+    /** Byte Buddy's transformer once built, or why it will not be (a latch, not a CompletableFuture: see OneShot). */
+    private final OneShot<ClassFileTransformer> delegate = new OneShot<>();
     private final java.util.concurrent.atomic.AtomicBoolean building = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Instrumentation inst;
     private volatile OperationRegistry registry;
@@ -101,7 +102,7 @@ public final class Instrumenter {
         try {
             delegate.complete(ByteBuddyTransformer.make(inst, registry, includes, jdbc, http));
         } catch (Throwable t) {
-            delegate.completeExceptionally(t);
+            delegate.fail(t);
             throw t;
         }
     }
@@ -118,7 +119,7 @@ public final class Instrumenter {
 
     /** The agent will not start after all: classes waiting for Byte Buddy load unchanged, at once. */
     public void abandon(Throwable why) {
-        delegate.completeExceptionally(why);
+        delegate.fail(why);
     }
 
     /** Retransforms already-loaded candidates (agentmain: the agent arrived after the app's classes). */

@@ -42,6 +42,7 @@ import io.memagent.agent.store.RowSink;
 import io.memagent.agent.store.RunInfo;
 import io.memagent.agent.util.AgentLog;
 import io.memagent.agent.util.Json;
+import io.memagent.agent.util.OneShot;
 import io.memagent.agent.util.ProcessId;
 import io.memagent.agent.util.Secrets;
 import io.memagent.agent.util.WallClock;
@@ -51,7 +52,6 @@ import io.memagent.bootstrap.RecordingThresholds;
 import io.memagent.bootstrap.RuntimeNames;
 import io.memagent.bootstrap.ThreadCounterSource;
 import java.lang.instrument.Instrumentation;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -175,7 +175,7 @@ public final class AgentRuntime {
         System.setProperty(AttachCommand.RUNNING_PROPERTY, version());
         System.setProperty(AttachCommand.SERVICE_PROPERTY, named.name());
         // Completed once nothing of premain is left to run; failed if premain failed.
-        CompletableFuture<Void> premainDone = new CompletableFuture<>();
+        OneShot<Boolean> premainDone = new OneShot<>();
         RuntimeSlot built = new RuntimeSlot();
         AtomicBoolean exiting = new AtomicBoolean(); // set by the hook: the start then skips what only a running app needs
         Thread init = new Thread(new Runnable() {
@@ -209,10 +209,10 @@ public final class AgentRuntime {
             if (virtualThreads != null) {
                 AgentLog.info("virtual threads: " + virtualThreads);
             }
-            premainDone.complete(null);
+            premainDone.complete(Boolean.TRUE);
         } catch (Throwable t) {
             HotPath.setEnabled(false);
-            premainDone.completeExceptionally(t);
+            premainDone.fail(t);
             throw t;
         }
     }
@@ -237,7 +237,7 @@ public final class AgentRuntime {
      */
     private static void initialize(Config config, OperationRegistry registry, Instrumentation inst,
                                    Instrumenter instrumenter, boolean attached, ServiceName named,
-                                   CompletableFuture<Void> premainDone, RuntimeSlot built,
+                                   OneShot<Boolean> premainDone, RuntimeSlot built,
                                    AtomicBoolean exiting) {
         AgentRuntime runtime;
         try {
