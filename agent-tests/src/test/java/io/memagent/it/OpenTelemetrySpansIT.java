@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -150,6 +151,7 @@ class OpenTelemetrySpansIT {
                     for (int n = 1; n <= 5; n++) {
                         session.measured(n);
                     }
+                    awaitOwnWrites(db, schema);
                 }, r -> {
                     bothAgents(r);
                     if (excluded) {
@@ -172,6 +174,28 @@ class OpenTelemetrySpansIT {
                 db.dropSchema(schema + "_app");
             }
         }
+    }
+
+    /**
+     * Until memagent has migrated its schema and written the calls' rows there (at most 30 s): it builds its runtime,
+     * the connection and the schema among it, once the app's start is over, so an app stopped sooner would leave
+     * nothing of memagent's to trace, or to exclude.
+     */
+    private static void awaitOwnWrites(TestDatabase db, String schema) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String last = "";
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                if (db.queryLong("SELECT count(*) FROM " + schema + ".memory_allocations") > 0) {
+                    return;
+                }
+                last = "no rows yet";
+            } catch (IllegalStateException notMigratedYet) {
+                last = notMigratedYet.getMessage();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("memagent wrote no memory_allocations row to " + schema + " in 30 s: " + last);
     }
 
     /**
