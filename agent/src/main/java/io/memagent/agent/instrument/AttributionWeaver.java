@@ -87,11 +87,6 @@ final class AttributionWeaver {
         return declares.found;
     }
 
-    /** Whether the class declares a method this weaver would weave in a class of one of these kinds. */
-    static boolean declaresWeavable(byte[] classFile, int kinds) {
-        return declaredKinds(classFile, kinds) != 0;
-    }
-
     /** Looks at each method's access, name and descriptor, and skips everything else. */
     private static final class Declares extends ClassVisitor {
         private final int kinds;

@@ -105,7 +105,7 @@ final class ClassFileScan {
      * <li>{@link #HTTP}: the same with {@link AttributionWeaver#HTTP_METHOD_NAMES} and the HTTP names.</li>
      * </ul>
      * A class that declares a method to weave has its name in its pool, so these are what the filter needs before ASM
-     * reads the method table's access flags and descriptors ({@link AttributionWeaver#declaresWeavable}). A class that
+     * reads the method table's access flags and descriptors ({@link AttributionWeaver#declaredKinds}). A class that
      * only calls {@code execute} or {@code doFilter} has the name in its pool too, and no method to weave: of the
      * classes a Spring Boot start loads up to its first request that mention the packages, 55 hold one of the names and
      * 30 declare a method by one (ASM's reading of a method table there, interpreted, 0.1 to 0.7 ms a class). Why not a

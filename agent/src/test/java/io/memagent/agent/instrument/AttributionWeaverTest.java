@@ -83,7 +83,8 @@ class AttributionWeaverTest {
                         b = in.readAllBytes();
                     }
                     classes++;
-                    boolean declares = AttributionWeaver.declaresWeavable(b, AttributionTypes.JDBC | AttributionTypes.HTTP);
+                    boolean declares =
+                            AttributionWeaver.declaredKinds(b, AttributionTypes.JDBC | AttributionTypes.HTTP) != 0;
                     declaring += declares ? 1 : 0;
                     int kinds = types.kinds(loader, b) & (AttributionTypes.JDBC | AttributionTypes.HTTP);
                     if (kinds != 0 && AttributionWeaver.weave(b, kinds) != null) {
